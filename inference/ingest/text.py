@@ -1,0 +1,224 @@
+"""Text and Markdown dumps of reports into segments with a pseudo-layout.
+
+Dumps of the same printed table come in a few shapes, and the shape decides what a line, a blank
+line and a tab mean, so it is detected per document before anything is split:
+
+- `lines`: one table row per line, cells separated by tabs, pipes (also Markdown tables, and pipe
+  tables broken over lines, where a line starting with `|` continues the row above) or wide gaps.
+- `tab_prefixed`: one cell per line written as `\\t<cell>` (Word tables saved as text); a blank line
+  followed by a cell starts a new row, and a short untabbed line continues the cell above.
+- `blocks`: one cell per paragraph, blank lines between cells (web pages copied as text); row
+  boundaries are lost, and consecutive lines are one cell whose text was wrapped (`本年新`/`制作数量`).
+
+The pseudo-layout puts field i of physical row r at x = 100·i, y = 10·r, so the labeler sees text
+inputs with the same kind of geometry as PDF and scan inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from xxgk.document import Document, Page, Segment
+
+Shape = Literal["lines", "tab_prefixed", "blocks"]
+
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
+_RUN = re.compile(r"[^\s\u3000]+(?: [^\s\u3000]+)*")
+_TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-—/])\s+(?P<nums>[+\-]?\d[\d.,]*(?:\s+[+\-]?\d[\d.,]*)*)$")
+_SENTENCE_END = ("。", "；", ";", "：", ":")
+FIELD_DX = 100.0
+ROW_DY = 10.0
+
+
+@dataclass
+class _Cell:
+    text: str
+    start: int
+    end: int
+    row: int
+    field: int = 0
+
+
+def clean(text: str) -> str:
+    """Line endings and invisible characters that carry no content."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\ufeff", "").replace("\u200b", "").replace("\xa0", " ")
+
+
+def _lines(text: str) -> list[tuple[str, int]]:
+    out, offset = [], 0
+    for line in text.split("\n"):
+        out.append((line, offset))
+        offset += len(line) + 1
+    return out
+
+
+def _blank(line: str) -> bool:
+    return not line.strip(" \u3000\t") and "\t" not in line
+
+
+def detect_shape(lines: list[tuple[str, int]]) -> Shape:
+    nonblank = [i for i, (t, _) in enumerate(lines) if not _blank(t)]
+    if not nonblank:
+        return "lines"
+    tabbed = [lines[i][0] for i in nonblank if "\t" in lines[i][0]]
+    if len(tabbed) >= 10:
+        prefixed = sum(1 for t in tabbed if t.startswith("\t") and t.count("\t") == 1)
+        if prefixed >= 0.7 * len(tabbed):
+            return "tab_prefixed"
+    piped = sum(1 for i in nonblank if "|" in lines[i][0])
+    followed_by_blank = sum(1 for i in nonblank if i + 1 >= len(lines) or _blank(lines[i + 1][0]))
+    if (len(tabbed) + piped) < 0.1 * len(nonblank) and followed_by_blank >= 0.6 * len(nonblank):
+        return "blocks"
+    return "lines"
+
+
+def _pieces(line: str, offset: int, sep: str) -> list[tuple[str, int, int]]:
+    """Split on a separator, each piece stripped, with its offsets in the document."""
+    out, pos = [], 0
+    for raw in line.split(sep):
+        lead = len(raw) - len(raw.lstrip(" \u3000"))
+        stripped = raw.strip(" \u3000")
+        start = offset + pos + lead
+        out.append((stripped, start, start + len(stripped)))
+        pos += len(raw) + len(sep)
+    return out
+
+
+def _split_trailing_numbers(piece: tuple[str, int, int]) -> list[tuple[str, int, int]]:
+    """`规章 0 0 0` is a label followed by its values in one field: make it two segments."""
+    text, start, end = piece
+    m = _TRAILING_NUMBERS.match(text)
+    if not m or len(m.group("label")) > 40:
+        return [piece]
+    label_end = start + len(m.group("label"))
+    nums_start = start + m.start("nums")
+    return [(m.group("label"), start, label_end), (m.group("nums"), nums_start, end)]
+
+
+def _line_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
+    markdown = any(_MD_RULE.match(t) for t, _ in lines)
+    cells: list[_Cell] = []
+    row = -1
+    for text, offset in lines:
+        if _blank(text) or (markdown and _MD_RULE.match(text)):
+            continue
+        stripped = text.strip(" \u3000")
+        if "\t" in text:
+            row += 1
+            pieces = _pieces(text, offset, "\t")
+        elif "|" in text:
+            pieces = _pieces(text, offset, "|")
+            if stripped.startswith("|"):
+                pieces = pieces[1:]
+            if stripped.endswith("|"):
+                pieces = pieces[:-1]
+            if markdown or not stripped.startswith("|") or row < 0:
+                row += 1
+        else:
+            row += 1
+            pieces = _split_wide(text, offset)
+            if len(pieces) < 2:
+                start = offset + len(text) - len(text.lstrip(" \u3000"))
+                pieces = [(stripped, start, start + len(stripped))]
+        start_field = sum(1 for c in cells if c.row == row)
+        expanded = [sub for p in pieces for sub in _split_trailing_numbers(p)]
+        for i, (t, s, e) in enumerate(expanded):
+            cells.append(_Cell(t, s, e, row, start_field + i))
+    return cells
+
+
+def _split_wide(line: str, offset: int) -> list[tuple[str, int, int]]:
+    """Runs of text separated by two or more spaces (or an ideographic space)."""
+    return [(m.group(), offset + m.start(), offset + m.end()) for m in _RUN.finditer(line)]
+
+
+def _join(a: str, b: str) -> str:
+    """Join a wrapped cell's lines: no space between CJK, one between Latin words or numbers."""
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return f"{a} {b}"
+    return a + b
+
+
+def _tab_prefixed_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
+    cells: list[_Cell] = []
+    row, blanks, since_cell = 0, 0, 99
+    field = 0
+    standalone_before = False
+    for text, offset in lines:
+        if _blank(text):
+            blanks += 1
+            since_cell += 1
+            continue
+        stripped = text.strip(" \u3000")
+        if "\t" in text:
+            if cells and (blanks > 0 or standalone_before):
+                row += 1
+                field = 0
+            pieces = _pieces(text, offset, "\t")
+            if text.startswith("\t"):
+                pieces = pieces[1:]
+            for t, s, e in pieces:
+                cells.append(_Cell(t, s, e, row, field))
+                field += 1
+            standalone_before = False
+            since_cell = 0
+        elif cells and since_cell <= 2 and blanks <= 1 and len(stripped) <= 10 \
+                and not stripped.endswith(_SENTENCE_END) and not standalone_before:
+            last = cells[-1]
+            last.text = _join(last.text, stripped)
+            last.end = offset + len(text.rstrip())
+        else:
+            row += 1
+            start = offset + len(text) - len(text.lstrip(" \u3000"))
+            cells.append(_Cell(stripped, start, start + len(stripped), row, 0))
+            row += 1
+            field = 0
+            standalone_before = True
+            since_cell = 99
+        blanks = 0
+    return cells
+
+
+def _block_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
+    cells: list[_Cell] = []
+    current: _Cell | None = None
+    for text, offset in lines:
+        if _blank(text):
+            current = None
+            continue
+        stripped = text.strip(" \u3000\t")
+        start = offset + len(text) - len(text.lstrip(" \u3000\t"))
+        if current is None:
+            current = _Cell(stripped, start, start + len(stripped), len(cells))
+            cells.append(current)
+        else:
+            current.text = _join(current.text, stripped)
+            current.end = start + len(stripped)
+    return cells
+
+
+def segment_text(text: str) -> tuple[Shape, list[Segment], Page]:
+    """Segments of a cleaned dump, with the shape that was detected."""
+    lines = _lines(text)
+    shape = detect_shape(lines)
+    split = {"lines": _line_cells, "tab_prefixed": _tab_prefixed_cells, "blocks": _block_cells}[shape]
+    cells = split(lines)
+    rows = {r: i for i, r in enumerate(dict.fromkeys(c.row for c in cells))}
+    segments = [
+        Segment(id=i, text=c.text, page=1, row=rows[c.row], source="text", span=(c.start, c.end),
+                bbox=(FIELD_DX * c.field, ROW_DY * rows[c.row],
+                      FIELD_DX * c.field + FIELD_DX * 0.9, ROW_DY * rows[c.row] + ROW_DY * 0.9))
+        for i, c in enumerate(cells)
+    ]
+    width = FIELD_DX * (max((c.field for c in cells), default=0) + 1)
+    page = Page(number=1, width=width, height=ROW_DY * max(len(rows), 1))
+    return shape, segments, page
+
+
+def ingest_text(text: str, *, doc_id: str, source: str) -> Document:
+    text = clean(text)
+    _, segments, page = segment_text(text)
+    return Document(doc_id=doc_id, source=source, input_kind="text", pages=[page], segments=segments)

@@ -1,0 +1,16 @@
+"""The one interface every labeler implements, so the pipeline does not care which one runs."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from xxgk.document import Document
+
+
+class Labeler(Protocol):
+    model_version: str
+    """Recorded in every output, so a result can be traced to the model that produced it."""
+
+    def __call__(self, doc: Document) -> Document:
+        """Set `label` and `label_score` on every segment and return the same document."""
+        ...

@@ -1,0 +1,102 @@
+"""The extraction pipeline: ingest, label, detect the edition, assemble, reconcile, report.
+
+Each stage takes the document (or the previous stage's plain result) and returns its own; the
+pipeline only sequences them, times them, and turns an `ExtractionError` into a failed `Outcome`
+so one bad file never stops a batch.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from inference.assemble import Assembler
+from inference.edition import detect_edition
+from inference.errors import ExtractionError, StageError
+from inference.ingest import ingest
+from inference.labeling.base import Labeler
+from inference.metadata import extract_meta
+from inference.reconcile import reconcile
+from inference.report import build_report, readings_of, row_label_scores
+from inference.sections import extract_sections
+from xxgk.contract import Report
+from xxgk.document import Document
+from xxgk.templates import Edition, load_editions
+
+Status = Literal["success", "partial_success", "failure"]
+
+
+@dataclass
+class Outcome:
+    """What happened to one input: the report if there is one, errors and timings either way."""
+
+    source: str
+    doc_id: str
+    status: Status
+    report: Report | None = None
+    errors: list[StageError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    document: Document | None = None
+
+
+class Pipeline:
+    def __init__(self, labeler: Labeler | None = None, editions: dict[str, Edition] | None = None):
+        self.editions = editions or load_editions()
+        self.labeler = labeler or default_labeler(self.editions)
+
+    def extract(self, path: Path, doc_id: str | None = None) -> Outcome:
+        doc_id = doc_id or path.stem
+        timings: dict[str, float] = {}
+        try:
+            with _timed(timings, "ingest"):
+                doc = ingest(path, doc_id=doc_id)
+        except ExtractionError as exc:
+            return Outcome(str(path), doc_id, "failure", errors=[exc.error], timings=timings)
+        return self.extract_document(doc, timings)
+
+    def extract_document(self, doc: Document, timings: dict[str, float] | None = None) -> Outcome:
+        timings = {} if timings is None else timings
+        outcome = Outcome(doc.source, doc.doc_id, "failure", timings=timings, document=doc)
+        if not doc.segments:
+            outcome.errors.append(StageError("ingest", "no_tables", f"{doc.source}: no text found"))
+            return outcome
+        with _timed(timings, "label"):
+            self.labeler(doc)
+        with _timed(timings, "rules"):
+            meta = extract_meta(doc)
+            guess = detect_edition(doc, self.editions, meta.year)
+            if guess.edition is None:
+                category = "no_tables" if guess.error and guess.error.startswith("no report") else "unknown_edition"
+                outcome.errors.append(StageError("edition", category, f"{doc.source}: {guess.error}"))
+                return outcome
+            edition = guess.edition
+            assembly = Assembler(edition)(doc)
+            readings = readings_of(edition, assembly, row_label_scores(assembly))
+            reconciled = reconcile(edition, readings)
+            warnings = [*doc.warnings, *([guess.warning] if guess.warning else []),
+                        *assembly.warnings, *reconciled.warnings]
+            report = build_report(doc=doc, edition=edition, assembly=assembly, reconciled=reconciled,
+                                  meta=meta, model_version=self.labeler.model_version,
+                                  sections=extract_sections(doc), warnings=warnings)
+        outcome.report = report
+        failed = any(c.ok is False for c in report.checks)
+        outcome.status = "partial_success" if (warnings or failed) else "success"
+        return outcome
+
+
+def default_labeler(editions: dict[str, Edition]) -> Labeler:
+    from inference.labeling.rules import RuleLabeler
+
+    return RuleLabeler(editions)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start

@@ -1,0 +1,232 @@
+"""Template editions: the tables, labels and arithmetic of each edition, read from `configs/templates`.
+
+Nothing else in the code base knows a row or column of the report template; everything (cell keys,
+the classifier's label set, the assembler's row layout, the reconciliation equations) is derived
+from these validated config files, so a new edition is a new file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from xxgk.settings import get_settings
+
+Unit = Literal["count", "signed", "wan"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSpec(_Strict):
+    """A row or a column of a table: its key, the template wording and wordings seen in reports."""
+
+    key: str
+    label: str
+    variants: tuple[str, ...] = ()
+    unit: Unit = "count"
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        return (self.label, *self.variants)
+
+
+class GroupSpec(_Strict):
+    """A block of rows sharing one column header (table 2 has one per 第二十条 item)."""
+
+    label: str | None = None
+    cols: tuple[FieldSpec, ...]
+    rows: tuple[FieldSpec, ...]
+
+
+class TableSpec(_Strict):
+    id: str
+    title: str
+    layout: Literal["rows", "single_row"] = "rows"
+    headers: tuple[str, ...] = ()
+    row_groups: tuple[str, ...] = ()
+    groups: tuple[GroupSpec, ...]
+
+
+class SectionSpec(_Strict):
+    id: str
+    heading: str
+    variants: tuple[str, ...] = ()
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        return (self.heading, *self.variants)
+
+
+class RuleSpec(_Strict):
+    """A family of linear identities: sum(lhs) == sum(rhs), instantiated per column or per row."""
+
+    id: str
+    table: str
+    for_each: Literal["col", "row"]
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    description: str = ""
+
+
+class EditionSpec(_Strict):
+    edition: str
+    description: str
+    report_years: tuple[int, ...] = ()
+    sections: tuple[SectionSpec, ...]
+    tables: tuple[TableSpec, ...]
+    rules: tuple[RuleSpec, ...] = Field(default=())
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """One template row as the assembler fills it: the row label's key and its cell keys in order."""
+
+    table: str
+    row: str
+    cell_keys: tuple[str, ...]
+    units: tuple[Unit, ...]
+
+
+@dataclass(frozen=True)
+class Equation:
+    """One instantiated identity of a rule, e.g. t3.balance in column `total`."""
+
+    rule: str
+    scope: Literal["col", "row"]
+    scope_key: str
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    description: str
+
+
+class Edition:
+    """An edition's config with the derived views the pipeline needs."""
+
+    def __init__(self, spec: EditionSpec):
+        self.spec = spec
+        self.id = spec.edition
+        self._validate()
+
+    def _validate(self) -> None:
+        known = self.cell_keys_set
+        for eq in self.equations:
+            for key in (*eq.lhs, *eq.rhs):
+                if key not in known:
+                    raise ValueError(f"edition {self.id}: rule {eq.rule} names unknown cell {key}")
+
+    def table(self, table_id: str) -> TableSpec:
+        for t in self.spec.tables:
+            if t.id == table_id:
+                return t
+        raise KeyError(table_id)
+
+    @cached_property
+    def rows(self) -> tuple[RowLayout, ...]:
+        """Every template row with its cells, in template order."""
+        out = []
+        for t in self.spec.tables:
+            for g in t.groups:
+                for r in g.rows:
+                    keys = tuple(f"{t.id}.{r.key}.{c.key}" for c in g.cols)
+                    out.append(RowLayout(t.id, r.key, keys, tuple(c.unit for c in g.cols)))
+        return tuple(out)
+
+    def row(self, table: str, row: str) -> RowLayout | None:
+        for r in self.rows:
+            if r.table == table and r.row == row:
+                return r
+        return None
+
+    @cached_property
+    def cell_keys(self) -> tuple[str, ...]:
+        return tuple(k for r in self.rows for k in r.cell_keys)
+
+    @cached_property
+    def cell_keys_set(self) -> frozenset[str]:
+        return frozenset(self.cell_keys)
+
+    @cached_property
+    def units(self) -> dict[str, Unit]:
+        return {k: u for r in self.rows for k, u in zip(r.cell_keys, r.units, strict=True)}
+
+    @cached_property
+    def label_keys(self) -> frozenset[str]:
+        """The row and column labels (`row:t3.granted`, `col:t2.new_made`) this edition prints."""
+        out = set()
+        for t in self.spec.tables:
+            for g in t.groups:
+                out.update(f"row:{t.id}.{r.key}" for r in g.rows)
+                out.update(f"col:{t.id}.{c.key}" for c in g.cols)
+        return frozenset(out)
+
+    @cached_property
+    def equations(self) -> tuple[Equation, ...]:
+        out = []
+        for rule in self.spec.rules:
+            t = self.table(rule.table)
+            if rule.for_each == "col":
+                cols = {c.key for g in t.groups for c in g.cols}
+                for c in sorted(cols, key=_order_in(t, "cols")):
+                    out.append(Equation(rule.id, "col", c,
+                                        tuple(f"{t.id}.{r}.{c}" for r in rule.lhs),
+                                        tuple(f"{t.id}.{r}.{c}" for r in rule.rhs), rule.description))
+            else:
+                for g in t.groups:
+                    for r in g.rows:
+                        out.append(Equation(rule.id, "row", r.key,
+                                            tuple(f"{t.id}.{r.key}.{c}" for c in rule.lhs),
+                                            tuple(f"{t.id}.{r.key}.{c}" for c in rule.rhs),
+                                            rule.description))
+        return tuple(out)
+
+    def label_text(self, key: str) -> str:
+        """Chinese wording of a cell key's row and column, for human-readable check details."""
+        table, row, col = key.split(".")
+        t = self.table(table)
+        for g in t.groups:
+            rows = {r.key: r.label for r in g.rows}
+            cols = {c.key: c.label for c in g.cols}
+            if row in rows and col in cols:
+                return f"{rows[row]}/{cols[col]}"
+        return key
+
+
+def _order_in(table: TableSpec, what: Literal["cols", "rows"]):
+    order: dict[str, int] = {}
+    for g in table.groups:
+        for f in getattr(g, what):
+            order.setdefault(f.key, len(order))
+    return lambda k: order[k]
+
+
+def load_edition(path: Path) -> Edition:
+    with path.open("rb") as fh:
+        return Edition(EditionSpec.model_validate(tomllib.load(fh)))
+
+
+@lru_cache(maxsize=8)
+def load_editions(templates_dir: Path | None = None) -> dict[str, Edition]:
+    """All editions of the templates folder, keyed by edition id, oldest first."""
+    folder = templates_dir or get_settings().templates_dir
+    editions = [load_edition(p) for p in sorted(folder.glob("*.toml"))]
+    if not editions:
+        raise FileNotFoundError(f"no template editions in {folder}")
+    return {e.id: e for e in editions}
+
+
+def label_set(editions: dict[str, Edition]) -> tuple[str, ...]:
+    """The classifier's label inventory: structural labels plus every row, column and section label.
+
+    Sorted and stable so a checkpoint's label map can be compared with the configs it serves.
+    """
+    structural = ("O", "title", "meta.agency", "meta.date", "header", "row_group", "value")
+    sections = sorted({f"sec:{s.id}" for e in editions.values() for s in e.spec.sections})
+    fields = sorted(set().union(*(e.label_keys for e in editions.values())))
+    return (*structural, *sections, *fields)
