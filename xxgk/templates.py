@@ -31,6 +31,8 @@ class FieldSpec(_Strict):
     label: str
     variants: tuple[str, ...] = ()
     unit: Unit = "count"
+    path: tuple[str, ...] = ()
+    """Merged group cells printed around this row or column, outermost first."""
 
     @property
     def wordings(self) -> tuple[str, ...]:
@@ -50,8 +52,17 @@ class TableSpec(_Strict):
     title: str
     layout: Literal["rows", "single_row"] = "rows"
     headers: tuple[str, ...] = ()
-    row_groups: tuple[str, ...] = ()
     groups: tuple[GroupSpec, ...]
+
+    @property
+    def row_groups(self) -> tuple[str, ...]:
+        """Group cells spanning rows (`（三）不予公开`), from the rows' paths, in order."""
+        return tuple(dict.fromkeys(p for g in self.groups for r in g.rows for p in r.path))
+
+    @property
+    def col_groups(self) -> tuple[str, ...]:
+        """Group cells spanning columns (`法人或其他组织`), from the columns' paths, in order."""
+        return tuple(dict.fromkeys(p for g in self.groups for c in g.cols for p in c.path))
 
 
 class SectionSpec(_Strict):

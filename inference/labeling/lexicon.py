@@ -80,6 +80,8 @@ class Lexicon:
                     add("header", t.id, w)
                 for w in t.row_groups:
                     add("row_group", t.id, w)
+                for w in t.col_groups:
+                    add("header", t.id, w)
                 for g in t.groups:
                     if g.label:
                         add("header", t.id, g.label)
