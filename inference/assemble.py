@@ -13,11 +13,12 @@ reconciler and contract builder decide what that means.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
-from inference.numbers import split_cells
+from inference.numbers import Number, parse, split_cells
 from xxgk.document import Document, Segment
-from xxgk.templates import Edition, RowLayout
+from xxgk.templates import Edition, Equation, RowLayout
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,46 @@ class Assembly:
         return out
 
 
+def _balanced(eq: Equation, values: dict[str, Number | None]) -> bool:
+    parts = [values.get(k) for k in (*eq.lhs, *eq.rhs)]
+    if any(v is None for v in parts):
+        return False
+    return abs(sum(parts[: len(eq.lhs)]) - sum(parts[len(eq.lhs):])) < 1e-6  # type: ignore[arg-type]
+
+
+def _trims(slots: list[Slot], n: int):
+    """Ways to drop empty slots at the edges so the row has n; a row of at most n is kept."""
+    excess = len(slots) - n
+    if excess <= 0:
+        yield slots, 0
+        return
+    lead = next((i for i, s in enumerate(slots) if s.text.strip()), len(slots))
+    trail = next((i for i, s in enumerate(reversed(slots)) if s.text.strip()), len(slots))
+    for k in range(excess + 1):
+        if k <= lead and excess - k <= trail:
+            yield slots[k: len(slots) - (excess - k)], k
+
+
+def _trailing_values(phys: list[Segment]) -> list[Segment]:
+    """Values that end a header row: a data line joined onto its header by a lost line break."""
+    run: list[Segment] = []
+    for seg in reversed(phys):
+        if seg.label != "value":
+            break
+        run.append(seg)
+    run.reverse()
+    return run if len(run) >= 2 and any(s.text.strip() for s in run) else []
+
+
 def _table_of(label: str | None) -> str | None:
     if label and label.startswith(("row:", "col:", "sec:")):
         name = label.split(":", 1)[1]
         return name.split(".")[0] if "." in name else (name if name.startswith("t") else None)
     return None
+
+
+MAX_MERGED = 4
+"""Merged segments per row whose split is decided by search (2^k readings)."""
 
 
 class Assembler:
@@ -116,6 +152,10 @@ class Assembler:
             if t and lab.startswith("col:"):
                 st.table = t
                 st.note_table(t)
+        run = _trailing_values(phys)
+        if run:
+            self._value_row(run, st)
+
 
     def _opens_row(self, phys: list[Segment], i: int) -> bool:
         layout = self._row_layout(phys[i].label)
@@ -138,8 +178,8 @@ class Assembler:
                 st.table = layout.table
                 st.note_table(layout.table)
                 st.open_row(RowRead(layout.table, layout.cell_keys, seg))
-            elif seg.label == "value" and st.open is not None and not st.open.full:
-                st.open.segments.append(seg)
+            elif seg.label == "value" and st.open is not None:
+                st.open.segments.append(seg)  # all of the label's own line; _align trims extras
 
     def _value_row(self, phys: list[Segment], st: _State) -> None:
         if st.open is not None and not st.open.full:
@@ -147,22 +187,31 @@ class Assembler:
                 if not st.open.full:
                     st.open.segments.append(seg)
             return
-        if not any(s.text.strip() for s in phys):
-            return
         st.close()
-        table = st.table
-        if table not in self.single_row or table in st.blocks_done:
-            table = self._single_row_table_for(len(phys), st)
+        table = self._block_table(phys, st)
         if table is None:
             return
-        keys = tuple(k for r in self.edition.rows if r.table == table and r.row not in st.rows_done(table)
-                     for k in r.cell_keys)
-        if not keys:
-            return
+        keys = self._block_keys(table, st)
         st.table = table
         st.note_table(table)
         st.blocks_done.add(table)
         st.open_row(RowRead(table, keys, None, list(phys)))
+
+    def _block_keys(self, table: str, st: _State) -> tuple[str, ...]:
+        return tuple(k for r in self.edition.rows if r.table == table and r.row not in st.rows_done(table)
+                     for k in r.cell_keys)
+
+    def _block_table(self, phys: list[Segment], st: _State) -> str | None:
+        """The single_row table whose data line this value-only row is, if any.
+
+        In the table's own context any values start its data line, and so does a line of empty
+        cells as long as the data line (a table of blank zeros); elsewhere see below.
+        """
+        filled = any(s.text.strip() for s in phys)
+        if st.table in self.single_row and st.table not in st.blocks_done:
+            n_keys = len(self._block_keys(st.table, st))
+            return st.table if n_keys and (filled or len(phys) >= n_keys) else None
+        return self._single_row_table_for(len(phys), st) if filled else None
 
     def _single_row_table_for(self, n_values: int, st: _State) -> str | None:
         """A long line of values outside any row is the data line of a single_row table.
@@ -179,32 +228,55 @@ class Assembler:
         return None
 
     def _slots(self, row: RowRead, warnings: list[str]) -> list[Slot]:
+        """The row's cells: which segments hold several cells, and which empties are fillers.
+
+        Dumps merge two cells into one segment (`23 0`), pad a row with empty cells after a label
+        that spans columns or at its end (Word's tabs, pipe terminators), and lose cells. Every
+        reading that splits merged segments and drops edge empties to fit the row is tried; the
+        one under which the row's own identities hold wins, then the one leaving no merged
+        segment unsplit, then the one closest to the row's width, dropping trailing empties first.
+        """
         n = len(row.keys)
-        segs = list(row.segments)
-        while len(segs) > n and not segs[-1].text.strip():
-            segs.pop()
-        pieces = [split_cells(s.text) for s in segs]
-        shortfall = n - len(segs)
-        slots: list[Slot] = []
-        for seg, cells in zip(segs, pieces, strict=True):
-            if cells and shortfall > 0:
-                take = min(len(cells) - 1, shortfall)
-                head = cells[:take]
-                tail = " ".join(cells[take:])
-                slots.extend(Slot(c, seg) for c in head)
-                slots.append(Slot(tail, seg, ambiguous_merge=len(cells) - take > 1))
-                shortfall -= take
-            else:
-                slots.append(Slot(seg.text, seg, ambiguous_merge=bool(cells)))
-        name = self._row_name(row)
-        if len(slots) > n:
-            extra = [s.text for s in slots[n:] if s.text.strip()]
-            if extra:
-                warnings.append(f"{name}: {len(slots)} values for {n} columns; kept the first {n}")
-            slots = slots[:n]
-        elif 0 < len(slots) < n:
-            warnings.append(f"{name}: only {len(slots)} of {n} values present")
+        options = list(self._readings(row))
+        if not options:
+            slots = [Slot(s.text, s) for s in row.segments]
+            warnings.append(f"{self._row_name(row)}: {len(slots)} values for {n} columns; kept the first {n}")
+            return slots[:n]
+        equations = self._local_equations(row.keys)
+
+        def rank(option: tuple[list[Slot], int, int]) -> tuple[int, int, int, int, int]:
+            slots, splits, lead = option
+            values = {k: parse(sl.text, self.edition.units[k]).value
+                      for k, sl in zip(row.keys, slots, strict=False)}
+            holds = sum(1 for eq in equations if _balanced(eq, values))
+            merged = sum(1 for sl in slots if sl.ambiguous_merge)
+            return (holds, -merged, -abs(n - len(slots)), -splits, -lead)
+
+        slots = max(options, key=rank)[0]
+        if 0 < len(slots) < n:
+            warnings.append(f"{self._row_name(row)}: only {len(slots)} of {n} values present")
         return slots
+
+    def _readings(self, row: RowRead):
+        """(slots, number of splits, leading empties dropped) for every way to fit the row."""
+        n = len(row.keys)
+        segs = row.segments
+        multi = [i for i, s in enumerate(segs) if split_cells(s.text)][:MAX_MERGED]
+        for mask in itertools.product((False, True), repeat=len(multi)):
+            split = {i for i, m in zip(multi, mask, strict=True) if m}
+            slots: list[Slot] = []
+            for i, seg in enumerate(segs):
+                cells = split_cells(seg.text)
+                if i in split and cells:
+                    slots.extend(Slot(c, seg) for c in cells)
+                else:
+                    slots.append(Slot(seg.text, seg, ambiguous_merge=bool(cells)))
+            for trimmed, lead in _trims(slots, n):
+                yield trimmed, len(split), lead
+
+    def _local_equations(self, keys: tuple[str, ...]) -> list[Equation]:
+        inside = set(keys)
+        return [eq for eq in self.edition.equations if {*eq.lhs, *eq.rhs} <= inside]
 
     def _row_name(self, row: RowRead) -> str:
         if row.label is None:
@@ -243,13 +315,15 @@ class _State:
         return self._done.get(table, set())
 
     def open_row(self, row: RowRead) -> None:
+        """Start filling a row; a row label seen before is reported and its values ignored."""
+        self.open = None
         if row.label is not None:
             name = row.label.label or ""
             key = name.split(".", 1)[1] if "." in name else name
             done = self._done.setdefault(row.table, set())
             if key in done:
                 self.out.warnings.append(f"{name[4:]} appears twice; the first reading is kept")
-                row = RowRead(row.table, (), row.label)
+                return
             done.add(key)
         self.open = row
         self.out.rows.append(row)

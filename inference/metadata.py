@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from xxgk.document import Document
 
-_REPORT_PHRASE = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)")
+_REPORT_PHRASE = re.compile(r"(?:年度)?(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)")
+_NAVIGATION = (">", "＞", "当前位置", "首页")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年度?")
 _ORG_SUFFIX = ("局", "委员会", "委", "政府", "办公室", "办公厅", "厅", "院", "中心", "管委会", "办事处",
                "公司", "所", "站", "队", "署", "部", "会", "馆", "社", "处", "办", "府")
@@ -39,8 +40,10 @@ def _norm(text: str) -> str:
 
 
 def is_title(text: str) -> bool:
+    """A report title line: the report phrase, short, not a sentence and not a breadcrumb trail."""
     t = _norm(text)
-    return len(t) <= 70 and bool(_REPORT_PHRASE.search(t)) and not t.endswith("。")
+    return (len(t) <= 70 and bool(_REPORT_PHRASE.search(t)) and not t.endswith("。")
+            and not any(n in t for n in _NAVIGATION))
 
 
 def parse_date(text: str) -> str | None:

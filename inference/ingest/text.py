@@ -28,6 +28,7 @@ _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _RUN = re.compile(r"[^\s\u3000]+(?: [^\s\u3000]+)*")
 _TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-—/])\s+(?P<nums>[+\-]?\d[\d.,]*(?:\s+[+\-]?\d[\d.,]*)*)$")
 _SENTENCE_END = ("。", "；", ";", "：", ":")
+_BREAK = "\x00"
 FIELD_DX = 100.0
 ROW_DY = 10.0
 
@@ -98,35 +99,71 @@ def _split_trailing_numbers(piece: tuple[str, int, int]) -> list[tuple[str, int,
     return [(m.group("label"), start, label_end), (m.group("nums"), nums_start, end)]
 
 
-def _line_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
-    markdown = any(_MD_RULE.match(t) for t, _ in lines)
-    cells: list[_Cell] = []
-    row = -1
+def _logical_rows(lines: list[tuple[str, int]], markdown: bool) -> list[list[tuple[str, int]]]:
+    """Group lines into table rows: outside Markdown, a line starting with `|` continues the row above."""
+    rows: list[list[tuple[str, int]]] = []
     for text, offset in lines:
         if _blank(text) or (markdown and _MD_RULE.match(text)):
             continue
-        stripped = text.strip(" \u3000")
-        if "\t" in text:
-            row += 1
-            pieces = _pieces(text, offset, "\t")
-        elif "|" in text:
-            pieces = _pieces(text, offset, "|")
-            if stripped.startswith("|"):
-                pieces = pieces[1:]
-            if stripped.endswith("|"):
-                pieces = pieces[:-1]
-            if markdown or not stripped.startswith("|") or row < 0:
-                row += 1
+        if rows and not markdown and text.strip(" \u3000").startswith("|") and "\t" not in text:
+            rows[-1].append((text, offset))
         else:
-            row += 1
+            rows.append([(text, offset)])
+    return rows
+
+
+def _split_pipes(row: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
+    """Cells between pipes, read across the line breaks of a broken pipe row."""
+    pieces: list[tuple[str, int, int]] = []
+    buf: list[str] = []
+    start = end = None
+    sep = row[0][1]
+    for n, (text, offset) in enumerate(row):
+        if n:
+            buf.append(_BREAK)
+        for i, ch in enumerate(text):
+            if ch == "|":
+                pieces.append((_unbreak("".join(buf)), start if start is not None else sep, end or sep))
+                buf, start, end, sep = [], None, None, offset + i + 1
+            else:
+                if ch.strip(" \u3000\t"):
+                    start = offset + i if start is None else start
+                    end = offset + i + 1
+                buf.append(ch)
+    pieces.append((_unbreak("".join(buf)), start if start is not None else sep, end or sep))
+    if row[0][0].strip(" \u3000").startswith("|"):
+        pieces = pieces[1:]
+    if pieces and not pieces[-1][0]:
+        pieces = pieces[:-1]
+    return pieces
+
+
+def _unbreak(text: str) -> str:
+    """A cell's text with its line breaks joined as `_join` joins wrapped lines."""
+    out = ""
+    for part in text.split(_BREAK):
+        out = _join(out.strip(" \u3000"), part.strip(" \u3000"))
+    return out
+
+
+def _line_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
+    markdown = any(_MD_RULE.match(t) for t, _ in lines)
+    cells: list[_Cell] = []
+    for row, group in enumerate(_logical_rows(lines, markdown)):
+        text, offset = group[0]
+        if "\t" in text:
+            pieces = _pieces(text, offset, "\t")
+        elif any("|" in t for t, _ in group):
+            pieces = _split_pipes(group)
+        else:
             pieces = _split_wide(text, offset)
             if len(pieces) < 2:
+                stripped = text.strip(" \u3000")
                 start = offset + len(text) - len(text.lstrip(" \u3000"))
                 pieces = [(stripped, start, start + len(stripped))]
-        start_field = sum(1 for c in cells if c.row == row)
         expanded = [sub for p in pieces for sub in _split_trailing_numbers(p)]
         for i, (t, s, e) in enumerate(expanded):
-            cells.append(_Cell(t, s, e, row, start_field + i))
+            cells.append(_Cell(t, s, e, row, i))
     return cells
 
 

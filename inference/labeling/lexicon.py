@@ -129,7 +129,7 @@ def _similarity(body: str, target: str) -> float:
     n, m = len(body), len(target)
     if n >= 3 and target.startswith(body):
         return 0.7 + 0.3 * n / m
-    if m >= 2 and body.startswith(target) and m / n >= 0.34:
+    if m >= 3 and body.startswith(target) and m / n >= 0.34:
         return 0.8 + 0.15 * m / n
     if n >= 3 and target.endswith(body):
         return 0.65 + 0.3 * n / m

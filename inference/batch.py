@@ -1,0 +1,167 @@
+"""Many report files in, one JSON per report plus optional CSV/XLSX tables out.
+
+The command line and the HTTP service both run batches through here, so the rules live in one
+place: which files a folder contributes, how doc ids stay unique, that one bad or crashing file
+never stops the rest, and what gets written where.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from inference.errors import StageError
+from inference.pipeline import Outcome, Pipeline
+from xxgk.contract import Report
+from xxgk.export import write_csv, write_xlsx
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("json", "csv", "xlsx")
+REPORT_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".png", ".jpg", ".jpeg", ".tif",
+                             ".tiff"})
+CSV_NAME = "reports.csv"
+XLSX_NAME = "reports.xlsx"
+
+
+@dataclass(frozen=True)
+class Job:
+    path: Path
+    doc_id: str
+
+
+@dataclass
+class BatchResult:
+    """Outcomes in job order (without their `document`, which is large and not needed after writing)."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> int:
+        return self.count("failure")
+
+    def summary(self) -> str:
+        n = len(self.outcomes)
+        per = self.seconds / n if n else 0.0
+        return (f"{n} report{'s' if n != 1 else ''}: {self.count('success')} ok, "
+                f"{self.count('partial_success')} partial, {self.failed} failed; {per:.3f} s/report")
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """`"json,csv"` -> `("json", "csv")`; raises ValueError naming the bad entry."""
+    names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    bad = [n for n in names if n not in FORMATS]
+    if bad or not names:
+        raise ValueError(f"unknown format {', '.join(bad) or repr(text)}; choose from {', '.join(FORMATS)}")
+    return names
+
+
+def find_inputs(paths: Iterable[Path]) -> list[Path]:
+    """Files named explicitly (always tried: ingest sniffs the type) plus report files under folders.
+
+    Hidden files and folders are skipped in a walk (macOS `._x.pdf` forks, `.git`). Sorted and
+    de-duplicated so the same command gives the same doc ids and output order every time.
+    """
+    found: dict[Path, Path] = {}
+    for path in paths:
+        if path.is_dir():
+            for child in path.rglob("*"):
+                rel = child.relative_to(path).parts
+                if child.is_file() and child.suffix.lower() in REPORT_SUFFIXES and \
+                        not any(p.startswith(".") for p in rel):
+                    found.setdefault(child.resolve(), child)
+        else:
+            found.setdefault(path.resolve(), path)
+    return sorted(found.values(), key=lambda p: p.as_posix())
+
+
+def plan_jobs(paths: Sequence[Path]) -> list[Job]:
+    """One job per file; a stem seen before (`a/r.txt`, `b/r.txt`) gets `-2`, `-3`, ... so no
+    report's JSON overwrites another's. Taken ids are reserved first, so a real `r-2` keeps its id."""
+    taken = {p.stem for p in paths}
+    seen: set[str] = set()
+    jobs = []
+    for path in paths:
+        doc_id = path.stem
+        if doc_id in seen:
+            n = 2
+            while f"{path.stem}-{n}" in taken:
+                n += 1
+            doc_id = f"{path.stem}-{n}"
+            taken.add(doc_id)
+        seen.add(doc_id)
+        jobs.append(Job(path, doc_id))
+    return jobs
+
+
+def extract_one(pipeline: Pipeline, job: Job) -> Outcome:
+    """The pipeline's outcome; an unexpected exception becomes a failed outcome, not a crash.
+
+    The traceback is logged at debug level, so `--debug` shows it and normal runs stay one line.
+    """
+    try:
+        return pipeline.extract(job.path, doc_id=job.doc_id)
+    except Exception as exc:
+        log.debug("%s: traceback\n%s", job.path, traceback.format_exc())
+        message = " ".join(f"internal error: {type(exc).__name__}: {exc}".split())
+        return Outcome(str(job.path), job.doc_id, "failure",
+                       errors=[StageError("pipeline", "internal", message)])
+
+
+def error_line(outcome: Outcome) -> str:
+    """`error: <file>: <message>` on one line; stage messages that already name the file aren't doubled."""
+    prefix = f"{outcome.source}: "
+    messages = [e.message.removeprefix(prefix) for e in outcome.errors] or ["no report produced"]
+    return " ".join(f"error: {outcome.source}: {'; '.join(messages)}".split())
+
+
+def run_batch(jobs: Sequence[Job], out_dir: Path, formats: Sequence[str], *,
+              pipeline: Pipeline | None = None,
+              on_outcome: Callable[[Outcome], None] | None = None) -> BatchResult:
+    """Extract every job, writing `<doc_id>.json` as each finishes and the tables at the end.
+
+    `on_outcome` is called after each file (progress bars, error lines).
+    """
+    pipeline = pipeline or Pipeline()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = BatchResult()
+    start = time.perf_counter()
+    for job in jobs:
+        outcome = extract_one(pipeline, job)
+        outcome.document = None
+        log.debug("%s: %s, %s", job.path, outcome.status,
+                  ", ".join(f"{k} {v:.3f}s" for k, v in outcome.timings.items()))
+        if outcome.report is not None and "json" in formats:
+            write_json(outcome.report, out_dir)
+        result.outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    write_tables(result.outcomes, out_dir, formats, pipeline)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def write_json(report: Report, out_dir: Path) -> Path:
+    path = out_dir / f"{report.doc_id}.json"
+    path.write_text(report.to_json() + "\n", encoding="utf-8")
+    return path
+
+
+def write_tables(outcomes: Sequence[Outcome], out_dir: Path, formats: Sequence[str],
+                 pipeline: Pipeline) -> None:
+    """`reports.csv` / `reports.xlsx` over every report of the batch (failed files have no row)."""
+    done = [(o.report, o.status) for o in outcomes if o.report is not None]
+    reports = [report for report, _ in done]
+    statuses = {report.doc_id: status for report, status in done}
+    if "csv" in formats:
+        write_csv(out_dir / CSV_NAME, reports, statuses, pipeline.editions)
+    if "xlsx" in formats:
+        write_xlsx(out_dir / XLSX_NAME, reports, statuses, pipeline.editions)

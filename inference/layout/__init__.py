@@ -1,0 +1,14 @@
+"""Page geometry shared by every input kind that has a real layout (born-digital PDFs, scans).
+
+All boxes the pipeline keeps are pixels of the page image it renders (or would render) at
+`RENDER_DPI`, origin top-left, so a cell found in a PDF's text layer, an OCR box on a scan and a box
+drawn on a review page are in the same units. Change the resolution here and nowhere else.
+"""
+
+from __future__ import annotations
+
+RENDER_DPI = 200
+"""Resolution of rendered page images; every bbox and page size is in pixels at this resolution."""
+
+PX_PER_PT = RENDER_DPI / 72
+"""PDF points (1/72 inch) to pixels at `RENDER_DPI`."""

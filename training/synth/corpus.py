@@ -1,0 +1,107 @@
+"""Generated report sets: files of every input kind, each with its gold and its label provenance.
+
+One generator feeds the extraction tests, the classifier's training data and the benchmarks, so
+every generated document knows its truth: the gold JSON (the scorer's format, beside each file)
+and, for training, where each label sits in the rendered file.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from training.synth.layout import Layout, build_layout, sample_style
+from training.synth.render_html import RenderedHtml, render_html
+from training.synth.render_text import SHAPES, RenderedText, TextShape, render_text
+from training.synth.values import sample_truth
+from xxgk.templates import Edition, load_editions
+
+Kind = Literal["text", "html", "pdf"]
+
+
+@dataclass
+class GeneratedDoc:
+    doc_id: str
+    kind: Kind
+    suffix: str
+    content: bytes
+    gold: dict
+    layout: Layout
+    provenance: RenderedText | RenderedHtml | object
+    """Where the labels sit: text spans, HTML grid positions, or PDF boxes (render_pdf)."""
+
+    @property
+    def filename(self) -> str:
+        return self.doc_id + self.suffix
+
+
+def _year(rng: random.Random, edition: Edition) -> int:
+    years = list(edition.spec.report_years)
+    if edition.id == "2019" and rng.random() < 0.1:
+        return 2021  # a 2021 report printed in the old layout: still edition 2019
+    return rng.choice(years[:3])
+
+
+def generate_doc(rng: random.Random, editions: dict[str, Edition], doc_id: str, kind: Kind,
+                 shape: TextShape | None = None, damage: float = 1.0,
+                 edition_id: str | None = None) -> GeneratedDoc:
+    edition = editions[edition_id] if edition_id else rng.choice(list(editions.values()))
+    truth = sample_truth(rng, edition, _year(rng, edition))
+    style = sample_style(rng, edition, damage)
+    if kind == "text":
+        shape = shape or rng.choice(SHAPES)
+        if shape in ("blocks", "spaces"):
+            style.blank_zeros = False  # these dumps drop empty cells: their values would be lost
+        if shape == "markdown":
+            style.short_row = None  # with a spanning label's filler cells, a missing cell is unplaceable
+    layout = build_layout(edition, truth, style, rng)
+    suffix: str
+    provenance: object
+    if kind == "text":
+        assert shape is not None
+        provenance = render_text(layout, shape, rng)
+        content = provenance.text.encode("utf-8")
+        suffix = ".md" if shape == "markdown" else ".txt"
+    elif kind == "html":
+        provenance = render_html(layout, rng)
+        content = provenance.html.encode("utf-8")
+        suffix = ".html"
+    else:
+        from training.synth.render_pdf import render_pdf
+
+        provenance = render_pdf(layout, rng)
+        content = provenance.pdf
+        suffix = ".pdf"
+    named = style.title_shape != "none" or style.signature
+    gold = {
+        "doc_id": doc_id,
+        "source": doc_id + suffix,
+        "meta": {"agency": truth.agency if named else None, "year": truth.year, "edition": edition.id},
+        "cells": {k: layout.gold[k] for k in edition.cell_keys},
+        "notes": [f"generated: kind={kind}" + (f" shape={shape}" if shape else ""),
+                  *(f"arithmetic broken at {k}" for k in truth.broken)],
+    }
+    return GeneratedDoc(doc_id, kind, suffix, content, gold, layout, provenance)
+
+
+def write_set(out_dir: Path, n: int, seed: int, kinds: tuple[Kind, ...] = ("text",),
+              shapes: tuple[TextShape, ...] = SHAPES, damage: float = 1.0,
+              editions: dict[str, Edition] | None = None) -> list[GeneratedDoc]:
+    """Write n documents and their gold files; kinds and text shapes are used in turn."""
+    editions = editions or load_editions()
+    rng = random.Random(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    docs = []
+    for i in range(n):
+        kind = kinds[i % len(kinds)]
+        shape = shapes[(i // len(kinds)) % len(shapes)] if kind == "text" else None
+        edition_id = sorted(editions)[i % len(editions)]
+        doc = generate_doc(rng, editions, f"gen{seed}_{i:04d}", kind, shape, damage, edition_id)
+        (out_dir / doc.filename).write_bytes(doc.content)
+        (out_dir / f"{doc.doc_id}.gold.json").write_text(json.dumps(doc.gold, ensure_ascii=False, indent=1),
+                                                         encoding="utf-8")
+        docs.append(doc)
+    return docs
