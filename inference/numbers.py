@@ -136,8 +136,8 @@ def _merged_candidates(tokens: list[str], numbers: list[Number | None], written_
 
 
 def split_cells(text: str) -> list[str] | None:
-    """The cells of a segment that holds several numbers (`0 0 0`), or None if it is one cell."""
+    """The cells of a segment that holds several numbers (`0 0 0`, `4 933.71万元`), else None."""
     tokens = normalize(text).split(" ")
-    if len(tokens) > 1 and all(_as_number(tok) is not None or tok in _NA for tok in tokens):
+    if len(tokens) > 1 and all(tok in _NA or parse(tok, "signed").kind == "number" for tok in tokens):
         return tokens
     return None

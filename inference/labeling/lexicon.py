@@ -127,8 +127,8 @@ def _similarity(body: str, target: str) -> float:
     if body == target:
         return 1.0
     n, m = len(body), len(target)
-    if n >= 3 and target.startswith(body):
-        return 0.7 + 0.3 * n / m
+    if n >= 2 and target.startswith(body):
+        return (0.7 if n >= 3 else 0.6) + 0.3 * n / m
     if m >= 3 and body.startswith(target) and m / n >= 0.34:
         return 0.8 + 0.15 * m / n
     if n >= 3 and target.endswith(body):
@@ -144,14 +144,16 @@ def _similarity(body: str, target: str) -> float:
 THRESHOLD = 0.72
 
 
+CONTEXT_BONUS = 0.1
+"""Preference for labels of the table being read: `本年新` in table 3 is a row, not table 2's column."""
+
+
 @lru_cache(maxsize=20000)
 def _match_cached(lexicon: Lexicon, text: str, table: str | None) -> Match | None:
     cands = lexicon.candidates(text)
+    if table is not None:
+        cands = sorted((Match(c.label, c.table, c.score + CONTEXT_BONUS) if c.table == table else c
+                        for c in cands), key=lambda m: -m.score)
     if not cands or cands[0].score < THRESHOLD:
         return None
-    best = cands[0].score
-    tied = [c for c in cands if c.score >= best - 1e-6]
-    for c in tied:
-        if table is not None and c.table == table:
-            return c
-    return tied[0]
+    return cands[0]
