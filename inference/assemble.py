@@ -41,12 +41,15 @@ class RowRead:
     segments: list[Segment] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
 
-    def capacity(self) -> int:
-        return sum(len(split_cells(s.text) or [s.text]) for s in self.segments)
-
     @property
     def full(self) -> bool:
-        return self.capacity() >= len(self.keys)
+        """Enough segments for every column, counting each as one cell.
+
+        A segment holding several numbers may be one letter-spaced number (`3 3`) or merged
+        cells; counting it as one keeps the row open for the cells that may follow, and `_slots`
+        decides. A row can only over-reach into lines of values, which never start another row.
+        """
+        return len(self.segments) >= len(self.keys)
 
 
 @dataclass

@@ -51,7 +51,6 @@ def normalize(text: str) -> str:
 
 
 def _as_number(token: str) -> Number | None:
-    token = token.replace(" ", "")
     if not _NUM.match(token):
         return None
     token = token.replace(",", "")
@@ -80,7 +79,7 @@ def looks_like_value(text: str) -> bool:
     t = normalize(text)
     if not t or t in _NA or t in _ZERO_WORDS or is_field_error(t):
         return True
-    return parse(t, "signed").kind == "number"
+    return parse(t, "signed").kind == "number" or split_cells(t) is not None
 
 
 def parse(text: str, unit: Unit = "count") -> Reading:

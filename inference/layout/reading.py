@@ -9,12 +9,13 @@ same way, so a vertical header printed one character per line (`结/果/维/持`
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 SPACE_GAP = 0.25
-"""A gap wider than this share of the glyph height is a space (between non-CJK glyphs)."""
+"""A gap wider than this share of the glyph height is a space (unless both sides are CJK)."""
 RUN_GAP = 1.5
 """A gap wider than this many median glyph widths separates two fields of a line."""
 
@@ -73,14 +74,15 @@ def group_lines(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
 
 
 def line_text(line: Sequence[Glyph]) -> str:
-    """A line's glyphs as text, with a space at visible gaps unless a neighbour is CJK."""
+    """A line's glyphs as text, with a space at visible gaps except between two CJK glyphs (their
+    gaps are justification, not word breaks)."""
     parts: list[str] = []
     prev: Glyph | None = None
     for g in line:
         if prev is not None:
             gap = g.x0 - prev.x1
             height = max(g.bottom - g.top, prev.bottom - prev.top)
-            if gap > SPACE_GAP * height and not (is_cjk(prev.text[-1]) or is_cjk(g.text[0])):
+            if gap > SPACE_GAP * height and not (is_cjk(prev.text[-1]) and is_cjk(g.text[0])):
                 parts.append(" ")
         parts.append(g.text)
         prev = g
@@ -93,7 +95,7 @@ def split_runs(line: Sequence[Glyph], gap_factor: float = RUN_GAP) -> list[list[
         return []
     limit = gap_factor * statistics.median(g.x1 - g.x0 for g in line)
     runs = [[line[0]]]
-    for prev, g in zip(line, line[1:], strict=False):
+    for prev, g in itertools.pairwise(line):
         if g.x0 - prev.x1 > limit:
             runs.append([g])
         else:

@@ -68,6 +68,8 @@ class TextNoise:
     blank_between_paras: bool = True
     merge_rate: float = 0.0
     """Share of value rows where two adjacent values lose their separator (`0 0`)."""
+    spaced_digits_rate: float = 0.0
+    """Share of multi-digit values printed letter-spaced (`2 0` for 20), as PDF text layers do."""
 
 
 def sample_noise(rng: random.Random) -> TextNoise:
@@ -78,6 +80,7 @@ def sample_noise(rng: random.Random) -> TextNoise:
         cover=rng.choice(["empty", "omit"]),
         blank_between_paras=rng.random() < 0.7,
         merge_rate=rng.choice([0.0, 0.0, 0.03]),
+        spaced_digits_rate=rng.choice([0.0, 0.0, 0.05]),
     )
 
 
@@ -133,6 +136,9 @@ class TextRenderer:
 
     def _field(self, cell: Cell, table: Table) -> _Field:
         f = _Field(cell.text, cell.label)
+        if cell.label == "value" and cell.text.isdigit() and len(cell.text) > 1 \
+                and self.rng.random() < self.noise.spaced_digits_rate:
+            f.text = " ".join(cell.text)
         if cell.label.startswith("col:t4.") and self.noise.vertical_t4 and len(cell.text) >= 2 \
                 and self.shape in ("tabs", "tab_prefixed", "blocks"):
             f.text = cell.text[0]
