@@ -1,0 +1,30 @@
+"""Fixtures shared across test modules: where the read-only shared material lives.
+
+`shared/` sits beside the repository (seed reports with gold JSON, the scorer); tests that need it
+skip with a reason instead of failing on a checkout without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"shared material not found at {SHARED_DIR}")
+    return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(shared_dir: Path) -> Path:
+    """The seed reports (`<doc_id>.txt`) and their gold files (`<doc_id>.gold.json`)."""
+    seeds = shared_dir / "data" / "seeds"
+    if not any(seeds.glob("*.gold.json")):
+        pytest.skip(f"no seed reports in {seeds}")
+    return seeds

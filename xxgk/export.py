@@ -1,0 +1,159 @@
+"""Many reports side by side, as one CSV or XLSX file a reviewer can sort, filter and compare.
+
+Both writers take their rows from `wide_table`, so the CSV and the XLSX "reports" sheet always
+agree. The columns are the union of every edition's cell keys in a fixed order (2019 template order,
+then keys only later editions print), so files from different batches line up column for column.
+A cell the output contract would flag for review (status not `read`, or confidence below 0.9) is
+filled in colour in the XLSX, so a reviewer sees at a glance which numbers to check.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from xxgk.contract import CellOut, CheckOut, Report
+from xxgk.templates import Edition
+
+META_COLUMNS = ("doc_id", "agency", "year", "edition", "publish_date", "input_kind", "status",
+                "n_warnings", "failed_checks")
+CELL_SHEET_COLUMNS = ("doc_id", "key", "table", "row", "col", "value", "status", "confidence", "text",
+                      "rule")
+CHECK_SHEET_COLUMNS = ("doc_id", "rule", "column", "row", "ok", "detail")
+REVIEW_BELOW = 0.9
+"""A read cell with lower confidence needs review (the output contract's threshold)."""
+
+Value = str | int | float | None
+
+_HEADER_FONT = Font(bold=True)
+_REVIEW_FILL = PatternFill("solid", start_color="FFF2CC")
+_MISSING_FILL = PatternFill("solid", start_color="E7E6E6")
+_FAILED_FILL = PatternFill("solid", start_color="F8CBAD")
+
+
+@dataclass(frozen=True)
+class WideTable:
+    """One row per report, in the order of the reports given."""
+
+    header: tuple[str, ...]
+    rows: list[list[Value]]
+
+
+def cell_columns(editions: Mapping[str, Edition]) -> tuple[str, ...]:
+    """Every edition's cell keys, oldest edition first, each key once, in template order."""
+    return tuple(dict.fromkeys(key for edition in editions.values() for key in edition.cell_keys))
+
+
+def needs_review(cell: CellOut) -> bool:
+    return cell.status != "read" or (cell.confidence is not None and cell.confidence < REVIEW_BELOW)
+
+
+def check_name(check: CheckOut) -> str:
+    """`t3.balance[total]`: the rule and where it was applied, since one rule runs per column/row."""
+    scope = check.column or check.row
+    return f"{check.rule}[{scope}]" if scope else check.rule
+
+
+def wide_table(reports: Sequence[Report], statuses: Mapping[str, str],
+               editions: Mapping[str, Edition]) -> WideTable:
+    """The side-by-side table; `statuses` maps doc_id to the run's status (success, partial_success)."""
+    keys = cell_columns(editions)
+    rows: list[list[Value]] = []
+    for report in reports:
+        meta = report.meta
+        failed = [check_name(c) for c in report.checks if c.ok is False]
+        row: list[Value] = [report.doc_id, meta.agency, meta.year, meta.edition, meta.publish_date,
+                            meta.input_kind, statuses.get(report.doc_id), len(report.warnings),
+                            "; ".join(failed)]
+        row.extend(report.cells[k].value if k in report.cells else None for k in keys)
+        rows.append(row)
+    return WideTable((*META_COLUMNS, *keys), rows)
+
+
+def write_csv(path: Path, reports: Sequence[Report], statuses: Mapping[str, str],
+              editions: Mapping[str, Edition]) -> None:
+    """The wide table in UTF-8 with a BOM, so Excel shows the Chinese agency names, not mojibake."""
+    table = wide_table(reports, statuses, editions)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(table.header)
+        writer.writerows([["" if v is None else v for v in row] for row in table.rows])
+
+
+def write_xlsx(path: Path, reports: Sequence[Report], statuses: Mapping[str, str],
+               editions: Mapping[str, Edition]) -> None:
+    """Sheets `reports` (the wide table), `cells` (one row per cell) and `checks` (one per check).
+
+    Written in openpyxl's write-only mode so a batch of thousands of reports stays in bounded memory.
+    """
+    wb = Workbook(write_only=True)
+    _reports_sheet(wb.create_sheet("reports"), wide_table(reports, statuses, editions), reports)
+    _cells_sheet(wb.create_sheet("cells"), reports)
+    _checks_sheet(wb.create_sheet("checks"), reports)
+    wb.save(path)
+
+
+def _reports_sheet(ws: WriteOnlyWorksheet, table: WideTable, reports: Sequence[Report]) -> None:
+    ws.freeze_panes = "B2"
+    ws.column_dimensions["A"].width = 28
+    ws.append(_header(ws, table.header))
+    n_meta = len(META_COLUMNS)
+    failed_col = META_COLUMNS.index("failed_checks")
+    for row, report in zip(table.rows, reports, strict=True):
+        styled: list[WriteOnlyCell | Value] = list(row[:n_meta])
+        if row[failed_col]:
+            styled[failed_col] = _filled(ws, row[failed_col], _FAILED_FILL)
+        for key, value in zip(table.header[n_meta:], row[n_meta:], strict=True):
+            cell = report.cells.get(key)
+            styled.append(_filled(ws, value, _fill_for(cell)) if cell and needs_review(cell) else value)
+        ws.append(styled)
+
+
+def _cells_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report]) -> None:
+    ws.freeze_panes = "A2"
+    ws.append(_header(ws, CELL_SHEET_COLUMNS))
+    for report in reports:
+        for key, cell in report.cells.items():
+            table, row, col = key.split(".")
+            values: list[Value] = [report.doc_id, key, table, row, col, cell.value, cell.status,
+                                   cell.confidence, cell.text, cell.rule]
+            if needs_review(cell):
+                fill = _fill_for(cell)
+                ws.append([_filled(ws, v, fill) for v in values])
+            else:
+                ws.append(values)
+
+
+def _checks_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report]) -> None:
+    ws.freeze_panes = "A2"
+    ws.append(_header(ws, CHECK_SHEET_COLUMNS))
+    for report in reports:
+        for check in report.checks:
+            values = [report.doc_id, check.rule, check.column, check.row, check.ok, check.detail]
+            ws.append([_filled(ws, v, _FAILED_FILL) for v in values] if check.ok is False else values)
+
+
+def _header(ws: WriteOnlyWorksheet, names: Sequence[str]) -> list[WriteOnlyCell]:
+    out = []
+    for name in names:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = _HEADER_FONT
+        out.append(cell)
+    return out
+
+
+def _fill_for(cell: CellOut) -> PatternFill:
+    return _MISSING_FILL if cell.status == "missing" else _REVIEW_FILL
+
+
+def _filled(ws: WriteOnlyWorksheet, value: Value, fill: PatternFill) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.fill = fill
+    return cell
