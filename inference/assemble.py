@@ -1,4 +1,4 @@
-"""From labeled segments to template rows: which value segments are the cells of which row.
+"""From labeled segments to template rows: which value segments belong to which row.
 
 A row label opens a row; the value segments after it in its physical row, and in following physical
 rows that hold only values, are its cells, in column order, until it has as many as the edition's
@@ -7,28 +7,16 @@ are cells (blank = 0), but one before the label in the label's own row is the em
 of a row group, not a cell of the row above. Tables of `single_row` layout (table 4) have their
 cells in one data line under column-group headers, so their values fill the table's cells in order.
 
-Nothing is guessed here: a row that ends early keeps fewer cells, one never seen has none, and the
-reconciler and contract builder decide what that means.
+Which of a row's segments is which cell (merged, padded or short rows) is `row_options`' job;
+nothing is guessed here: a row that ends early keeps fewer segments, one never seen has none.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
-from inference.numbers import Number, parse, split_cells
 from xxgk.document import Document, Segment
-from xxgk.templates import Edition, Equation, RowLayout
-
-
-@dataclass(frozen=True)
-class Slot:
-    """One cell's text and the segment it came from (a segment may hold several cells)."""
-
-    text: str
-    segment: Segment
-    ambiguous_merge: bool = False
-    """The segment holds several numbers but the row needs it as one cell (`0 0`)."""
+from xxgk.templates import Edition, RowLayout
 
 
 @dataclass
@@ -39,14 +27,13 @@ class RowRead:
     keys: tuple[str, ...]
     label: Segment | None
     segments: list[Segment] = field(default_factory=list)
-    slots: list[Slot] = field(default_factory=list)
 
     @property
     def full(self) -> bool:
         """Enough segments for every column, counting each as one cell.
 
         A segment holding several numbers may be one letter-spaced number (`3 3`) or merged
-        cells; counting it as one keeps the row open for the cells that may follow, and `_slots`
+        cells; counting it as one keeps the row open for the cells that may follow, and `row_options`
         decides. A row can only over-reach into lines of values, which never start another row.
         """
         return len(self.segments) >= len(self.keys)
@@ -57,33 +44,6 @@ class Assembly:
     rows: list[RowRead] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     tables_seen: list[str] = field(default_factory=list)
-
-    def cells(self) -> dict[str, Slot]:
-        out: dict[str, Slot] = {}
-        for row in self.rows:
-            for key, slot in zip(row.keys, row.slots, strict=False):
-                out.setdefault(key, slot)
-        return out
-
-
-def _balanced(eq: Equation, values: dict[str, Number | None]) -> bool:
-    parts = [values.get(k) for k in (*eq.lhs, *eq.rhs)]
-    if any(v is None for v in parts):
-        return False
-    return abs(sum(parts[: len(eq.lhs)]) - sum(parts[len(eq.lhs):])) < 1e-6  # type: ignore[arg-type]
-
-
-def _trims(slots: list[Slot], n: int):
-    """Ways to drop empty slots at the edges so the row has n; a row of at most n is kept."""
-    excess = len(slots) - n
-    if excess <= 0:
-        yield slots, 0
-        return
-    lead = next((i for i, s in enumerate(slots) if s.text.strip()), len(slots))
-    trail = next((i for i, s in enumerate(reversed(slots)) if s.text.strip()), len(slots))
-    for k in range(excess + 1):
-        if k <= lead and excess - k <= trail:
-            yield slots[k: len(slots) - (excess - k)], k
 
 
 def _trailing_values(phys: list[Segment]) -> list[Segment]:
@@ -102,10 +62,6 @@ def _table_of(label: str | None) -> str | None:
         name = label.split(":", 1)[1]
         return name.split(".")[0] if "." in name else (name if name.startswith("t") else None)
     return None
-
-
-MAX_MERGED = 4
-"""Merged segments per row whose split is decided by search (2^k readings)."""
 
 
 class Assembler:
@@ -127,8 +83,6 @@ class Assembler:
             self._physical_row(phys, state)
         state.close()
         out.rows = [r for r in out.rows if r.segments or r.label is not None]
-        for row in out.rows:
-            row.slots = self._slots(row, out.warnings)
         self._report_gaps(out)
         return out
 
@@ -175,14 +129,24 @@ class Assembler:
             if i in positions:
                 layout = self._row_layout(seg.label)
                 assert layout is not None
-                if st.open is not None and st.open.label is not None and st.open.label.label == seg.label:
-                    continue  # the tail of a wrapped label
+                if self._continues(st.open, phys, i):
+                    continue
                 st.close()
                 st.table = layout.table
                 st.note_table(layout.table)
                 st.open_row(RowRead(layout.table, layout.cell_keys, seg))
             elif seg.label == "value" and st.open is not None:
                 st.open.segments.append(seg)  # all of the label's own line; _align trims extras
+
+    @staticmethod
+    def _continues(open_row: RowRead | None, phys: list[Segment], i: int) -> bool:
+        """The label is the wrapped tail of the open row's label, not the row printed again.
+
+        A tail (`家秘密` under `属于国`) carries no values of its own; a repeated row does.
+        """
+        if open_row is None or open_row.label is None or open_row.label.label != phys[i].label:
+            return False
+        return not any(s.label == "value" and s.text.strip() for s in phys[i + 1:])
 
     def _value_row(self, phys: list[Segment], st: _State) -> None:
         if st.open is not None and not st.open.full:
@@ -230,64 +194,8 @@ class Assembler:
                 return t
         return None
 
-    def _slots(self, row: RowRead, warnings: list[str]) -> list[Slot]:
-        """The row's cells: which segments hold several cells, and which empties are fillers.
-
-        Dumps merge two cells into one segment (`23 0`), pad a row with empty cells after a label
-        that spans columns or at its end (Word's tabs, pipe terminators), and lose cells. Every
-        reading that splits merged segments and drops edge empties to fit the row is tried; the
-        one under which the row's own identities hold wins, then the one leaving no merged
-        segment unsplit, then the one closest to the row's width, dropping trailing empties first.
-        """
-        n = len(row.keys)
-        options = list(self._readings(row))
-        if not options:
-            slots = [Slot(s.text, s) for s in row.segments]
-            warnings.append(f"{self._row_name(row)}: {len(slots)} values for {n} columns; kept the first {n}")
-            return slots[:n]
-        equations = self._local_equations(row.keys)
-
-        def rank(option: tuple[list[Slot], int, int]) -> tuple[int, int, int, int, int]:
-            slots, splits, lead = option
-            values = {k: parse(sl.text, self.edition.units[k]).value
-                      for k, sl in zip(row.keys, slots, strict=False)}
-            holds = sum(1 for eq in equations if _balanced(eq, values))
-            merged = sum(1 for sl in slots if sl.ambiguous_merge)
-            return (holds, -merged, -abs(n - len(slots)), -splits, -lead)
-
-        slots = max(options, key=rank)[0]
-        if 0 < len(slots) < n:
-            warnings.append(f"{self._row_name(row)}: only {len(slots)} of {n} values present")
-        return slots
-
-    def _readings(self, row: RowRead):
-        """(slots, number of splits, leading empties dropped) for every way to fit the row."""
-        n = len(row.keys)
-        segs = row.segments
-        multi = [i for i, s in enumerate(segs) if split_cells(s.text)][:MAX_MERGED]
-        for mask in itertools.product((False, True), repeat=len(multi)):
-            split = {i for i, m in zip(multi, mask, strict=True) if m}
-            slots: list[Slot] = []
-            for i, seg in enumerate(segs):
-                cells = split_cells(seg.text)
-                if i in split and cells:
-                    slots.extend(Slot(c, seg) for c in cells)
-                else:
-                    slots.append(Slot(seg.text, seg, ambiguous_merge=bool(cells)))
-            for trimmed, lead in _trims(slots, n):
-                yield trimmed, len(split), lead
-
-    def _local_equations(self, keys: tuple[str, ...]) -> list[Equation]:
-        inside = set(keys)
-        return [eq for eq in self.edition.equations if {*eq.lhs, *eq.rhs} <= inside]
-
-    def _row_name(self, row: RowRead) -> str:
-        if row.label is None:
-            return f"{row.table} data line"
-        return row.label.label[4:] if row.label.label else row.table
-
     def _report_gaps(self, out: Assembly) -> None:
-        read = {k for r in out.rows for k in r.keys[: len(r.slots)]}
+        read = {k for r in out.rows for k in r.keys[: len(r.segments)]}
         for t in self.edition.spec.tables:
             layouts = [r for r in self.edition.rows if r.table == t.id]
             found = [any(k in read for k in r.cell_keys) for r in layouts]

@@ -19,8 +19,7 @@ from inference.errors import ExtractionError, StageError
 from inference.ingest import ingest
 from inference.labeling.base import Labeler
 from inference.metadata import extract_meta
-from inference.reconcile import reconcile
-from inference.report import build_report, readings_of, row_label_scores
+from inference.report import build_report, read_table
 from inference.sections import extract_sections
 from xxgk.contract import Report
 from xxgk.document import Document
@@ -73,13 +72,10 @@ class Pipeline:
                 outcome.errors.append(StageError("edition", category, f"{doc.source}: {guess.error}"))
                 return outcome
             edition = guess.edition
-            assembly = Assembler(edition)(doc)
-            readings = readings_of(edition, assembly, row_label_scores(assembly))
-            reconciled = reconcile(edition, readings)
-            warnings = [*doc.warnings, *([guess.warning] if guess.warning else []),
-                        *assembly.warnings, *reconciled.warnings]
-            report = build_report(doc=doc, edition=edition, assembly=assembly, reconciled=reconciled,
-                                  meta=meta, model_version=self.labeler.model_version,
+            table = read_table(edition, Assembler(edition)(doc))
+            warnings = [*doc.warnings, *([guess.warning] if guess.warning else []), *table.warnings]
+            report = build_report(doc=doc, edition=edition, table=table, meta=meta,
+                                  model_version=self.labeler.model_version,
                                   sections=extract_sections(doc), warnings=warnings)
         outcome.report = report
         failed = any(c.ok is False for c in report.checks)

@@ -1,11 +1,14 @@
-"""Assembled rows and reconciled values into the output contract, with provenance per cell."""
+"""Assembled rows to the output contract: readings per row, reconciliation, provenance per cell."""
 
 from __future__ import annotations
 
-from inference.assemble import Assembly, Slot
+from dataclasses import dataclass
+
+from inference.assemble import Assembly, RowRead
 from inference.metadata import Meta as FoundMeta
-from inference.numbers import Reading, parse
-from inference.reconcile import CellValue, Reconciled
+from inference.numbers import parse
+from inference.reconcile import Alternative, CellValue, Reconciled, reconcile
+from inference.row_options import RowOption, Slot, row_options
 from xxgk.contract import CellOut, CheckOut, Meta, Report
 from xxgk.document import Document
 from xxgk.templates import Edition
@@ -14,30 +17,59 @@ SPLIT_PENALTY = 0.97
 """Confidence factor for a cell cut out of a segment that held several (`0 0 0`)."""
 
 
-def readings_of(edition: Edition, assembly: Assembly, row_labels: dict[str, float]) -> dict[str, tuple[Reading, float]]:
-    """Each assembled cell's reading, with the confidence of the labels that placed it there.
+@dataclass
+class TableReading:
+    """The reconciled cells and, per cell, the slot of the document it was read from."""
 
-    `row_labels`: cell key -> label score of the row label that opened its row (1.0 if none).
-    """
-    out: dict[str, tuple[Reading, float]] = {}
-    for key, slot in assembly.cells().items():
-        reading = parse(slot.text, edition.units[key])
-        conf = min(row_labels.get(key, 1.0), slot.segment.label_score or 1.0)
+    reconciled: Reconciled
+    slots: dict[str, Slot]
+    warnings: list[str]
+
+
+def _alternative(row: RowRead, option: RowOption, edition: Edition) -> Alternative:
+    label_conf = row.label.label_score if row.label is not None and row.label.label_score else 1.0
+    readings = {}
+    for key, slot in zip(row.keys, option.slots, strict=False):
+        conf = min(label_conf, slot.segment.label_score or 1.0)
         if slot.segment.read_score is not None:
             conf = min(conf, slot.segment.read_score)
         if slot.text != slot.segment.text:
             conf *= SPLIT_PENALTY
-        out[key] = (reading, round(conf, 4))
-    return out
+        readings[key] = (parse(slot.text, edition.units[key]), round(conf, 4))
+    return Alternative(readings, option.cost)
 
 
-def row_label_scores(assembly: Assembly) -> dict[str, float]:
-    out: dict[str, float] = {}
+def read_table(edition: Edition, assembly: Assembly) -> TableReading:
+    """Every assembled row's readings, reconciled against the whole table's arithmetic."""
+    rows: list[tuple[RowRead, list[RowOption]]] = []
+    warnings = list(assembly.warnings)
     for row in assembly.rows:
-        score = row.label.label_score if row.label is not None and row.label.label_score else 1.0
-        for key in row.keys:
-            out.setdefault(key, score)
-    return out
+        equations = [eq for eq in edition.equations if {*eq.lhs, *eq.rhs} <= set(row.keys)]
+        options = row_options(row.segments, row.keys, edition.units, equations)
+        if not options and row.segments:
+            n = len(row.keys)
+            slots = tuple(Slot(s.text, s) for s in row.segments[:n])
+            warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}")
+            options = [RowOption(slots, 0.0)]
+        rows.append((row, options))
+    groups = [[_alternative(row, o, edition) for o in options] for row, options in rows]
+    reconciled = reconcile(edition, groups)
+    slots: dict[str, Slot] = {}
+    for (row, options), pick in zip(rows, reconciled.chosen, strict=True):
+        if not options:
+            continue
+        chosen = options[pick]
+        for key, slot in zip(row.keys, chosen.slots, strict=False):
+            slots.setdefault(key, slot)
+        if 0 < len(chosen.slots) < len(row.keys):
+            warnings.append(f"{_name(row)}: only {len(chosen.slots)} of {len(row.keys)} values present")
+    return TableReading(reconciled, slots, [*warnings, *reconciled.warnings])
+
+
+def _name(row: RowRead) -> str:
+    if row.label is None or not row.label.label:
+        return f"{row.table} data line"
+    return row.label.label[4:]
 
 
 def _cell(cv: CellValue, slot: Slot | None, doc: Document) -> CellOut:
@@ -50,15 +82,14 @@ def _cell(cv: CellValue, slot: Slot | None, doc: Document) -> CellOut:
                    rule=cv.rule)
 
 
-def build_report(*, doc: Document, edition: Edition, assembly: Assembly, reconciled: Reconciled,
-                 meta: FoundMeta, model_version: str, sections: dict[str, str],
-                 warnings: list[str]) -> Report:
-    slots = assembly.cells()
-    cells = {key: _cell(reconciled.cells[key], slots.get(key), doc) for key in edition.cell_keys}
+def build_report(*, doc: Document, edition: Edition, table: TableReading, meta: FoundMeta,
+                 model_version: str, sections: dict[str, str], warnings: list[str]) -> Report:
+    rec = table.reconciled
+    cells = {key: _cell(rec.cells[key], table.slots.get(key), doc) for key in edition.cell_keys}
     checks = [
         CheckOut(rule=c.rule, column=c.scope_key if c.scope == "col" else None,
                  row=c.scope_key if c.scope == "row" else None, ok=c.ok, detail=c.detail)
-        for c in reconciled.checks
+        for c in rec.checks
     ]
     return Report(
         doc_id=doc.doc_id,

@@ -264,9 +264,11 @@ class LayoutBuilder:
         inner = [c for c in applicants if len(c.path) > 1]
         total_col = [c for c in cols if not c.path]
         span_all = style.applicants_span_total
-        header.append([Cell(note, "header", rowspan=3, colspan=3),
-                       Cell("申请人情况", "header", colspan=len(applicants) + (len(total_col) if span_all else 0))]
-                      + ([] if span_all else [Cell(_wording(rng, c, style), f"col:t3.{c.key}", rowspan=3) for c in total_col]))
+        top = [Cell(note, "header", rowspan=3, colspan=3),
+               Cell("申请人情况", "header", colspan=len(applicants) + (len(total_col) if span_all else 0))]
+        if not span_all:
+            top += [Cell(_wording(rng, c, style), f"col:t3.{c.key}", rowspan=3) for c in total_col]
+        header.append(top)
         second: list[Cell] = []
         for c in applicants:
             if len(c.path) == 1:

@@ -125,14 +125,22 @@ class TextRenderer:
                     fields.append(self._field(origin[(r, c)], table))
                 elif (r, c) in covered:
                     kind, _ = covered[(r, c)]
-                    if self.shape in ("blocks",):
-                        continue
-                    if kind == "row" and self.noise.cover == "empty" and self.shape != "pipes":
-                        fields.append(_Field("", "value"))
-                    elif kind == "col" and self.shape in ("markdown", "spaces"):
+                    if self._covered_as_empty(kind):
                         fields.append(_Field("", "value"))
             rows.append(self._merge_values(fields))
         return rows
+
+    def _covered_as_empty(self, kind: str) -> bool:
+        """Whether the dump writes an empty field for a cell covered by a merged neighbour.
+
+        Word's text export writes one for a row-span and none for a column-span; Markdown and
+        space-padded layouts keep every grid column; pipe dumps and paragraph dumps drop them.
+        """
+        if self.shape in ("blocks", "pipes"):
+            return False
+        if kind == "row":
+            return self.noise.cover == "empty"
+        return self.shape in ("markdown", "spaces")
 
     def _field(self, cell: Cell, table: Table) -> _Field:
         f = _Field(cell.text, cell.label)
@@ -145,7 +153,7 @@ class TextRenderer:
             rest = cell.text[1:]
             f.tails = [" ".join(rest)] if self.noise.vertical_style == "spaced" else list(rest)
         elif cell.label != "value" and self.rng.random() < self.noise.wrap_rate:
-            numbering, body = split_numbering(cell.text)
+            _, body = split_numbering(cell.text)
             lead = len(cell.text) - len(body)
             if len(body) >= 5:  # dumps keep at least the first few characters of a wrapped label
                 k = lead + self.rng.randint(3, len(body) - 2)

@@ -87,7 +87,8 @@ def _table2(rng: random.Random, edition: Edition, level: str, values: dict[str, 
         for key, unit in zip(row.cell_keys, row.units, strict=True):
             col = key.split(".")[2]
             if unit == "wan":
-                v: Number | None = 0 if rng.random() < 0.4 else round(rng.random() ** 2 * 3000, rng.choice([0, 1, 2, 3, 4]))
+                decimals = rng.choice([0, 1, 2, 3, 4])
+                v: Number | None = 0 if rng.random() < 0.4 else round(rng.random() ** 2 * 3000, decimals)
                 if isinstance(v, float) and v.is_integer():
                     v = int(v)
             elif unit == "signed":

@@ -1,0 +1,63 @@
+"""Text dumps of every shape the seeds show, split into cells and physical rows."""
+
+from inference.ingest.text import clean, segment_text
+
+
+def rows_of(text: str) -> tuple[str, list[list[str]]]:
+    shape, segments, _ = segment_text(clean(text))
+    rows: dict[int, list[str]] = {}
+    for s in segments:
+        rows.setdefault(s.row, []).append(s.text)
+    return shape, list(rows.values())
+
+
+def test_text_tab_rows_keep_empty_fields():
+    text = "\n".join(["规章\t0\t0\t0", "一、\t本年新收政府信息公开申请数量\t2\t\t\t\t\t\t2"] * 6)
+    shape, rows = rows_of(text)
+    assert shape == "lines"
+    assert rows[1] == ["一、", "本年新收政府信息公开申请数量", "2", "", "", "", "", "", "2"]
+
+
+def test_text_broken_pipe_rows_continue_across_lines():
+    text = "规章\n| \n| 22 | 32\n| \n行政规范性文件 | 7 | \n| 72 | ||\n三、本年度办理结果\n| (一)予以公开 | 0 | 0 0 | |"
+    _, rows = rows_of(text)
+    assert rows[0] == ["规章", "", "22", "32"]
+    assert rows[1] == ["行政规范性文件", "7", "", "72", "", ""]
+    assert rows[2] == ["三、本年度办理结果", "(一)予以公开", "0", "0 0", ""]
+
+
+def test_text_markdown_rows_are_lines():
+    _, rows = rows_of("| a | b |\n|---|---|\n| 1 |  |\n| 2 | 3 |")
+    assert rows == [["a", "b"], ["1", ""], ["2", "3"]]
+
+
+def test_text_tab_prefixed_cells_and_rows():
+    cells = ["\t规章", "\t0", "\t0", "\t0", "", "\t规范性文件", "\t4", "\t4", "\t8", "",
+             "\t", "\t（三）不予", "", "公开",
+             "\t1.属于国家秘密", "\t1", ""]
+    shape, rows = rows_of("\n".join(cells * 4))
+    assert shape == "tab_prefixed"
+    assert rows[0] == ["规章", "0", "0", "0"]
+    assert rows[2] == ["", "（三）不予公开", "1.属于国家秘密", "1"]
+
+
+def test_text_blocks_join_wrapped_lines():
+    text = "\n\n".join(["信息内容", "本年新\n制作数量", "规章", "0", " 0", "0 "] * 3)
+    shape, rows = rows_of(text)
+    assert shape == "blocks"
+    assert rows[:6] == [["信息内容"], ["本年新制作数量"], ["规章"], ["0"], ["0"], ["0"]]
+
+
+def test_text_wide_spaces_split_fields_and_label_numbers_are_separated():
+    _, rows = rows_of("规章        0      3     12\n规范性文件 1 2 3\n本报告所列数据的统计期限自2020年1月1日起。")
+    assert rows[0] == ["规章", "0", "3", "12"]
+    assert rows[1] == ["规范性文件", "1 2 3"]
+    assert rows[2] == ["本报告所列数据的统计期限自2020年1月1日起。"]
+
+
+def test_text_spans_point_into_the_cleaned_text():
+    text = clean("标题\r\n规章\t1\t2\r\n")
+    _, segments, page = segment_text(text)
+    for s in segments:
+        assert text[s.span[0]:s.span[1]] == s.text
+    assert page.width >= 300

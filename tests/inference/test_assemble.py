@@ -1,0 +1,127 @@
+"""The assembler and row readings: which value segments are the cells of which template row."""
+
+import pytest
+
+from inference.assemble import Assembler
+from inference.report import read_table
+from tests.inference.helpers import doc_from_rows, values
+from xxgk.templates import load_editions
+
+
+@pytest.fixture(scope="module")
+def ed2019():
+    return load_editions()["2019"]
+
+
+def cells(ed, rows):
+    table = read_table(ed, Assembler(ed)(doc_from_rows(rows)))
+    return {k: s.text for k, s in table.slots.items()}, table.warnings
+
+
+def test_assemble_row_label_takes_values_of_its_line(ed2019):
+    got, _ = cells(ed2019, [[("规章", "row:t2.rules"), *values("1", "2", "3")]])
+    assert [got[f"t2.rules.{c}"] for c in ("new_made", "new_published", "total_published")] == ["1", "2", "3"]
+
+
+def test_assemble_values_on_following_value_lines(ed2019):
+    rows = [[("一、本年新收政府信息公开申请数量", "row:t3.new_received")]] + [values(v) for v in "1234567"]
+    got, _ = cells(ed2019, rows)
+    assert got["t3.new_received.natural_person"] == "1" and got["t3.new_received.total"] == "7"
+
+
+def test_assemble_leading_empty_cell_belongs_to_the_next_row(ed2019):
+    """A short row followed by a row starting with the empty merged cell of its group (seed 002)."""
+    rows = [
+        [("三、本年度办理结果", "row_group"), ("（一）予以公开", "row:t3.granted"), *values(*"000000")],
+        [("", "value"), ("（二）部分公开", "row:t3.partial"), *values(*"000000")],
+    ]
+    got, warnings = cells(ed2019, rows)
+    assert "t3.granted.total" not in got
+    assert got["t3.partial.natural_person"] == "0"
+    assert any("granted: only 6 of 7" in w for w in warnings)
+
+
+def test_assemble_padding_after_spanning_label_is_dropped_by_arithmetic(ed2019):
+    rows = [[("一、本年新收政府信息公开申请数量", "row:t3.new_received"),
+             *values("", "", "26", "0", "0", "0", "0", "0", "26")]]
+    got, _ = cells(ed2019, rows)
+    assert got["t3.new_received.natural_person"] == "26" and got["t3.new_received.total"] == "26"
+
+
+def test_assemble_merged_pair_is_split_when_the_row_needs_it(ed2019):
+    rows = [[("（七）总计", "row:t3.total"), *values("25", "0", "0", "0", "57 0", "82", "")]]
+    got, _ = cells(ed2019, rows)
+    assert [got[f"t3.total.{c}"] for c in ("legal_service", "other_org", "total")] == ["57", "0", "82"]
+
+
+def test_assemble_merged_cell_in_a_full_row_stays_one_cell(ed2019):
+    """`0 0` in the last column of a complete row is one cell with debris (seed 003)."""
+    rows = [[("1.信访举报投诉类申请", "row:t3.rejected_petition"), *values("0", "0", "0", "0", "0", "0", "0 0", "")]]
+    got, _ = cells(ed2019, rows)
+    assert got["t3.rejected_petition.total"] == "0 0"
+
+
+def test_assemble_single_row_table_without_heading(ed2019):
+    """Table 4's data line after a truncated table 3 with garbled headers (seeds 001, 002)."""
+    rows = [
+        [("3.补正后申请内容仍不明确", "row:t3.unavailable_unclear"), *values(*"0000000")],
+        [("持", "O"), ("正", "O")],
+        [*values(*["0"] * 10), *values("", "", "", ""), ("错误！未指定文件名。", "value")],
+    ]
+    got, warnings = cells(ed2019, rows)
+    assert got["t4.review.upheld"] == "0" and got["t4.suit_after_review.total"] == "错误！未指定文件名。"
+    assert "t3 truncated after row unavailable_unclear" in warnings
+
+
+def test_assemble_single_row_labels_are_headers_unless_values_follow(ed2019):
+    rows = [
+        [("四、政府信息公开行政复议、行政诉讼情况", "sec:t4")],
+        [("行政复议", "row:t4.review"), ("行政诉讼", "row_group")],
+        [*values("1", "0", "0", "0", "1", "", "", "", "", "", "2", "0", "0", "0", "2")],
+    ]
+    got, _ = cells(ed2019, rows)
+    assert got["t4.review.upheld"] == "1" and got["t4.suit_after_review.total"] == "2"
+
+
+def test_assemble_wrapped_label_tail_continues_its_row(ed2019):
+    rows = [
+        [("（三）1.属于国", "row:t3.denied_state_secret"), *values("1", "", "", "", "", "", "1")],
+        [("不予公开", "row_group"), ("家秘密", "row:t3.denied_state_secret"), *values(*[""] * 7)],
+        [("2.其他法律行政法规禁止公开", "row:t3.denied_law_prohibited"), *values(*[""] * 7)],
+    ]
+    got, warnings = cells(ed2019, rows)
+    assert got["t3.denied_state_secret.total"] == "1"
+    assert got["t3.denied_law_prohibited.natural_person"] == ""
+    assert not any("twice" in w for w in warnings)
+
+
+def test_assemble_repeated_row_keeps_the_first_reading(ed2019):
+    rows = [[("规章", "row:t2.rules"), *values("1", "2", "3")], [("规章", "row:t2.rules"), *values("7", "8", "9")]]
+    got, warnings = cells(ed2019, rows)
+    assert got["t2.rules.new_made"] == "1"
+    assert any("appears twice" in w for w in warnings)
+
+
+def test_assemble_reports_missing_rows_and_tables(ed2019):
+    rows = [[("规范性文件", "row:t2.normative_docs"), *values("1", "2", "3")]]
+    _, warnings = cells(ed2019, rows)
+    assert "t2 rows not found: rules" in warnings
+    assert "t3 not found in the document" in warnings
+
+
+def test_assemble_letter_spaced_number_is_not_split_over_blank_cells(ed2019):
+    got, _ = cells(ed2019, [[("规范性文件", "row:t2.normative_docs"), *values("", "", "4 0")]])
+    assert [got[f"t2.normative_docs.{c}"] for c in ("new_made", "new_published", "total_published")] == ["", "", "4 0"]
+
+
+def test_assemble_table_arithmetic_chooses_between_row_readings(ed2019):
+    """`23 0` after a spanning label's filler: the row total holds either way; the columns decide."""
+    rows = [
+        [("一、本年新收政府信息公开申请数量", "row:t3.new_received"), *values("23", "0", "0", "0", "0", "0", "23")],
+        [("二、上年结转政府信息公开申请数量", "row:t3.carried_over"), *values(*"0000000")],
+        [("（二）部分公开", "row:t3.partial"), *values("", "23 0", "0", "0", "0", "0", "23")],
+        [("（七）总计", "row:t3.total"), *values("23", "0", "0", "0", "0", "0", "23")],
+        [("四、结转下年度继续办理", "row:t3.carried_forward"), *values(*"0000000")],
+    ]
+    got, _ = cells(ed2019, rows)
+    assert got["t3.partial.natural_person"] == "23" and got["t3.partial.commercial"] == "0"

@@ -1,0 +1,98 @@
+"""End to end on real and generated reports, scored by the project's scorer."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inference.pipeline import Pipeline
+from training.synth.corpus import write_set
+from training.synth.render_text import SHAPES
+from xxgk.settings import REPO_ROOT
+
+SHARED = REPO_ROOT.parent / "shared"
+SCORER = SHARED / "eval" / "score.py"
+needs_shared = pytest.mark.skipif(not SCORER.exists(), reason="../shared (scorer and seeds) not beside the repo")
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline()
+
+
+def extract_all(pipeline: Pipeline, files: list[Path], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        outcome = pipeline.extract(f)
+        assert outcome.report is not None, (f, outcome.errors)
+        (out / f"{outcome.doc_id}.json").write_text(outcome.report.to_json(), encoding="utf-8")
+
+
+def score(gold: Path, pred: Path) -> dict:
+    result = subprocess.run([sys.executable, str(SCORER), str(gold), str(pred), "--json"],
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def assert_perfect(result: dict) -> None:
+    s = result["summary"]
+    errors = {d: r["errors"][:3] for d, r in result["docs"].items() if r["errors"]}
+    assert s["cell_accuracy"] == 100.0 and s["false_reads"] == 0, errors
+    assert s["meta_accuracy"] == 100.0, {d: r["meta_ok"] for d, r in result["docs"].items()}
+
+
+@needs_shared
+def test_pipeline_seeds_exact(pipeline, tmp_path):
+    seeds = SHARED / "data" / "seeds"
+    extract_all(pipeline, sorted(seeds.glob("*.txt")), tmp_path)
+    result = score(seeds, tmp_path)
+    assert_perfect(result)
+    report = json.loads((tmp_path / "004_03aa3c703994b485.json").read_text(encoding="utf-8"))
+    assert report["meta"]["edition"] == "2019" and report["meta"]["publish_date"] == "2021-01-22"
+    truncated = json.loads((tmp_path / "001_1d48a95b86807a89.json").read_text(encoding="utf-8"))
+    assert "t3 truncated after row unavailable_unclear" in truncated["warnings"]
+    assert truncated["cells"]["t3.total.total"]["status"] == "missing"
+    assert truncated["cells"]["t4.suit_after_review.total"]["text"] == "错误！未指定文件名。"
+
+
+@needs_shared
+def test_pipeline_generated_text_reports_exact(pipeline, tmp_path):
+    """Every text shape, both editions, non-zero and broken arithmetic; a seed never tuned on."""
+    docs = write_set(tmp_path / "gold", 48, seed=1101, kinds=("text",), shapes=SHAPES)
+    assert {d.gold["meta"]["edition"] for d in docs} == {"2019", "2021"}
+    assert any("broken" in " ".join(d.gold["notes"]) for d in docs)
+    extract_all(pipeline, [tmp_path / "gold" / d.filename for d in docs], tmp_path / "pred")
+    assert_perfect(score(tmp_path / "gold", tmp_path / "pred"))
+
+
+def test_pipeline_reports_broken_arithmetic_as_failed_checks(pipeline, tmp_path):
+    text = (SHARED / "data" / "seeds" / "004_03aa3c703994b485.txt")
+    if not text.exists():
+        pytest.skip("seeds not beside the repo")
+    broken = tmp_path / "broken.txt"
+    original = text.read_text(encoding="utf-8")
+    assert "\t（七）总计\n\t4" in original
+    broken.write_text(original.replace("\t（七）总计\n\t4", "\t（七）总计\n\t5"), encoding="utf-8")
+    outcome = pipeline.extract(broken)
+    assert outcome.status == "partial_success"
+    cell = outcome.report.cells["t3.total.natural_person"]
+    assert cell.value == 5 and cell.status == "read" and cell.confidence < 0.9
+    assert any(c.rule == "t3.row_total" and c.ok is False for c in outcome.report.checks)
+
+
+@pytest.mark.parametrize(("content", "category"), [
+    (b"", "empty"),
+    (b"%PDF-1.4\n\x00\x01garbage" * 10, "corrupt"),
+    (b"PK\x03\x04" + b"\x00" * 100, "unsupported_type"),
+    ("本报告无表格。今年工作顺利。\n".encode(), "no_tables"),
+    ("主动公开政府信息数\t12\t3\t4\n依申请公开信息数\t5\t6\t7\n".encode() * 5, "unknown_edition"),
+])
+def test_pipeline_bad_input_fails_cleanly(pipeline, tmp_path, content, category):
+    path = tmp_path / ("x.pdf" if content.startswith(b"%PDF") else "x.txt")
+    path.write_bytes(content)
+    outcome = pipeline.extract(path)
+    assert outcome.status == "failure" and outcome.report is None
+    assert [e.category for e in outcome.errors] == [category]
+    assert str(path) in outcome.errors[0].message
