@@ -1,0 +1,1 @@
+"""Builders of test inputs shared by test modules (PDFs drawn with reportlab, whole reports)."""
