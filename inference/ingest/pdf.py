@@ -177,6 +177,14 @@ class _Builder:
                                      source="pdf_text", cell=cell))
 
 
+def _without_pages(path: Path) -> bool:
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages) == 0
+    except Exception:  # unreadable for pdfminer as well: corrupt, not empty
+        return False
+
+
 def _page_count(path: Path, source: str) -> int:
     """Open with PDFium first: it tells a wrong password from a broken file, and counts pages."""
     try:
@@ -186,6 +194,8 @@ def _page_count(path: Path, source: str) -> int:
             raise ExtractionError("ingest", "encrypted",
                                   f"{source}: the PDF is encrypted and needs a password to open; "
                                   "save an unprotected copy") from exc
+        if _without_pages(path):  # PDFium refuses these without saying why
+            raise ExtractionError("ingest", "corrupt", f"{source}: the PDF has no pages") from exc
         raise ExtractionError("ingest", "corrupt", f"{source}: not a readable PDF ({exc})") from exc
     try:
         n = len(pdf)
