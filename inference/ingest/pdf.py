@@ -74,15 +74,35 @@ def _oriented(g: Glyph, matrix: tuple[float, ...]) -> Glyph:
     return g
 
 
-def _chars(page: Any, width: float, height: float) -> list[_Char]:
+@dataclass(frozen=True)
+class _Frame:
+    """Points of pdfplumber's page frame to pixels of the rendered page (its crop box)."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @classmethod
+    def of(cls, page: Any) -> _Frame:
+        x0, top, x1, bottom = (float(v) for v in page.cropbox)
+        return cls(x0, top, (x1 - x0) * PX_PER_PT, (bottom - top) * PX_PER_PT)
+
+    def x(self, v: float) -> float:
+        return (float(v) - self.left) * PX_PER_PT
+
+    def y(self, v: float) -> float:
+        return (float(v) - self.top) * PX_PER_PT
+
+
+def _chars(page: Any, f: _Frame) -> list[_Char]:
     out = []
     for ch in page.dedupe_chars().chars:
         text = ch["text"]
         if not text.strip():
             continue
-        s = PX_PER_PT
-        g = Glyph(text, ch["x0"] * s, ch["top"] * s, ch["x1"] * s, ch["bottom"] * s)
-        if not (0 <= g.cx <= width and 0 <= g.cy <= height):
+        g = Glyph(text, f.x(ch["x0"]), f.y(ch["top"]), f.x(ch["x1"]), f.y(ch["bottom"]))
+        if not (0 <= g.cx <= f.width and 0 <= g.cy <= f.height):
             continue
         out.append(_Char(g, g if ch.get("upright", True) else _oriented(g, ch["matrix"])))
     return out
@@ -100,16 +120,14 @@ def _usable(chars: list[_Char], page: Any) -> bool:
     return good >= MIN_TEXT_CHARS or covered < 0.5 * area
 
 
-def _lines(page: Any) -> list[Line]:
+def _lines(page: Any, f: _Frame) -> list[Line]:
     """Ruling lines of the page in pixels: stroked lines, path segments, thin or stroked rects."""
-    s = PX_PER_PT
     out: list[Line] = []
     for obj in [*page.lines, *page.curves]:
         pts = obj.get("pts") or []
-        out.extend(Line(x0 * s, y0 * s, x1 * s, y1 * s)
-                   for (x0, y0), (x1, y1) in itertools.pairwise(pts))
+        out.extend(Line(f.x(x0), f.y(y0), f.x(x1), f.y(y1)) for (x0, y0), (x1, y1) in itertools.pairwise(pts))
     for r in page.rects:
-        out.extend(rect_lines(r["x0"] * s, r["top"] * s, r["x1"] * s, r["bottom"] * s,
+        out.extend(rect_lines(f.x(r["x0"]), f.y(r["top"]), f.x(r["x1"]), f.y(r["bottom"]),
                               stroked=bool(r.get("stroke"))))
     return out
 
@@ -211,14 +229,14 @@ def _page_count(path: Path, source: str) -> int:
 
 def _read_page(page: Any, number: int, doc: Document, builder: _Builder) -> bool:
     """Add one page's segments; False when it has no text layer (a blank page has nothing to read)."""
-    width, height = float(page.width) * PX_PER_PT, float(page.height) * PX_PER_PT
-    doc.pages.append(Page(number=number, width=width, height=height))
-    chars = _chars(page, width, height)
+    frame = _Frame.of(page)
+    doc.pages.append(Page(number=number, width=frame.width, height=frame.height))
+    chars = _chars(page, frame)
     if not chars and not page.images:
         return True
     if not _usable(chars, page):
         return False
-    builder.page(number, _page_items(chars, _lines(page), height))
+    builder.page(number, _page_items(chars, _lines(page, frame), frame.height))
     return True
 
 

@@ -120,6 +120,20 @@ def test_pdf_page_numbers_in_the_margin_are_dropped(tmp_path):
     assert [s.text for s in ingest(path).segments] == ["正文"]
 
 
+def test_pdf_boxes_are_pixels_of_the_rendered_crop_box(tmp_path):
+    path = tmp_path / "cropped.pdf"
+    pdf = PdfWriter(path)
+    pdf.canvas.setCropBox((50, 100, 545, 741))
+    pdf.canvas.setFont("WQY", 12)
+    pdf.canvas.drawString(100, 700, "裁剪页面")
+    pdf.save()
+    doc = ingest(path)
+    (seg,) = doc.segments
+    assert (doc.pages[0].width, doc.pages[0].height) == pytest.approx((495 * PX_PER_PT, 641 * PX_PER_PT), abs=1)
+    assert seg.bbox[0] == pytest.approx(50 * PX_PER_PT, abs=1)
+    assert seg.bbox[3] == pytest.approx((741 - 700 + 2.5) * PX_PER_PT, abs=4)
+
+
 def test_pdf_with_user_password_is_refused_as_encrypted(tmp_path):
     path = tmp_path / "locked.pdf"
     pdf = PdfWriter(path, encrypt=StandardEncryption("user", "owner"))
