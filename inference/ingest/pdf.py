@@ -95,9 +95,22 @@ class _Frame:
         return (float(v) - self.top) * PX_PER_PT
 
 
+def _deduped(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Characters without their fake-bold copies (the same glyph drawn again within about 1 pt);
+    a grid lookup instead of pdfplumber's sort-based `dedupe_chars`, which is the slowest step."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for ch in chars:
+        text, x, y = ch["text"], round(ch["x0"]), round(ch["top"])
+        if not any((text, x + dx, y + dy) in seen for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+            seen.add((text, x, y))
+            out.append(ch)
+    return out
+
+
 def _chars(page: Any, f: _Frame) -> list[_Char]:
     out = []
-    for ch in page.dedupe_chars().chars:
+    for ch in _deduped(page.chars):
         text = ch["text"]
         if not text.strip():
             continue

@@ -109,6 +109,16 @@ def test_pdf_tables_interleave_with_text_and_count_over_pages(tmp_path):
     assert [s.page for s in doc.segments if s.text == "第三节"] == [2]
 
 
+def test_pdf_fake_bold_copies_are_read_once(tmp_path):
+    path = tmp_path / "bold.pdf"
+    pdf = PdfWriter(path)
+    pdf.canvas.setFont("WQY", 12)
+    for dx, dy in ((0, 0), (0.3, 0), (0.3, 0.3)):
+        pdf.canvas.drawString(100 + dx, 700 + dy, "一、总体情况 12")
+    pdf.save()
+    assert [s.text for s in ingest(path).segments] == ["一、总体情况 12"]
+
+
 def test_pdf_page_numbers_in_the_margin_are_dropped(tmp_path):
     path = tmp_path / "numbered.pdf"
     pdf = PdfWriter(path)
