@@ -121,10 +121,15 @@ def _chars(page: Any, f: _Frame) -> list[_Char]:
     return out
 
 
+def _mapped(text: str) -> bool:
+    """False for glyphs of fonts without a Unicode map, which pdfminer prints as `(cid:123)`."""
+    return not text.startswith("(cid:") and text != "\ufffd"
+
+
 def _usable(chars: list[_Char], page: Any) -> bool:
     """Whether the page has a real text layer: mostly mapped characters, and not a page image
     carrying only a few words."""
-    good = sum(1 for c in chars if not c.at.text.startswith("(cid:") and c.at.text != "\ufffd")
+    good = sum(1 for c in chars if _mapped(c.at.text))
     if good == 0 or good < 0.5 * len(chars):
         return False
     area = float(page.width * page.height) or 1.0
@@ -216,8 +221,9 @@ def _without_pages(path: Path) -> bool:
         return False
 
 
-def _page_count(path: Path, source: str) -> int:
-    """Open with PDFium first: it tells a wrong password from a broken file, and counts pages."""
+def _check_openable(path: Path, source: str) -> None:
+    """Open with PDFium first: it tells a wrong password from a broken file, and counts pages
+    cheaply, before pdfminer's slower parse."""
     try:
         pdf = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
@@ -237,7 +243,6 @@ def _page_count(path: Path, source: str) -> int:
     if n > MAX_PAGES:
         raise ExtractionError("ingest", "too_many_pages",
                               f"{source}: {n} pages is over the {MAX_PAGES}-page limit")
-    return n
 
 
 def _read_page(page: Any, number: int, doc: Document, builder: _Builder) -> bool:
@@ -249,6 +254,7 @@ def _read_page(page: Any, number: int, doc: Document, builder: _Builder) -> bool
         return True
     if not _usable(chars, page):
         return False
+    chars = [c for c in chars if _mapped(c.at.text)]
     builder.page(number, _page_items(chars, _lines(page, frame), frame.height))
     return True
 
@@ -256,7 +262,7 @@ def _read_page(page: Any, number: int, doc: Document, builder: _Builder) -> bool
 def ingest_pdf(path: Path, *, doc_id: str) -> Document:
     """Read a born-digital PDF into a Document, page by page."""
     source = str(path)
-    _page_count(path, source)
+    _check_openable(path, source)
     doc = Document(doc_id=doc_id, source=source, input_kind="pdf")
     builder = _Builder()
     no_text: list[int] = []
@@ -276,7 +282,8 @@ def ingest_pdf(path: Path, *, doc_id: str) -> Document:
                               f"{source}: the PDF cannot be parsed ({type(exc).__name__}: {exc})") from exc
     if no_text and not builder.segments:
         raise ExtractionError("ingest", "needs_ocr",
-                              f"{source}: a scanned PDF (no page has a text layer); it needs the OCR path")
+                              f"{source}: a scanned PDF (no page has a usable text layer); it needs the "
+                              "OCR path")
     if no_text:
         doc.warnings.append(f"pages {', '.join(map(str, no_text))} have no text layer (scanned?) and "
                             "were skipped; the OCR path reads them")
