@@ -66,6 +66,10 @@ def ingest(path: Path, doc_id: str | None = None) -> Document:
     with path.open("rb") as fh:
         head = fh.read(8192)
     kind = sniff(head, path.suffix.lower())
+    if path.suffix.lower() == ".pdf" and kind != "pdf":
+        raise ExtractionError("ingest", "corrupt",
+                              f"{source}: named .pdf but not a PDF (no %PDF header); the file is damaged "
+                              "or was saved under the wrong name")
     if kind == "binary":
         raise ExtractionError("ingest", "unsupported_type",
                               f"{source}: an archive or office file; export the report as PDF, HTML "

@@ -190,6 +190,9 @@ def test_pdf_random_bytes_are_corrupt(tmp_path):
     path = tmp_path / "random.pdf"
     path.write_bytes(os.urandom(4096))
     assert refusal(path).error.category == "corrupt"
+    outcome = Pipeline().extract(path)
+    assert [(e.stage, e.category) for e in outcome.errors] == [("ingest", "corrupt")]
+    assert "not a PDF" in outcome.errors[0].message
 
 
 def test_pdf_truncated_file_fails_in_the_pipeline_as_corrupt(tmp_path):
