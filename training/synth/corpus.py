@@ -47,10 +47,12 @@ def _year(rng: random.Random, edition: Edition) -> int:
 
 def generate_doc(rng: random.Random, editions: dict[str, Edition], doc_id: str, kind: Kind,
                  shape: TextShape | None = None, damage: float = 1.0,
-                 edition_id: str | None = None) -> GeneratedDoc:
+                 edition_id: str | None = None, garble: float = 0.0, shuffle_rows: bool = False) -> GeneratedDoc:
+    """One generated report; `garble` (per-character rate) and `shuffle_rows` damage its labels."""
     edition = editions[edition_id] if edition_id else rng.choice(list(editions.values()))
     truth = sample_truth(rng, edition, _year(rng, edition))
     style = sample_style(rng, edition, damage)
+    style.garble, style.shuffle_rows = garble, shuffle_rows
     if kind == "text":
         shape = shape or rng.choice(SHAPES)
         if shape in ("blocks", "spaces"):
@@ -89,7 +91,8 @@ def generate_doc(rng: random.Random, editions: dict[str, Edition], doc_id: str, 
 
 def write_set(out_dir: Path, n: int, seed: int, kinds: tuple[Kind, ...] = ("text",),
               shapes: tuple[TextShape, ...] = SHAPES, damage: float = 1.0,
-              editions: dict[str, Edition] | None = None) -> list[GeneratedDoc]:
+              editions: dict[str, Edition] | None = None, garble: float = 0.0,
+              shuffle_rows: bool = False) -> list[GeneratedDoc]:
     """Write n documents and their gold files; kinds and text shapes are used in turn."""
     editions = editions or load_editions()
     rng = random.Random(seed)
@@ -99,7 +102,8 @@ def write_set(out_dir: Path, n: int, seed: int, kinds: tuple[Kind, ...] = ("text
         kind = kinds[i % len(kinds)]
         shape = shapes[(i // len(kinds)) % len(shapes)] if kind == "text" else None
         edition_id = sorted(editions)[i % len(editions)]
-        doc = generate_doc(rng, editions, f"gen{seed}_{i:04d}", kind, shape, damage, edition_id)
+        doc = generate_doc(rng, editions, f"gen{seed}_{i:04d}", kind, shape, damage, edition_id,
+                           garble=garble, shuffle_rows=shuffle_rows)
         (out_dir / doc.filename).write_bytes(doc.content)
         (out_dir / f"{doc.doc_id}.gold.json").write_text(json.dumps(doc.gold, ensure_ascii=False, indent=1),
                                                          encoding="utf-8")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from inference.numbers import Number
 from training.synth import prose
+from training.synth.garble import garble_text
 from training.synth.values import ReportTruth
 from xxgk.templates import Edition, FieldSpec, TableSpec
 
@@ -70,6 +71,10 @@ class Style:
     top_date: bool = True
     breadcrumb: bool = False
     subheadings: bool = True
+    garble: float = 0.0
+    """Per-character rate of OCR-style damage to label text (headings, row and column labels)."""
+    shuffle_rows: bool = False
+    """Rows printed out of template order (table 3 then prints each row's group inline)."""
 
 
 def sample_style(rng: random.Random, edition: Edition, damage: float = 1.0) -> Style:
@@ -109,9 +114,12 @@ class Layout:
 
 
 def _wording(rng: random.Random, spec: FieldSpec, style: Style) -> str:
-    if spec.variants and rng.random() < style.variant_rate:
-        return rng.choice(spec.variants)
-    return spec.label
+    text = rng.choice(spec.variants) if spec.variants and rng.random() < style.variant_rate else spec.label
+    return _damaged(rng, text, style)
+
+
+def _damaged(rng: random.Random, text: str, style: Style) -> str:
+    return garble_text(text, rng, style.garble) if style.garble > 0 else text
 
 
 def format_value(value: Number | None, unit: str, style: Style, rng: random.Random) -> str:
@@ -165,7 +173,7 @@ class LayoutBuilder:
             wording = spec.heading if rng.random() > 0.25 else rng.choice(spec.wordings)
             if not wording.startswith(tuple(NUMERALS)):
                 wording = f"{NUMERALS[i]}、{wording}"
-            blocks.append(Para(wording, f"sec:{sid}"))
+            blocks.append(Para(_damaged(rng, wording, style), f"sec:{sid}"))
             if sid.startswith("t"):
                 blocks.append(self._table(self.edition.table(sid)))
             else:
@@ -231,11 +239,14 @@ class LayoutBuilder:
         width = 1 + max(len(g.cols) for g in spec.groups)
         rows: list[list[Cell]] = []
         for g in spec.groups:
-            rows.append([Cell(g.label or "", "header", colspan=width)])
-            header = [Cell(spec.headers[0] if spec.headers else "信息内容", "header")]
+            rows.append([Cell(_damaged(self.rng, g.label or "", self.style), "header", colspan=width)])
+            header = [Cell(_damaged(self.rng, spec.headers[0] if spec.headers else "信息内容", self.style), "header")]
             header += [Cell(_wording(self.rng, c, self.style), f"col:t2.{c.key}") for c in g.cols]
             rows.append(self._pad(header, width))
-            for r in g.rows:
+            group_rows = list(g.rows)
+            if self.style.shuffle_rows:
+                self.rng.shuffle(group_rows)
+            for r in group_rows:
                 if self.style.missing_row == r.key:
                     for k in self.edition.row("t2", r.key).cell_keys:  # type: ignore[union-attr]
                         self.gold[k] = None
@@ -264,8 +275,9 @@ class LayoutBuilder:
         inner = [c for c in applicants if len(c.path) > 1]
         total_col = [c for c in cols if not c.path]
         span_all = style.applicants_span_total
-        top = [Cell(note, "header", rowspan=3, colspan=3),
-               Cell("申请人情况", "header", colspan=len(applicants) + (len(total_col) if span_all else 0))]
+        top = [Cell(_damaged(rng, note, style), "header", rowspan=3, colspan=3),
+               Cell(_damaged(rng, "申请人情况", style), "header",
+                    colspan=len(applicants) + (len(total_col) if span_all else 0))]
         if not span_all:
             top += [Cell(_wording(rng, c, style), f"col:t3.{c.key}", rowspan=3) for c in total_col]
         header.append(top)
@@ -274,7 +286,7 @@ class LayoutBuilder:
             if len(c.path) == 1:
                 second.append(Cell(_wording(rng, c, style), f"col:t3.{c.key}", rowspan=2))
         if inner:
-            second.insert(1, Cell(inner[0].path[1], "header", colspan=len(inner)))
+            second.insert(1, Cell(_damaged(rng, inner[0].path[1], style), "header", colspan=len(inner)))
         if span_all:
             second += [Cell(_wording(rng, c, style), f"col:t3.{c.key}", rowspan=2) for c in total_col]
         header.append(second)
@@ -286,6 +298,8 @@ class LayoutBuilder:
             for r in rows_spec[cut + 1:]:
                 for k in self.edition.row("t3", r.key).cell_keys:  # type: ignore[union-attr]
                     self.gold[k] = None
+        if style.shuffle_rows:
+            return Table("t3", width, header + self._shuffled_rows(kept))
         outer_done: set[str] = set()
         inner_done: set[str] = set()
         for r in kept:
@@ -294,11 +308,11 @@ class LayoutBuilder:
             depth = len(r.path)
             if depth >= 1 and r.path[0] not in outer_done:
                 n = sum(1 for x in kept if x.path[:1] == r.path[:1])
-                cells.append(Cell(r.path[0], "row_group", rowspan=n))
+                cells.append(Cell(_damaged(rng, r.path[0], style), "row_group", rowspan=n))
                 outer_done.add(r.path[0])
             if depth >= 2 and r.path[1] not in inner_done:
                 n = sum(1 for x in kept if x.path[:2] == r.path[:2])
-                cells.append(Cell(r.path[1], "row_group", rowspan=n))
+                cells.append(Cell(_damaged(rng, r.path[1], style), "row_group", rowspan=n))
                 inner_done.add(r.path[1])
             span = 3 - depth
             if depth == 0 and style.split_numbering and label[:2].endswith("、"):
@@ -309,6 +323,18 @@ class LayoutBuilder:
             cells.extend(self._value_row("t3", r.key))
             body.append(cells)
         return Table("t3", width, header + body)
+
+    def _shuffled_rows(self, rows: tuple[FieldSpec, ...] | list[FieldSpec]) -> list[list[Cell]]:
+        """Rows out of order: no spanning group cells, each item labelled with its group inline."""
+        order = list(rows)
+        self.rng.shuffle(order)
+        out = []
+        for r in order:
+            label = _wording(self.rng, r, self.style)
+            if len(r.path) > 1:
+                label = _damaged(self.rng, r.path[-1], self.style) + self.rng.choice(["", " "]) + label
+            out.append([Cell(label, f"row:t3.{r.key}", colspan=3), *self._value_row("t3", r.key)])
+        return out
 
     def _table4(self, spec: TableSpec) -> Table:
         rng, style = self.rng, self.style
@@ -323,8 +349,8 @@ class LayoutBuilder:
                 top.append(Cell(_wording(rng, r, style), f"row:t4.{r.key}", colspan=n))
                 second += [Cell(_wording(rng, c, style), f"col:t4.{c.key}", rowspan=2) for c in cols]
             else:
-                if not top or top[-1].text != r.path[0]:
-                    top.append(Cell(r.path[0], "row_group", colspan=0))
+                if not top or top[-1].label != "row_group":
+                    top.append(Cell(_damaged(rng, r.path[0], style), "row_group", colspan=0))
                 top[-1].colspan += n
                 second.append(Cell(_wording(rng, r, style), f"row:t4.{r.key}", colspan=n))
                 third += [Cell(_wording(rng, c, style), f"col:t4.{c.key}") for c in cols]

@@ -1,0 +1,199 @@
+"""Train the segment classifier from generated reports and register it under models/.
+
+`xxgk train` runs this with a config from configs/train/; the same config and thread count give
+the same checkpoint. Steps: generate and ingest the corpus (labels from provenance), build the
+character vocabulary, train on windows of segments, evaluate on a held-out set (its own seed and
+text shapes the training set never saw), write the checkpoint, vocabulary, metrics and card.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from inference.labeling.classifier import VOCAB_FILE, batch_tensors
+from inference.labeling.features import Features, build_vocab, featurize
+from inference.labeling.lexicon import Lexicon
+from inference.labeling.segment_model import SegmentClassifier, SegmentClassifierConfig
+from inference.labeling.windows import owners, windows
+from training.card import write_card
+from training.config import TrainConfig
+from training.dataset import Mix, generate_one
+from training.evaluate import token_scores
+from training.synth.render_text import SHAPES
+from xxgk.templates import Edition, label_set
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class Corpus:
+    doc_ids: list[str]
+    kinds: list[str]
+    texts: list[list[str]]
+    labels: list[list[str]]
+    docs: list  # ingested Documents, featurised once the vocabulary is known
+
+
+def _mix(config: TrainConfig, holdout: bool) -> Mix:
+    d = config.data
+    shapes = tuple(SHAPES) if holdout else tuple(s for s in SHAPES if s not in d.holdout_shapes)
+    return Mix(kinds=tuple(d.kinds.items()), garbled_share=d.garbled_share,  # type: ignore[arg-type]
+               garble_range=d.garble_range, shuffled_share=d.shuffled_share, shapes=shapes)
+
+
+def generate_corpus(n: int, seed: int, mix: Mix, editions: dict[str, Edition], workers: int) -> Corpus:
+    """n generated, ingested and labeled documents; each from its own seed, so workers do not matter."""
+    corpus = Corpus([], [], [], [], [])
+    args = [(seed, i, mix) for i in range(n)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for doc_id, kind, doc, labels in pool.map(generate_one, args, chunksize=16):
+            corpus.doc_ids.append(doc_id)
+            corpus.kinds.append(kind)
+            corpus.docs.append(doc)
+            corpus.texts.append([s.text for s in doc.segments])
+            corpus.labels.append(labels)
+    return corpus
+
+
+def _features(corpus: Corpus, vocab: dict[str, int], editions: dict[str, Edition],
+              label_ids: dict[str, int]) -> list[Features]:
+    lexicon = Lexicon(editions)
+    return [featurize(doc, vocab, lexicon, label_ids) for doc in corpus.docs]
+
+
+def _vocab(corpus: Corpus, editions: dict[str, Edition]) -> dict[str, int]:
+    wordings = [w for e in editions.values() for t in e.spec.tables for g in t.groups
+                for f in (*g.rows, *g.cols) for w in (*f.wordings, *f.path)]
+    return build_vocab([t for texts in corpus.texts for t in texts] + wordings, min_count=2)
+
+
+def _label_batch(ids: list[np.ndarray], spans: list[tuple[int, int]]) -> torch.Tensor:
+    width = max(e - s for s, e in spans)
+    out = np.full((len(spans), width), -100, dtype=np.int64)
+    for k, (a, (s, e)) in enumerate(zip(ids, spans, strict=True)):
+        out[k, : e - s] = a[s:e]
+    return torch.from_numpy(out)
+
+
+def predict(model: SegmentClassifier, feats: Features) -> np.ndarray:
+    n = len(feats)
+    size = model.config.max_segments
+    spans = windows(n, size, size // 4)
+    with torch.inference_mode():
+        logits = model(**batch_tensors([feats] * len(spans), spans)).logits.numpy()
+    who = owners(n, spans)
+    return np.array([logits[w, i - spans[w][0]].argmax() for i, w in enumerate(who)], dtype=np.int64)
+
+
+def train(config: TrainConfig, editions: dict[str, Edition], out_dir: Path, log: Log = print,
+          base: Path | None = None, command: str = "xxgk train") -> dict:
+    """Train (or fine-tune from `base`) and write the checkpoint folder; returns the metrics."""
+    start = time.time()
+    torch.set_num_threads(config.threads)
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    labels = label_set(editions)
+    label_ids = {lab: i for i, lab in enumerate(labels)}
+    log(f"generating {config.data.train_docs} training and {config.data.eval_docs} held-out documents")
+    train_corpus = generate_corpus(config.data.train_docs, config.data.seed, _mix(config, False), editions,
+                                   config.threads)
+    eval_corpus = generate_corpus(config.data.eval_docs, config.data.eval_seed, _mix(config, True), editions,
+                                  config.threads)
+    gen_seconds = time.time() - start
+    vocab = _vocab(train_corpus, editions)
+    train_feats = _features(train_corpus, vocab, editions, label_ids)
+    eval_feats = _features(eval_corpus, vocab, editions, label_ids)
+    train_ids = [np.array([label_ids[x] for x in labs], dtype=np.int64) for labs in train_corpus.labels]
+    log(f"corpus ready in {time.time() - start:.0f} s: {sum(map(len, train_feats))} training segments, "
+        f"vocabulary {len(vocab)}")
+
+    model = _model(config, vocab, labels, base)
+    optim = torch.optim.AdamW(model.parameters(), lr=config.optim.learning_rate,
+                              weight_decay=config.optim.weight_decay)
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, _schedule(config.optim.warmup_steps, config.optim.steps))
+    size = config.model.max_segments
+    pool = [(d, s, e) for d, f in enumerate(train_feats) for s, e in windows(len(f), size, config.optim.window_overlap)]
+    rng = random.Random(config.seed)
+    model.train()
+    train_start = time.time()
+    for step in range(1, config.optim.steps + 1):
+        batch = rng.sample(pool, min(config.optim.batch_size, len(pool)))
+        spans = [(s, e) for _, s, e in batch]
+        inputs = batch_tensors([train_feats[d] for d, _, _ in batch], spans)
+        out = model(**inputs, labels=_label_batch([train_ids[d] for d, _, _ in batch], spans))
+        out.loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optim.step()
+        sched.step()
+        optim.zero_grad()
+        if step % 50 == 0 or step == config.optim.steps:
+            log(f"step {step}/{config.optim.steps} loss {out.loss.item():.4f} "
+                f"({(time.time() - train_start) / step:.2f} s/step)")
+    train_seconds = time.time() - train_start
+    model.eval()
+    metrics = _evaluate(model, eval_feats, eval_corpus, labels)
+    metrics.update(train_docs=config.data.train_docs, eval_docs=config.data.eval_docs,
+                   generation_seconds=round(gen_seconds), train_seconds=round(train_seconds),
+                   total_seconds=round(time.time() - start), parameters=sum(p.numel() for p in model.parameters()),
+                   threads=config.threads, kinds=dict(config.data.kinds), holdout_shapes=config.data.holdout_shapes)
+    save(model, vocab, out_dir, metrics)
+    write_card(out_dir, config, metrics, command, base=base)
+    log(f"macro F1 {metrics['macro_f1']} on held-out; wrote {out_dir}")
+    return metrics
+
+
+def _model(config: TrainConfig, vocab: dict[str, int], labels: tuple[str, ...], base: Path | None) -> SegmentClassifier:
+    if base is not None:
+        return SegmentClassifier.from_pretrained(str(base), dtype=torch.float32)
+    cfg = SegmentClassifierConfig(char_vocab_size=len(vocab), id2label=dict(enumerate(labels)),
+                                  label2id={lab: i for i, lab in enumerate(labels)}, **config.model.model_dump())
+    return SegmentClassifier(cfg)
+
+
+def _schedule(warmup: int, total: int) -> Callable[[int], float]:
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = (step - warmup) / max(1, total - warmup)
+        return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+    return factor
+
+
+def _evaluate(model: SegmentClassifier, feats: list[Features], corpus: Corpus, labels: tuple[str, ...]) -> dict:
+    gold: list[str] = []
+    pred: list[str] = []
+    by_kind: dict[str, tuple[list[str], list[str]]] = {}
+    for f, gold_labels, kind in zip(feats, corpus.labels, corpus.kinds, strict=True):
+        p = [labels[i] for i in predict(model, f)]
+        gold += gold_labels
+        pred += p
+        g_k, p_k = by_kind.setdefault(kind, ([], []))
+        g_k += gold_labels
+        p_k += p
+    macro, per_label = token_scores(gold, pred)
+    return {
+        "macro_f1": macro,
+        "accuracy": round(sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold), 4),
+        "macro_f1_by_kind": {k: token_scores(g, p)[0] for k, (g, p) in sorted(by_kind.items())},
+        "per_label": [s.__dict__ for s in per_label],
+    }
+
+
+def save(model: SegmentClassifier, vocab: dict[str, int], out_dir: Path, metrics: dict) -> None:
+    """Weights in float16 (half the size; inference casts back), vocabulary and metrics beside them."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.to(torch.float16).save_pretrained(str(out_dir))
+    model.to(torch.float32)
+    (out_dir / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
