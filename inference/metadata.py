@@ -77,21 +77,33 @@ def is_agency_line(text: str) -> bool:
     return clean_agency(text) is not None and len(_norm(text)) <= 40
 
 
+def _find_title(texts: list[str]) -> tuple[int, str] | None:
+    """(index of its last segment, text) of the title, which a PDF may wrap over two or three lines."""
+    for i in range(min(len(texts), _TITLE_WINDOW * 4)):
+        for k in (1, 2, 3):
+            joined = "".join(_norm(t) for t in texts[i: i + k])
+            if is_title(joined):
+                return i + k - 1, joined
+            if len(joined) > 70:
+                break
+    return None
+
+
 def extract_meta(doc: Document) -> Meta:
     texts = [s.text for s in doc.segments]
-    title_at = next((i for i, s in enumerate(doc.segments[: _TITLE_WINDOW * 4])
-                     if s.label == "title" or is_title(s.text)), None)
+    found = _find_title(texts)
+    title_at = found[0] if found else None
     agency = year = None
-    if title_at is not None:
+    if found is not None:
+        title_at, title = found
         block = "".join(_norm(t) for t in texts[max(0, title_at - 2): title_at + 1])
-        title = _norm(texts[title_at])
         years = _YEAR.findall(title) or _YEAR.findall(block)
         year = int(years[0]) if years else None
         agency = clean_agency(title) or _agency_before(texts, title_at)
     signature_agency, signature_date = _signature(texts)
     agency = agency or signature_agency
     if year is None:
-        m = _PERIOD.search(_norm(" ".join(texts[:80])))
+        m = _PERIOD.search("".join(_norm(t) for t in texts[:80]))
         if m:
             year = int(m.group(1))
     date = _top_date(texts, title_at) or signature_date

@@ -231,12 +231,31 @@ def _grid(hs: list[_Rule], vs: list[_Rule], opt: GridOptions) -> Grid | None:
         for j in range(n_cols):
             if _coverage(at, xs[j], xs[j + 1]) < opt.min_coverage:
                 cells.union((i - 1) * n_cols + j, i * n_cols + j)
-    boxes = _rectangles(cells, n_rows, n_cols)
+    boxes = [b for b in _rectangles(cells, n_rows, n_cols) if _closed(b, hs, vs, xs, ys, opt)]
     if len(boxes) < 2:
         return None
     return Grid(tuple(xs), tuple(ys), tuple(
         GridBox(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
         for r0, c0, r1, c1 in sorted(boxes)))
+
+
+def _closed(box: tuple[int, int, int, int], hs: list[_Rule], vs: list[_Rule], xs: list[float],
+            ys: list[float], opt: GridOptions) -> bool:
+    """False for an area on the table's edge whose outer rule is missing where the rest of that
+    border is drawn: a row printed short of its last cells (a ragged edge) has no cell there.
+    Tables drawn without side borders keep their edge cells, since that border is missing everywhere."""
+    r0, c0, r1, c1 = box
+    edges = ((c1 + 1 == len(xs) - 1, vs, xs[-1], ys[r0], ys[r1 + 1], ys[0], ys[-1]),
+             (c0 == 0, vs, xs[0], ys[r0], ys[r1 + 1], ys[0], ys[-1]),
+             (r1 + 1 == len(ys) - 1, hs, ys[-1], xs[c0], xs[c1 + 1], xs[0], xs[-1]),
+             (r0 == 0, hs, ys[0], xs[c0], xs[c1 + 1], xs[0], xs[-1]))
+    for on_edge, rules, pos, lo, hi, full_lo, full_hi in edges:
+        if not on_edge:
+            continue
+        at = _at(rules, pos, opt.snap)
+        if _coverage(at, full_lo, full_hi) >= 0.5 and _coverage(at, lo, hi) < opt.min_coverage:
+            return False
+    return True
 
 
 def _rectangles(cells: _Union, n_rows: int, n_cols: int) -> list[tuple[int, int, int, int]]:

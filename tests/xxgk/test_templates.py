@@ -65,7 +65,7 @@ def test_templates_reject_unknown_fields_and_cells(tmp_path: Path):
     bad_rule = tmp_path / "bad_rule.toml"
     bad_rule.write_text(src.replace('lhs = ["new_received", "carried_over"]', 'lhs = ["new_received", "nope"]'),
                         encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown cell t3.nope"):
+    with pytest.raises(ValueError, match=r"unknown cell t3\.nope"):
         load_edition(bad_rule)
 
 

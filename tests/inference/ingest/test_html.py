@@ -13,7 +13,7 @@ from inference.ingest.html import ingest_html
 from inference.pipeline import Pipeline
 from xxgk.document import Document
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"
+DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "ingest"
 
 T3_PIECE = """
 <table border="1">

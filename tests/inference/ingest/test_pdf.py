@@ -18,7 +18,7 @@ from tests.helpers.report_pdf import write_report_pdf
 from xxgk.document import Document
 from xxgk.templates import load_editions
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"
+DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "ingest"
 
 MERGED = Table([150.0, 60.0, 60.0, 60.0], [
     Cell(0, 0, "（本列数据的勾稽关系）", row_span=2),
