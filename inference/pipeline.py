@@ -7,6 +7,7 @@ so one bad file never stops a batch.
 
 from __future__ import annotations
 
+import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +24,11 @@ from inference.report import build_report, read_table
 from inference.sections import extract_sections
 from xxgk.contract import Report
 from xxgk.document import Document
+from xxgk.models import resolve
+from xxgk.settings import Settings, get_settings
 from xxgk.templates import Edition, load_editions
+
+log = logging.getLogger(__name__)
 
 Status = Literal["success", "partial_success", "failure"]
 
@@ -83,10 +88,25 @@ class Pipeline:
         return outcome
 
 
-def default_labeler(editions: dict[str, Edition]) -> Labeler:
+def default_labeler(editions: dict[str, Edition], settings: Settings | None = None) -> Labeler:
+    """The classifier of the registered model version, or string matching when asked or when none is.
+
+    torch is imported only when a classifier is used, so the rule path stays light.
+    """
+    settings = settings or get_settings()
     from inference.labeling.rules import RuleLabeler
 
-    return RuleLabeler(editions)
+    if settings.labeler == "rules":
+        return RuleLabeler(editions)
+    model_dir = resolve(settings=settings)
+    if model_dir is None:
+        if settings.labeler == "model":
+            raise FileNotFoundError(f"no model registered in {settings.models_dir}; run `xxgk train`")
+        log.warning("no classifier registered in %s: labeling by string matching", settings.models_dir)
+        return RuleLabeler(editions)
+    from inference.labeling.classifier import ModelLabeler
+
+    return ModelLabeler(model_dir, editions, threads=settings.threads)
 
 
 @contextmanager

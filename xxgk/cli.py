@@ -16,6 +16,7 @@ from tqdm import tqdm
 from inference.batch import error_line, find_inputs, parse_formats, plan_jobs, run_batch
 from inference.pipeline import Outcome
 from xxgk import __version__
+from xxgk.settings import REPO_ROOT
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,3 +61,29 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], d
         result = run_batch(jobs, out_dir, formats, on_outcome=report)
     click.echo(result.summary(), err=True)
     sys.exit(1 if result.failed else 0)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=REPO_ROOT / "configs" / "train" / "segment_classifier.toml", show_default=True,
+              help="Training run config (data, model size, steps, seeds).")
+@click.option("--version", "version", default=None, help="Model version to register (default: the config's).")
+@click.option("--current/--no-current", default=True, show_default=True,
+              help="Make the new version the default of the pipeline (models/CURRENT).")
+def train(config_path: Path, version: str | None, current: bool) -> None:
+    """Train the segment classifier on generated reports and register it under models/."""
+    from training.config import load_train_config
+    from training.train import train as run_training
+    from xxgk.models import register
+    from xxgk.settings import get_settings
+    from xxgk.templates import load_editions
+
+    config = load_train_config(config_path)
+    version = version or config.version
+    out = get_settings().models_dir / version
+    if out.exists():
+        raise click.UsageError(f"model version {version} already exists at {out}; pick another --version")
+    command = f"xxgk train --config {config_path} --version {version}"
+    run_training(config, load_editions(), out, log=lambda line: click.echo(line, err=True), command=command)
+    register(out, version, make_current=current)
+    click.echo(f"registered {version}" + (" as current" if current else ""), err=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -21,7 +22,16 @@ class Settings(BaseSettings):
     """Edition configs, one TOML file per template edition."""
 
     models_dir: Path = REPO_ROOT / "models"
-    """Registered classifier checkpoints, one folder per model version."""
+    """Registered classifier checkpoints, one folder per model version, and `CURRENT` naming the default."""
+
+    model: str | None = None
+    """Model version (a folder of `models_dir`) or checkpoint path to label with; default: `CURRENT`."""
+
+    labeler: Literal["auto", "model", "rules"] = "auto"
+    """`auto` uses the classifier when a checkpoint is registered, else string matching (with a warning)."""
+
+    threads: int = 2
+    """CPU threads for the classifier."""
 
 
 @lru_cache(maxsize=1)

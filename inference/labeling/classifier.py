@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from transformers.utils import logging as hf_logging
 
 from inference.labeling.features import Features, featurize
 from inference.labeling.lexicon import Lexicon
@@ -47,6 +48,7 @@ class ModelLabeler:
     def __init__(self, model_dir: Path, editions: dict[str, Edition], threads: int | None = None):
         if threads:
             torch.set_num_threads(threads)
+        hf_logging.disable_progress_bar()
         self.model = SegmentClassifier.from_pretrained(str(model_dir), dtype=torch.float32).eval()
         self.vocab: dict[str, int] = json.loads((model_dir / VOCAB_FILE).read_text(encoding="utf-8"))
         self.id2label = {int(k): v for k, v in self.model.config.id2label.items()}
