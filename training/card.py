@@ -7,12 +7,23 @@ from pathlib import Path
 from training.config import TrainConfig
 
 
+def _ablation_text(ab: dict | None) -> str:
+    if not ab:
+        return ""
+    m, r = ab["classifier"], ab["string_matching"]
+    return (f"\n## Ablation: pipeline cell accuracy on {ab['docs']} badly garbled reports (seed {ab['seed']})\n"
+            "OCR-style damage in every label, headers wrapped and read down their columns, rows out of order.\n\n"
+            "| labeler | cell accuracy | non-zero cell accuracy | false reads |\n|---|---|---|---|\n"
+            f"| classifier | {m['cell_accuracy']} | {m['nonzero_cell_accuracy']} | {m['false_reads']} |\n"
+            f"| string matching alone | {r['cell_accuracy']} | {r['nonzero_cell_accuracy']} | {r['false_reads']} |\n")
+
+
 def write_card(out_dir: Path, config: TrainConfig, metrics: dict, command: str, base: Path | None = None) -> None:
     size_mb = sum(p.stat().st_size for p in out_dir.glob("*.safetensors")) / 2**20
     rows = "\n".join(f"| `{s['label']}` | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
                      for s in metrics["per_label"])
     by_kind = ", ".join(f"{k}: {v:.4f}" for k, v in metrics["macro_f1_by_kind"].items())
-    extra = "\n".join(f"- {k}: {v}" for k, v in metrics.items() if k.startswith("pipeline_"))
+    extra = _ablation_text(metrics.get("pipeline_ablation"))
     origin = f"fine-tuned from `{base.name}`" if base else "trained from scratch (no pretrained weights)"
     text = f"""# Segment classifier `{out_dir.name}`
 

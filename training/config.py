@@ -22,6 +22,8 @@ class DataConfig(_Strict):
     garbled_share: float = 0.35
     garble_range: tuple[float, float] = (0.03, 0.25)
     shuffled_share: float = 0.2
+    ablation_docs: int = 60
+    """Garbled reports for the classifier vs string-matching comparison after training (0: skip)."""
 
 
 class ModelConfig(_Strict):

@@ -16,8 +16,8 @@ from pathlib import Path
 from inference.ingest.html import ingest_html
 from inference.ingest.text import ingest_text
 from training.synth.corpus import GeneratedDoc, Kind, generate_doc
-from training.synth.provenance import labels_for
 from training.synth.render_text import SHAPES
+from training.synth.transfer import labels_for
 from xxgk.document import Document
 from xxgk.templates import load_editions
 

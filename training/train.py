@@ -148,9 +148,21 @@ def train(config: TrainConfig, editions: dict[str, Edition], out_dir: Path, log:
                    total_seconds=round(time.time() - start), parameters=sum(p.numel() for p in model.parameters()),
                    threads=config.threads, kinds=dict(config.data.kinds), holdout_shapes=config.data.holdout_shapes)
     save(model, vocab, out_dir, metrics)
+    if config.data.ablation_docs:
+        log("ablation: pipeline cell accuracy with the classifier vs string matching on garbled reports")
+        metrics["pipeline_ablation"] = run_ablation(out_dir, editions, config.threads, config.data.ablation_docs)
+        (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
     write_card(out_dir, config, metrics, command, base=base)
     log(f"macro F1 {metrics['macro_f1']} on held-out; wrote {out_dir}")
     return metrics
+
+
+def run_ablation(model_dir: Path, editions: dict[str, Edition], threads: int, n: int = 60) -> dict:
+    from inference.labeling.classifier import ModelLabeler
+    from inference.labeling.rules import RuleLabeler
+    from training.ablation import ablation
+
+    return ablation(ModelLabeler(model_dir, editions, threads=threads), RuleLabeler(editions), editions, n=n)
 
 
 def _model(config: TrainConfig, vocab: dict[str, int], labels: tuple[str, ...], base: Path | None) -> SegmentClassifier:
