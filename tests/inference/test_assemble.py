@@ -122,3 +122,11 @@ def test_assemble_table_arithmetic_chooses_between_row_readings(ed2019):
             for r in ed2019.rows if r.table == "t3"]
     got, _ = cells(ed2019, rows)
     assert got["t3.partial.natural_person"] == "23" and got["t3.partial.commercial"] == "0"
+
+
+def test_assemble_low_label_confidence_lowers_cell_confidence(ed2019):
+    doc = doc_from_rows([[("规章", "row:t2.rules"), *values("1", "2", "3")]])
+    doc.segments[0].label_score = 0.55
+    table = read_table(ed2019, Assembler(ed2019)(doc))
+    cell = table.reconciled.cells["t2.rules.new_made"]
+    assert cell.status == "read" and cell.confidence == pytest.approx(0.55)

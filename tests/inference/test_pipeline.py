@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from inference.labeling.classifier import ModelLabeler
+from inference.labeling.rules import RuleLabeler
 from inference.pipeline import Pipeline
 from training.synth.corpus import write_set
 from training.synth.render_text import SHAPES
 from xxgk.settings import REPO_ROOT
+from xxgk.templates import load_editions
 
 SHARED = REPO_ROOT.parent / "shared"
 SCORER = SHARED / "eval" / "score.py"
@@ -20,6 +23,12 @@ needs_shared = pytest.mark.skipif(not SCORER.exists(), reason="../shared (scorer
 @pytest.fixture(scope="module")
 def pipeline():
     return Pipeline()
+
+
+@pytest.fixture(scope="module")
+def rules_pipeline():
+    editions = load_editions()
+    return Pipeline(labeler=RuleLabeler(editions), editions=editions)
 
 
 def extract_all(pipeline: Pipeline, files: list[Path], out: Path) -> None:
@@ -41,6 +50,18 @@ def assert_perfect(result: dict) -> None:
     errors = {d: r["errors"][:3] for d, r in result["docs"].items() if r["errors"]}
     assert s["cell_accuracy"] == 100.0 and s["false_reads"] == 0, errors
     assert s["meta_accuracy"] == 100.0, {d: r["meta_ok"] for d, r in result["docs"].items()}
+
+
+def test_pipeline_default_labeler_is_the_registered_classifier(pipeline):
+    assert isinstance(pipeline.labeler, ModelLabeler)
+    assert pipeline.labeler.model_version == (REPO_ROOT / "models" / "CURRENT").read_text().strip()
+
+
+@needs_shared
+def test_pipeline_seeds_exact_with_string_matching_fallback(rules_pipeline, tmp_path):
+    seeds = SHARED / "data" / "seeds"
+    extract_all(rules_pipeline, sorted(seeds.glob("*.txt")), tmp_path)
+    assert_perfect(score(seeds, tmp_path))
 
 
 @needs_shared
@@ -65,6 +86,20 @@ def test_pipeline_generated_text_reports_exact(pipeline, tmp_path):
     assert any("broken" in " ".join(d.gold["notes"]) for d in docs)
     extract_all(pipeline, [tmp_path / "gold" / d.filename for d in docs], tmp_path / "pred")
     assert_perfect(score(tmp_path / "gold", tmp_path / "pred"))
+
+
+@needs_shared
+def test_pipeline_generated_html_and_pdf_reports_exact(pipeline, tmp_path):
+    """Web pages and born-digital PDFs of both editions, with real values and damage."""
+    docs = write_set(tmp_path / "gold", 12, seed=1202, kinds=("html", "pdf"))
+    assert {(d.kind, d.gold["meta"]["edition"]) for d in docs} == {(k, e) for k in ("html", "pdf") for e in ("2019", "2021")}
+    extract_all(pipeline, [tmp_path / "gold" / d.filename for d in docs], tmp_path / "pred")
+    result = score(tmp_path / "gold", tmp_path / "pred")
+    assert_perfect(result)
+    pdf = next(d for d in docs if d.kind == "pdf")
+    report = json.loads((tmp_path / "pred" / f"{pdf.doc_id}.json").read_text(encoding="utf-8"))
+    read = [c for c in report["cells"].values() if c["status"] == "read"]
+    assert read and all(c["page"] >= 1 and len(c["bbox"]) == 4 for c in read)
 
 
 def test_pipeline_reports_broken_arithmetic_as_failed_checks(pipeline, tmp_path):

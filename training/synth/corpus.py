@@ -101,7 +101,7 @@ def write_set(out_dir: Path, n: int, seed: int, kinds: tuple[Kind, ...] = ("text
     for i in range(n):
         kind = kinds[i % len(kinds)]
         shape = shapes[(i // len(kinds)) % len(shapes)] if kind == "text" else None
-        edition_id = sorted(editions)[i % len(editions)]
+        edition_id = sorted(editions)[(i // len(kinds)) % len(editions)]
         doc = generate_doc(rng, editions, f"gen{seed}_{i:04d}", kind, shape, damage, edition_id,
                            garble=garble, shuffle_rows=shuffle_rows)
         (out_dir / doc.filename).write_bytes(doc.content)
