@@ -13,15 +13,19 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from inference.errors import StageError
 from inference.pipeline import Outcome, Pipeline
 from xxgk.contract import Report
 from xxgk.export import write_csv, write_xlsx
+from xxgk.templates import Edition, load_editions
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("json", "csv", "xlsx")
+BACKENDS = ("local", "ray")
+Backend = Literal["local", "ray"]
 REPORT_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".png", ".jpg", ".jpeg", ".tif",
                              ".tiff"})
 CSV_NAME = "reports.csv"
@@ -125,26 +129,39 @@ def error_line(outcome: Outcome) -> str:
 
 def run_batch(jobs: Sequence[Job], out_dir: Path, formats: Sequence[str], *,
               pipeline: Pipeline | None = None,
-              on_outcome: Callable[[Outcome], None] | None = None) -> BatchResult:
+              on_outcome: Callable[[Outcome], None] | None = None,
+              backend: Backend = "local") -> BatchResult:
     """Extract every job, writing `<doc_id>.json` as each finishes and the tables at the end.
 
-    `on_outcome` is called after each file (progress bars, error lines).
+    `on_outcome` is called after each file (progress bars, error lines). `backend="ray"` runs the
+    same pipeline per file as Ray tasks (`inference.ray_backend`); files then finish in any order,
+    but the outcomes, the tables and everything written are the same as with the local backend.
     """
-    pipeline = pipeline or Pipeline()
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BatchResult()
     start = time.perf_counter()
-    for job in jobs:
-        outcome = extract_one(pipeline, job)
+    if backend == "ray":
+        from inference.ray_backend import ray_outcomes
+
+        editions = pipeline.editions if pipeline is not None else load_editions()
+        outcomes: Iterable[Outcome] = ray_outcomes(jobs)
+    else:
+        pipeline = pipeline or Pipeline()
+        editions = pipeline.editions
+        outcomes = (extract_one(pipeline, job) for job in jobs)
+    for outcome in outcomes:
         outcome.document = None
-        log.debug("%s: %s, %s", job.path, outcome.status,
+        log.debug("%s: %s, %s", outcome.source, outcome.status,
                   ", ".join(f"{k} {v:.3f}s" for k, v in outcome.timings.items()))
         if outcome.report is not None and "json" in formats:
             write_json(outcome.report, out_dir)
         result.outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
-    write_tables(result.outcomes, out_dir, formats, pipeline)
+    if backend == "ray":  # back to job order, as the local backend gives them
+        order = {job.doc_id: i for i, job in enumerate(jobs)}
+        result.outcomes.sort(key=lambda o: order.get(o.doc_id, len(order)))
+    write_tables(result.outcomes, out_dir, formats, editions)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -156,12 +173,12 @@ def write_json(report: Report, out_dir: Path) -> Path:
 
 
 def write_tables(outcomes: Sequence[Outcome], out_dir: Path, formats: Sequence[str],
-                 pipeline: Pipeline) -> None:
+                 editions: dict[str, Edition]) -> None:
     """`reports.csv` / `reports.xlsx` over every report of the batch (failed files have no row)."""
     done = [(o.report, o.status) for o in outcomes if o.report is not None]
     reports = [report for report, _ in done]
     statuses = {report.doc_id: status for report, status in done}
     if "csv" in formats:
-        write_csv(out_dir / CSV_NAME, reports, statuses, pipeline.editions)
+        write_csv(out_dir / CSV_NAME, reports, statuses, editions)
     if "xlsx" in formats:
-        write_xlsx(out_dir / XLSX_NAME, reports, statuses, pipeline.editions)
+        write_xlsx(out_dir / XLSX_NAME, reports, statuses, editions)

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from inference.batch import error_line, find_inputs, parse_formats, plan_jobs, run_batch
+from inference.batch import BACKENDS, error_line, find_inputs, parse_formats, plan_jobs, run_batch
 from inference.pipeline import Outcome
 from xxgk import __version__
 from xxgk.settings import REPO_ROOT
@@ -38,8 +38,10 @@ def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
               help="Folder for <doc_id>.json and the batch tables (created if needed).")
 @click.option("--format", "-f", "formats", default="json", show_default=True, callback=_formats,
               help="Comma-separated: json (one file per report), csv, xlsx (one table per batch).")
+@click.option("--backend", type=click.Choice(BACKENDS), default="local", show_default=True,
+              help="local: one file after another in this process; ray: files as Ray tasks in parallel.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors and stage timings.")
-def extract(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], debug: bool) -> None:
+def extract(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], backend: str, debug: bool) -> None:
     """Extract the tables of report files and folders (searched recursively) into OUT.
 
     Exit status: 0 when every input gave a report, 1 when any failed, 2 for usage errors.
@@ -58,32 +60,102 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], d
                 bar.write(error_line(outcome), file=sys.stderr)
             bar.update()
 
-        result = run_batch(jobs, out_dir, formats, on_outcome=report)
+        result = run_batch(jobs, out_dir, formats, on_outcome=report, backend=backend)
     click.echo(result.summary(), err=True)
     sys.exit(1 if result.failed else 0)
 
 
+DEFAULT_TRAIN_CONFIG = REPO_ROOT / "configs" / "train" / "segment_classifier.toml"
+FINETUNE_CONFIG = REPO_ROOT / "configs" / "train" / "finetune.toml"
+
+
 @main.command()
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=REPO_ROOT / "configs" / "train" / "segment_classifier.toml", show_default=True,
+              default=DEFAULT_TRAIN_CONFIG, show_default=True,
               help="Training run config (data, model size, steps, seeds).")
 @click.option("--version", "version", default=None, help="Model version to register (default: the config's).")
 @click.option("--current/--no-current", default=True, show_default=True,
               help="Make the new version the default of the pipeline (models/CURRENT).")
-def train(config_path: Path, version: str | None, current: bool) -> None:
-    """Train the segment classifier on generated reports and register it under models/."""
+@click.option("--from", "corrected_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Corrected examples (xxgk annotate pull) to fine-tune on.")
+@click.option("--base", "base", default=None,
+              help="Checkpoint to fine-tune: a version in models/ or a path (default with --from: CURRENT).")
+def train(config_path: Path, version: str | None, current: bool, corrected_dir: Path | None,
+          base: str | None) -> None:
+    """Train the segment classifier on generated reports (or fine-tune one on corrections)."""
     from training.config import load_train_config
+    from training.examples import read_examples
     from training.train import train as run_training
-    from xxgk.models import register
+    from xxgk.models import register, resolve
     from xxgk.settings import get_settings
     from xxgk.templates import load_editions
 
+    if corrected_dir is not None and config_path == DEFAULT_TRAIN_CONFIG:
+        config_path = FINETUNE_CONFIG
     config = load_train_config(config_path)
     version = version or config.version
     out = get_settings().models_dir / version
     if out.exists():
         raise click.UsageError(f"model version {version} already exists at {out}; pick another --version")
-    command = f"xxgk train --config {config_path} --version {version}"
-    run_training(config, load_editions(), out, log=lambda line: click.echo(line, err=True), command=command)
+    base_dir = resolve(base) if (base or corrected_dir) else None
+    corrected = read_examples(corrected_dir) if corrected_dir else None
+    command = (f"xxgk train --config {config_path} --version {version}"
+               + (f" --from {corrected_dir} --base {base_dir.name if base_dir else ''}" if corrected_dir else ""))
+    run_training(config, load_editions(), out, log=lambda line: click.echo(line, err=True), command=command,
+                 base=base_dir, corrected=corrected)
     register(out, version, make_current=current)
     click.echo(f"registered {version}" + (" as current" if current else ""), err=True)
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default: XXGK_HOST, 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default: XXGK_PORT, 8000).")
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Worker processes to start with the server (0: run `xxgk worker` separately).")
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Run the HTTP service (OpenAPI at /docs); jobs live in the database of XXGK_DATA_DIR."""
+    from service.server import serve as run_server
+    from xxgk.settings import get_settings
+
+    updates = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    run_server(get_settings().model_copy(update=updates), workers=workers)
+
+
+@main.command()
+def worker() -> None:
+    """Run one worker: take jobs of the service's database, extract them, store the results."""
+    from service.server import run_worker
+    from xxgk.settings import get_settings
+
+    run_worker(get_settings())
+
+
+@main.group()
+def token() -> None:
+    """API tokens of the HTTP service (only their hashes are stored)."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="Who or what the token is for.")
+def token_create(name: str) -> None:
+    """Print a new token; it is shown only this once."""
+    from service.db import Store
+    from xxgk.settings import get_settings
+
+    store = Store.of(get_settings())
+    secret, record = store.create_token(name=name)
+    store.close()
+    click.echo(secret)
+    click.echo(f"token {record.id} ({record.name}) created; send it as Authorization: Bearer <token>", err=True)
+
+
+@token.command("list")
+def token_list() -> None:
+    """Token ids and names (never the tokens)."""
+    from service.db import Store
+    from xxgk.settings import get_settings
+
+    store = Store.of(get_settings())
+    for record in store.list_tokens():
+        click.echo(f"{record.id}\t{record.name}")
+    store.close()

@@ -33,6 +33,47 @@ class Settings(BaseSettings):
     threads: int = 2
     """CPU threads for the classifier."""
 
+    ray_address: str | None = None
+    """`xxgk extract --backend ray`: address of a running Ray cluster; default: start a local one."""
+
+    ray_cpus: int = 2
+    """CPUs of the local Ray instance `--backend ray` starts (one file per CPU at a time)."""
+
+    # --- HTTP service (`xxgk serve`, `xxgk worker`, `xxgk token`) ---
+    data_dir: Path = Path.home() / ".local" / "share" / "xxgk"
+    """Service state: uploaded files (content-addressed by sha256), rendered page images, documents for
+    review, and the SQLite database when `database_url` is not set."""
+
+    database_url: str | None = None
+    """SQLAlchemy URL of the jobs database; default `sqlite:///<data_dir>/xxgk.db`. A PostgreSQL URL
+    (`postgresql+psycopg://...`) works too (install its driver)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    max_upload_mb: float = 50.0
+    """Largest accepted upload; bigger ones are refused with 413 before anything is stored."""
+
+    max_pdf_pages: int = 500
+    """PDFs with more pages are refused at upload time (422)."""
+
+    lease_seconds: float = 60.0
+    """How long a worker's claim on a job lasts without a heartbeat; a job whose worker died is taken
+    again by another worker after this long."""
+
+    heartbeat_seconds: float = 10.0
+    """How often a working worker renews its lease (well under `lease_seconds`)."""
+
+    poll_seconds: float = 0.5
+    """How long an idle worker waits before looking for queued jobs again."""
+
+    max_attempts: int = 3
+    """A job whose worker died this many times fails (a file that crashes workers must not loop)."""
+
+    worker_test_delay: float = 0.0
+    """TEST HOOK, off (0) by default: seconds a worker waits, heartbeating, after claiming a job and
+    before extracting it, so tests can kill a worker mid-job. Never set it in production."""
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -1,0 +1,72 @@
+"""The FastAPI app factory. Nothing is created at import: `create_app(settings)` builds an app whose
+lifespan opens the database and the file store (and starts embedded workers when asked), so every
+test can run its own app on its own temporary data folder."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+
+from service.db import Store
+from service.errors import ApiError, api_error_handler, error_response
+from service.routes import router
+from service.storage import FileStore
+from xxgk import __version__
+from xxgk.settings import Settings, get_settings
+from xxgk.templates import load_editions
+
+MULTIPART_SLACK = 1 << 20
+"""Room for the multipart envelope around the file when comparing Content-Length with the limit."""
+
+DESCRIPTION = """Submit 政府信息公开工作年度报告 files (PDF, image, HTML or text) and get exact, checked table numbers.
+
+Every call needs `Authorization: Bearer <token>` (`xxgk token create --name NAME`); a token sees only its own
+jobs. `POST /v1/reports` answers at once with a job id; poll `GET /v1/reports/{id}` until `status` is `done`
+or `failed`, then fetch `/result` (the output contract JSON), `/result.csv`, `/result.xlsx` or the HTML `/review`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, workers: int = 0) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.store = Store.of(settings)
+        app.state.files = FileStore(Path(settings.data_dir))
+        app.state.editions = load_editions(settings.templates_dir)
+        pool = None
+        if workers > 0:
+            from service.pool import WorkerPool
+
+            pool = WorkerPool(settings, workers)
+            pool.start()
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            if pool is not None:
+                pool.stop()
+            app.state.store.close()
+
+    app = FastAPI(title="xxgk", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.include_router(router)
+    limit = int(settings.max_upload_mb * 2**20)
+
+    @app.middleware("http")
+    async def refuse_huge_bodies(request: Request, call_next):
+        """A declared body far over the limit is refused before it is read (exact check: `uploads`)."""
+        length = request.headers.get("content-length")
+        if request.method == "POST" and length and length.isdigit() and int(length) > limit + MULTIPART_SLACK:
+            return error_response(413, "too_large", f"the upload is over the {settings.max_upload_mb:g} MB limit")
+        return await call_next(request)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, object]:
+        return {"ok": True, "version": __version__}
+
+    return app

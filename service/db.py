@@ -1,0 +1,265 @@
+"""Every SQL statement of the service: jobs and API tokens, behind one `Store`.
+
+SQLite (the default, one file under the data folder) and PostgreSQL both work: claims are a
+compare-and-set `UPDATE ... WHERE` on the row, so no database-specific locking is needed and two
+workers can never hold one job. Times are epoch seconds (floats), compared the same way everywhere.
+
+Durability: a job row is committed before the upload is answered; a worker holds a job only while
+its lease (`lease_until`) is in the future and renews it by heartbeat. A job whose worker died is
+claimed again once the lease has passed; after `max_attempts` such deaths it fails with a message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from service.schemas import JobCreate, JobError, JobRecord, JobResultSet, TokenRecord
+from xxgk.settings import Settings
+
+TOKEN_PREFIX = "xxgk_"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class TokenRow(Base):
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[float] = mapped_column(Float)
+
+
+class JobRow(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("tokens.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    doc_id: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    stage: Mapped[str] = mapped_column(String(30), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    lease_until: Mapped[float | None] = mapped_column(Float, nullable=True)
+    heartbeat_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[float] = mapped_column(Float)
+    started_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    finished_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    errors_json: Mapped[str] = mapped_column(Text, default="[]")
+    timings_json: Mapped[str] = mapped_column(Text, default="{}")
+    result_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    document_path: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+    __table_args__ = (
+        Index("ix_jobs_token_sha", "token_id", "sha256"),
+        Index("ix_jobs_status_created", "status", "created_at"),
+    )
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def database_url(settings: Settings) -> str:
+    return settings.database_url or f"sqlite:///{Path(settings.data_dir) / 'xxgk.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record) -> None:  # WAL: readers never block the writer; FULL: commits survive
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    return engine
+
+
+def _record(row: JobRow) -> JobRecord:
+    return JobRecord(
+        id=row.id, token_id=row.token_id, sha256=row.sha256, kind=row.kind, size=row.size, pages=row.pages,
+        filename=row.filename, doc_id=row.doc_id, status=row.status, stage=row.stage, attempts=row.attempts,
+        claimed_by=row.claimed_by, lease_until=row.lease_until, heartbeat_at=row.heartbeat_at,
+        created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at, outcome=row.outcome,
+        errors=[JobError(**e) for e in json.loads(row.errors_json or "[]")],
+        timings=json.loads(row.timings_json or "{}"), result_json=row.result_json,
+        document_path=row.document_path)
+
+
+class Store:
+    """The jobs and tokens tables. Every method is one short transaction; arguments are keyword-only."""
+
+    def __init__(self, url: str):
+        self.engine = make_engine(url)
+
+    @classmethod
+    def of(cls, settings: Settings) -> Store:
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+        store = cls(database_url(settings))
+        store.create_schema()
+        return store
+
+    def create_schema(self) -> None:
+        Base.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---------------------------------------------------------------- tokens
+
+    def create_token(self, *, name: str) -> tuple[str, TokenRecord]:
+        """A new random token (returned once, in clear) and its record; only its hash is stored."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with Session(self.engine) as s, s.begin():
+            row = TokenRow(name=name, token_hash=hash_token(token), created_at=time.time())
+            s.add(row)
+            s.flush()
+            record = TokenRecord(id=row.id, name=row.name, created_at=row.created_at)
+        return token, record
+
+    def token_id(self, *, token: str) -> int | None:
+        with Session(self.engine) as s:
+            return s.scalar(select(TokenRow.id).where(TokenRow.token_hash == hash_token(token)))
+
+    def list_tokens(self) -> list[TokenRecord]:
+        with Session(self.engine) as s:
+            rows = s.scalars(select(TokenRow).order_by(TokenRow.id)).all()
+            return [TokenRecord(id=r.id, name=r.name, created_at=r.created_at) for r in rows]
+
+    # ---------------------------------------------------------------- jobs: API side
+
+    def add_job(self, *, job: JobCreate) -> JobRecord:
+        with Session(self.engine) as s, s.begin():
+            row = JobRow(id=uuid.uuid4().hex, status="queued", stage="queued", attempts=0, created_at=time.time(),
+                         errors_json="[]", timings_json="{}", **job.model_dump())
+            s.add(row)
+            s.flush()
+            return _record(row)
+
+    def find_job(self, *, token_id: int, sha256: str) -> JobRecord | None:
+        """The token's latest job for these bytes, if any."""
+        with Session(self.engine) as s:
+            row = s.scalars(select(JobRow).where(JobRow.token_id == token_id, JobRow.sha256 == sha256)
+                            .order_by(JobRow.created_at.desc()).limit(1)).first()
+            return _record(row) if row else None
+
+    def get_job(self, *, job_id: str, token_id: int | None = None) -> JobRecord | None:
+        """The job, or None when it does not exist or belongs to another token."""
+        with Session(self.engine) as s:
+            query = select(JobRow).where(JobRow.id == job_id)
+            if token_id is not None:
+                query = query.where(JobRow.token_id == token_id)
+            row = s.scalars(query).first()
+            return _record(row) if row else None
+
+    def count_jobs(self) -> dict[str, int]:
+        with Session(self.engine) as s:
+            rows = s.execute(select(JobRow.status, func.count()).group_by(JobRow.status)).all()
+            return {status: n for status, n in rows}
+
+    # ---------------------------------------------------------------- jobs: worker side
+
+    def _claimable(self, now: float):
+        return or_(JobRow.status == "queued", (JobRow.status == "running") & (JobRow.lease_until < now))
+
+    def fail_abandoned(self, *, max_attempts: int) -> int:
+        """Fail jobs whose lease expired after `max_attempts` claims: the file keeps killing workers."""
+        now = time.time()
+        error = JobError(stage="worker", category="internal",
+                         message=f"the worker processing this file stopped {max_attempts} times without "
+                                 "finishing (crash or out of memory); not retried again")
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                update(JobRow)
+                .where(JobRow.status == "running", JobRow.lease_until < now, JobRow.attempts >= max_attempts)
+                .values(status="failed", outcome="failure", stage="finished", finished_at=now, lease_until=None,
+                        errors_json=json.dumps([error.model_dump()], ensure_ascii=False)))
+            return res.rowcount
+
+    def claim_job(self, *, worker_id: str, lease_seconds: float, max_attempts: int) -> JobRecord | None:
+        """Take the oldest queued job, or one whose worker's lease ran out; None when there is none.
+
+        Each candidate is taken by a conditional UPDATE that only succeeds while it is still claimable,
+        so concurrent workers (processes, machines) never share a job.
+        """
+        self.fail_abandoned(max_attempts=max_attempts)
+        now = time.time()
+        with self.engine.connect() as conn:
+            candidates = conn.execute(select(JobRow.id).where(self._claimable(now))
+                                      .order_by(JobRow.created_at).limit(8)).scalars().all()
+        for job_id in candidates:
+            now = time.time()
+            with self.engine.begin() as conn:
+                res = conn.execute(
+                    update(JobRow).where(JobRow.id == job_id, self._claimable(now))
+                    .values(status="running", stage="claimed", claimed_by=worker_id, lease_until=now + lease_seconds,
+                            heartbeat_at=now, started_at=now, attempts=JobRow.attempts + 1))
+            if res.rowcount == 1:
+                return self.get_job(job_id=job_id)
+        return None
+
+    def heartbeat(self, *, job_id: str, worker_id: str, lease_seconds: float, stage: str | None = None) -> bool:
+        """Renew the lease (and record the stage); False when this worker no longer holds the job."""
+        now = time.time()
+        values: dict = {"lease_until": now + lease_seconds, "heartbeat_at": now}
+        if stage is not None:
+            values["stage"] = stage
+        with self.engine.begin() as conn:
+            res = conn.execute(update(JobRow).where(JobRow.id == job_id, JobRow.claimed_by == worker_id,
+                                                    JobRow.status == "running").values(**values))
+            return res.rowcount == 1
+
+    def finish_job(self, *, job_id: str, worker_id: str, result: JobResultSet) -> bool:
+        """Store the result; False (nothing stored) when the lease was lost to another worker."""
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                update(JobRow).where(JobRow.id == job_id, JobRow.claimed_by == worker_id, JobRow.status == "running")
+                .values(status=result.status, outcome=result.outcome, stage="finished", finished_at=time.time(),
+                        lease_until=None, result_json=result.result_json, document_path=result.document_path,
+                        errors_json=json.dumps([e.model_dump() for e in result.errors], ensure_ascii=False),
+                        timings_json=json.dumps(result.timings)))
+            return res.rowcount == 1
+
+    def release_job(self, *, job_id: str, worker_id: str) -> bool:
+        """Give a job back to the queue (a worker stopping mid-job); the attempt does not count."""
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                update(JobRow).where(JobRow.id == job_id, JobRow.claimed_by == worker_id, JobRow.status == "running")
+                .values(status="queued", stage="queued", claimed_by=None, lease_until=None,
+                        attempts=JobRow.attempts - 1))
+            return res.rowcount == 1

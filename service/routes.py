@@ -1,0 +1,138 @@
+"""The `/v1` endpoints. Each route is thin: checks in `uploads`, SQL in `db`, files in `storage`,
+HTML in `review`, tables in `xxgk.export`."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse
+
+from service.deps import CallerDep, EditionsDep, FilesDep, JobDep, SettingsDep, StoreDep
+from service.errors import ApiError
+from service.review import render_review
+from service.schemas import ErrorBody, JobAccepted, JobCreate, JobPublic, JobRecord
+from service.uploads import UploadRefused, receive
+from xxgk.contract import Report
+from xxgk.export import write_csv, write_xlsx
+
+router = APIRouter(prefix="/v1")
+PREFIX = "/v1/reports"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 409, 413, 415, 422)}
+
+
+@router.post("/reports", status_code=202, response_model=JobAccepted, responses=_ERRORS,
+             summary="Submit a report file (PDF, image, HTML or text)")
+def submit_report(token_id: CallerDep, store: StoreDep, files: FilesDep, settings: SettingsDep, response: Response,
+                  file: Annotated[UploadFile, File(description="The report file")],
+                  rerun: Annotated[bool, Form(description="Extract again even if this token already "
+                                                          "submitted the same bytes")] = False,
+                  rerun_query: Annotated[bool, Query(alias="rerun", include_in_schema=False)] = False) -> JobAccepted:
+    """Stores the bytes (by sha256) and queues a job; answers at once with its id (202).
+
+    The same bytes from the same token give the existing job (200, `existing: true`) unless `rerun=true`.
+    Refused with a 4xx JSON error: empty (400), too large (413), not a report format (415),
+    corrupt, encrypted or too many pages (422).
+    """
+    try:
+        received = receive(file.file, filename=file.filename, tmp_dir=files.tmp_dir,
+                           max_bytes=int(settings.max_upload_mb * 2**20), max_pages=settings.max_pdf_pages)
+    except UploadRefused as exc:
+        raise ApiError(exc.status, exc.category, exc.message) from exc
+    if not (rerun or rerun_query):
+        existing = store.find_job(token_id=token_id, sha256=received.sha256)
+        if existing is not None:
+            received.tmp_path.unlink(missing_ok=True)
+            response.status_code = 200
+            return _accepted(existing, existing=True)
+    files.put_blob(received.tmp_path, received.sha256, received.kind)
+    job = store.add_job(job=JobCreate(token_id=token_id, sha256=received.sha256, kind=received.kind,
+                                      size=received.size, pages=received.pages, filename=received.filename,
+                                      doc_id=received.doc_id))
+    return _accepted(job, existing=False)
+
+
+def _accepted(job: JobRecord, *, existing: bool) -> JobAccepted:
+    public = JobPublic.of(job, PREFIX)
+    return JobAccepted(id=job.id, status=job.status, existing=existing, links=public.links)
+
+
+@router.get("/reports/{job_id}", response_model=JobPublic, responses=_ERRORS, summary="Where a job stands")
+def get_report(job: JobDep) -> JobPublic:
+    return JobPublic.of(job, PREFIX)
+
+
+def _finished_report(job: JobRecord) -> Report:
+    if job.status in ("queued", "running"):
+        raise ApiError(409, "not_ready", f"job {job.id} is {job.status} (stage {job.stage}); "
+                                         f"poll GET {PREFIX}/{job.id} until it is done")
+    if job.result_json is None:
+        reasons = "; ".join(e.message for e in job.errors) or "no report produced"
+        raise ApiError(422, "failed", f"{job.filename} gave no report: {reasons}")
+    return Report.from_json(job.result_json)
+
+
+@router.get("/reports/{job_id}/result", responses={**_ERRORS, 200: {"description": "The output contract JSON"}},
+            summary="The report (output contract JSON)")
+def get_result(job: JobDep) -> Response:
+    _finished_report(job)
+    return Response(job.result_json, media_type="application/json")
+
+
+def _table_file(job: JobRecord, editions: EditionsDep, files: FilesDep, suffix: str) -> bytes:
+    report = _finished_report(job)
+    statuses = {report.doc_id: job.outcome or "success"}
+    with tempfile.TemporaryDirectory(dir=files.tmp_dir) as tmp:
+        path = Path(tmp) / f"report{suffix}"
+        (write_csv if suffix == ".csv" else write_xlsx)(path, [report], statuses, editions)
+        return path.read_bytes()
+
+
+def _download(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+@router.get("/reports/{job_id}/result.csv", responses=_ERRORS, summary="The report as one CSV row (UTF-8, BOM)")
+def get_result_csv(job: JobDep, editions: EditionsDep, files: FilesDep) -> Response:
+    return Response(_table_file(job, editions, files, ".csv"), media_type="text/csv; charset=utf-8",
+                    headers=_download(f"{job.id}.csv"))
+
+
+@router.get("/reports/{job_id}/result.xlsx", responses=_ERRORS, summary="The report as XLSX (reports, cells, checks)")
+def get_result_xlsx(job: JobDep, editions: EditionsDep, files: FilesDep) -> Response:
+    return Response(_table_file(job, editions, files, ".xlsx"), media_type=XLSX_TYPE,
+                    headers=_download(f"{job.id}.xlsx"))
+
+
+@router.get("/reports/{job_id}/review", response_class=HTMLResponse, responses=_ERRORS,
+            summary="HTML review page: page images with boxes, tables, highlights")
+def get_review(job: JobDep, files: FilesDep, editions: EditionsDep, request: Request) -> HTMLResponse:
+    token = request.query_params.get("token")
+    query = f"?token={token}" if token else ""
+    if job.status in ("queued", "running"):
+        return HTMLResponse(f"<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=3>"
+                            f"<title>{job.status}</title><p>Job {job.id} is {job.status} (stage {job.stage}); "
+                            "this page reloads until it is done.</p>")
+    report = Report.from_json(job.result_json) if job.result_json else None
+    edition = editions.get(report.meta.edition or "") if report else None
+    document = files.load_document(job.document_path)
+    return HTMLResponse(render_review(job, report, document, edition, query=query))
+
+
+@router.get("/reports/{job_id}/pages/{number}.png", responses={**_ERRORS, 200: {"content": {"image/png": {}}}},
+            response_class=FileResponse, summary="Page image (PNG, 200 dpi) for the review page")
+def get_page_image(job: JobDep, number: int, files: FilesDep) -> FileResponse:
+    if job.kind not in ("pdf", "image") or number < 1 or (job.pages is not None and number > job.pages):
+        raise ApiError(404, "not_found", f"job {job.id} has no page image {number}")
+    path = files.page_image(job.sha256, job.kind, number)
+    if path is None:
+        raise ApiError(404, "not_found", f"job {job.id} has no page image {number}")
+    return FileResponse(path, media_type="image/png")
+
+
+@router.get("/tokens/me", summary="Check a token")
+def whoami(token_id: CallerDep) -> dict[str, int]:
+    return {"token_id": token_id}

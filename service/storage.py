@@ -1,0 +1,167 @@
+"""Files of the service under the data folder, never named after anything a client sent.
+
+    blobs/ab/<sha256>.<kind>   uploaded bytes, content-addressed (kind: pdf, html, txt, png, ...)
+    pages/<sha256>/<n>.png     page images for review pages (rendered at 200 dpi, or the scan's image)
+    documents/<job id>.json.gz the pipeline's document (pages, segments, labels) for the review page
+    tmp/                       uploads being received
+
+Writes go to a temporary file first, are flushed to disk and then renamed, so a crash never leaves
+a half-written file under its final name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from xxgk.document import Document
+
+SUFFIX = {"pdf": ".pdf", "html": ".html", "text": ".txt", "image": ".img"}
+RENDER_DPI = 200
+"""Page images are rendered at the resolution the pipeline's boxes are measured in."""
+
+_render_lock = threading.Lock()
+"""PDFium is not thread-safe; the server renders pages from its thread pool."""
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class FileStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        for sub in ("blobs", "pages", "documents", "tmp"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.root / "tmp"
+
+    # ---------------------------------------------------------------- uploads
+
+    def blob_path(self, sha256: str, kind: str) -> Path:
+        return self.root / "blobs" / sha256[:2] / f"{sha256}{SUFFIX[kind]}"
+
+    def put_blob(self, tmp: Path, sha256: str, kind: str) -> Path:
+        """Move a fully received upload (already fsynced) to its content address."""
+        dest = self.blob_path(sha256, kind)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.exists():
+            tmp.unlink(missing_ok=True)
+        else:
+            os.replace(tmp, dest)
+            _fsync_dir(dest.parent)
+        return dest
+
+    # ---------------------------------------------------------------- review documents
+
+    def document_name(self, job_id: str) -> str:
+        return f"documents/{job_id}.json.gz"
+
+    def save_document(self, job_id: str, doc: Document) -> str:
+        name = self.document_name(job_id)
+        self._write_atomic(self.root / name, gzip.compress(doc.model_dump_json().encode(), compresslevel=5))
+        return name
+
+    def load_document(self, name: str | None) -> Document | None:
+        if not name:
+            return None
+        path = self.root / name
+        if not path.is_file():
+            return None
+        return Document.model_validate_json(gzip.decompress(path.read_bytes()))
+
+    # ---------------------------------------------------------------- page images
+
+    def page_path(self, sha256: str, number: int) -> Path:
+        return self.root / "pages" / sha256 / f"{number}.png"
+
+    def keep_page_image(self, sha256: str, number: int, image: Path) -> Path:
+        """Copy a page image the pipeline made (a scan's page) where the review page finds it."""
+        dest = self.page_path(sha256, number)
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if image.suffix.lower() == ".png":
+                self._copy_atomic(image, dest)
+            else:
+                from PIL import Image
+
+                with Image.open(image) as im:
+                    self._save_png(im, dest)
+        return dest
+
+    def page_image(self, sha256: str, kind: str, number: int) -> Path | None:
+        """The PNG of page `number` (1-based): cached, else rendered from the PDF / converted from the image."""
+        dest = self.page_path(sha256, number)
+        if dest.is_file():
+            return dest
+        blob = self.blob_path(sha256, kind)
+        if not blob.is_file():
+            return None
+        if kind == "pdf":
+            import pypdfium2 as pdfium
+
+            with _render_lock:
+                pdf = pdfium.PdfDocument(blob)
+                try:
+                    if not 1 <= number <= len(pdf):
+                        return None
+                    page = pdf[number - 1]
+                    image = page.render(scale=RENDER_DPI / 72).to_pil()
+                    page.close()
+                finally:
+                    pdf.close()
+        elif kind == "image" and number == 1:
+            from PIL import Image
+
+            image = Image.open(blob)
+            image.load()
+        else:
+            return None
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        self._save_png(image, dest)
+        return dest
+
+    # ---------------------------------------------------------------- helpers
+
+    def _save_png(self, image, dest: Path) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, suffix=".png")
+        os.close(fd)
+        try:
+            image.convert("RGB").save(tmp, format="PNG", optimize=False)
+            os.replace(tmp, dest)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def _copy_atomic(self, src: Path, dest: Path) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir)
+        os.close(fd)
+        try:
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, dest)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def _write_atomic(self, dest: Path, data: bytes) -> None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, dest)
+        finally:
+            Path(tmp).unlink(missing_ok=True)

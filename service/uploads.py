@@ -1,0 +1,171 @@
+"""Cheap checks that refuse a bad upload before a job exists, each with a status and a message.
+
+The bytes are streamed to a temporary file while hashed and counted, so a too-large upload is cut
+off at the limit. The type is sniffed from the bytes (the client's file name only settles HTML vs
+text, as in `inference.ingest`); PDFs are opened with PDFium to tell encrypted from corrupt and to
+count pages; images are opened with Pillow; text must decode. Nothing expensive runs here.
+
+| refusal                                   | status | category          |
+|-------------------------------------------|--------|-------------------|
+| empty file, or text with nothing in it    | 400    | empty             |
+| over the size limit                       | 413    | too_large         |
+| archive, Office file, executable, binary  | 415    | unsupported_type  |
+| damaged PDF/image, `.pdf` that is no PDF  | 422    | corrupt           |
+| password-protected PDF                    | 422    | encrypted         |
+| more pages than the limit                 | 422    | too_many_pages    |
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import BinaryIO
+
+from inference.errors import ExtractionError
+from inference.ingest import MAX_TEXT_BYTES, decode_text, sniff
+from service.schemas import InputKind
+
+CHUNK = 1 << 20
+_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xce")
+STATUS = {"empty": 400, "too_large": 413, "unsupported_type": 415, "undecodable": 415, "corrupt": 422,
+          "encrypted": 422, "too_many_pages": 422, "needs_ocr": 422}
+
+
+class UploadRefused(Exception):
+    def __init__(self, status: int, category: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.category = category
+        self.message = message
+
+
+@dataclass
+class Received:
+    """An upload on disk, hashed and checked, waiting to be moved to its content address."""
+
+    tmp_path: Path
+    sha256: str
+    size: int
+    kind: InputKind
+    pages: int | None
+    filename: str
+
+    @property
+    def doc_id(self) -> str:
+        return doc_id_for(self.filename, self.sha256)
+
+
+def clean_filename(name: str | None) -> str:
+    """The last component of a client's file name, printable, at most 200 characters (display only)."""
+    raw = (name or "").replace("\x00", "")
+    base = PureWindowsPath(PurePosixPath(raw).name).name
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    return base[:200] or "upload"
+
+
+def doc_id_for(filename: str, sha256: str) -> str:
+    """The report's doc id: the file name's stem, as `xxgk extract` names reports, else the hash."""
+    stem = PurePosixPath(filename).stem if filename != "upload" else ""
+    stem = re.sub(r"[\s/\\]+", "_", stem).strip("._")
+    return stem[:150] or sha256[:16]
+
+
+def receive(stream: BinaryIO, *, filename: str | None, tmp_dir: Path, max_bytes: int, max_pages: int) -> Received:
+    """Copy `stream` to a temporary file under `tmp_dir` and check it; raises `UploadRefused`.
+
+    The caller moves the file to its content address, or deletes it on refusal (done here).
+    """
+    name = clean_filename(filename)
+    fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+    tmp = Path(tmp_name)
+    try:
+        digest, size = hashlib.sha256(), 0
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UploadRefused(413, "too_large", f"{name}: over the {_mb(max_bytes)} upload limit")
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        kind, pages = check(tmp, name, max_pages=max_pages)
+        return Received(tmp, digest.hexdigest(), size, kind, pages, name)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def check(path: Path, name: str, *, max_pages: int) -> tuple[InputKind, int | None]:
+    """The input kind and page count of a received file, or `UploadRefused` saying what is wrong."""
+    size = path.stat().st_size
+    if size == 0:
+        raise UploadRefused(400, "empty", f"{name}: the file is empty")
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    suffix = PurePosixPath(name).suffix.lower()
+    if head.startswith(_EXECUTABLE_MAGIC):
+        raise UploadRefused(415, "unsupported_type", f"{name}: an executable program, not a report; "
+                                                     "upload a PDF, image, HTML page or text file")
+    kind = sniff(head, suffix)
+    if kind == "binary":
+        raise UploadRefused(415, "unsupported_type", f"{name}: an archive or Office file (zip, docx, xls, ...); "
+                                                     "export the report as PDF, HTML or text first")
+    if suffix == ".pdf" and kind != "pdf":
+        raise UploadRefused(422, "corrupt", f"{name}: named .pdf but not a PDF (no %PDF header); the file is "
+                                            "damaged or was saved under the wrong name")
+    if kind == "pdf":
+        return "pdf", _pdf_pages(path, name, max_pages)
+    if kind == "image":
+        _check_image(path, name)
+        return "image", 1
+    if size > MAX_TEXT_BYTES:
+        raise UploadRefused(413, "too_large", f"{name}: {_mb(size)} is over the {_mb(MAX_TEXT_BYTES)} limit for "
+                                              "text and HTML reports")
+    try:
+        text = decode_text(path.read_bytes(), name)
+    except ExtractionError as exc:
+        raise UploadRefused(STATUS.get(exc.error.category, 422), exc.error.category, exc.error.message) from exc
+    if not text.strip():
+        raise UploadRefused(400, "empty", f"{name}: the file has no text")
+    return ("html" if kind == "html" else "text"), None
+
+
+def _pdf_pages(path: Path, name: str, max_pages: int) -> int:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_raw
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) in (pdfium_raw.FPDF_ERR_PASSWORD, pdfium_raw.FPDF_ERR_SECURITY):
+            raise UploadRefused(422, "encrypted", f"{name}: the PDF is encrypted and needs a password to open; "
+                                                  "upload an unprotected copy") from exc
+        raise UploadRefused(422, "corrupt", f"{name}: not a readable PDF (damaged or truncated)") from exc
+    try:
+        n = len(pdf)
+    finally:
+        pdf.close()
+    if n == 0:
+        raise UploadRefused(422, "corrupt", f"{name}: the PDF has no pages")
+    if n > max_pages:
+        raise UploadRefused(422, "too_many_pages", f"{name}: {n} pages is over the {max_pages}-page limit")
+    return n
+
+
+def _check_image(path: Path, name: str) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            im.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise UploadRefused(422, "corrupt", f"{name}: not a readable image (damaged or truncated)") from exc
+
+
+def _mb(n: int | float) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n / 1024:.0f} KB"
