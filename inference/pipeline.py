@@ -1,4 +1,4 @@
-"""The extraction pipeline: ingest, label, detect the edition, assemble, reconcile, report.
+"""The extraction pipeline: ingest, label, detect the edition, assemble, reconcile, report, prose.
 
 Each stage takes the document (or the previous stage's plain result) and returns its own; the
 pipeline only sequences them, times them, and turns an `ExtractionError` into a failed `Outcome`
@@ -20,8 +20,9 @@ from inference.errors import ExtractionError, StageError
 from inference.ingest import ingest
 from inference.labeling.base import Labeler
 from inference.metadata import extract_meta
+from inference.prose import ProseReader, default_reader
 from inference.report import build_report, read_table
-from inference.sections import extract_sections
+from inference.sections import Wordings, split_sections
 from xxgk.contract import Report
 from xxgk.document import Document
 from xxgk.models import resolve
@@ -47,9 +48,12 @@ class Outcome:
 
 
 class Pipeline:
-    def __init__(self, labeler: Labeler | None = None, editions: dict[str, Edition] | None = None):
+    def __init__(self, labeler: Labeler | None = None, editions: dict[str, Edition] | None = None,
+                 prose: ProseReader | None = None):
         self.editions = editions or load_editions()
         self.labeler = labeler or default_labeler(self.editions)
+        self.headings = Wordings.from_editions(self.editions.values())
+        self.prose = prose or default_reader()
 
     def extract(self, path: Path, doc_id: str | None = None) -> Outcome:
         doc_id = doc_id or path.stem
@@ -79,12 +83,16 @@ class Pipeline:
             edition = guess.edition
             table = read_table(edition, Assembler(edition)(doc))
             warnings = [*doc.warnings, *([guess.warning] if guess.warning else []), *table.warnings]
+            split = split_sections(doc, self.headings)
             report = build_report(doc=doc, edition=edition, table=table, meta=meta,
                                   model_version=self.labeler.model_version,
-                                  sections=extract_sections(doc), warnings=warnings)
+                                  sections=split.texts(), warnings=warnings)
+        with _timed(timings, "prose"):
+            # the prose's numbers against the cells: adds checks and warnings, never changes a cell
+            self.prose(report, split, edition)
         outcome.report = report
         failed = any(c.ok is False for c in report.checks)
-        outcome.status = "partial_success" if (warnings or failed) else "success"
+        outcome.status = "partial_success" if (report.warnings or failed) else "success"
         return outcome
 
 
