@@ -11,7 +11,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from training.synth.layout import Layout, build_layout, sample_style
 from training.synth.render_html import RenderedHtml, render_html
@@ -19,7 +19,11 @@ from training.synth.render_text import SHAPES, RenderedText, TextShape, render_t
 from training.synth.values import sample_truth
 from xxgk.templates import Edition, load_editions
 
-Kind = Literal["text", "html", "pdf"]
+if TYPE_CHECKING:
+    from training.synth.scan import Level, ScanSpec
+
+Kind = Literal["text", "html", "pdf", "scan"]
+SCAN_LEVELS: tuple[Level, ...] = ("mild", "medium", "heavy")
 
 
 @dataclass
@@ -31,7 +35,8 @@ class GeneratedDoc:
     gold: dict
     layout: Layout
     provenance: RenderedText | RenderedHtml | object
-    """Where the labels sit: text spans, HTML grid positions, or PDF boxes (render_pdf)."""
+    """Where the labels sit: text spans, HTML grid positions, PDF boxes (render_pdf), or boxes on the
+    stored page images of a scan (scan.RenderedScan)."""
 
     @property
     def filename(self) -> str:
@@ -47,8 +52,10 @@ def _year(rng: random.Random, edition: Edition) -> int:
 
 def generate_doc(rng: random.Random, editions: dict[str, Edition], doc_id: str, kind: Kind,
                  shape: TextShape | None = None, damage: float = 1.0,
-                 edition_id: str | None = None, garble: float = 0.0, shuffle_rows: bool = False) -> GeneratedDoc:
-    """One generated report; `garble` (per-character rate) and `shuffle_rows` damage its labels."""
+                 edition_id: str | None = None, garble: float = 0.0, shuffle_rows: bool = False,
+                 scan: ScanSpec | None = None) -> GeneratedDoc:
+    """One generated report; `garble` (per-character rate) and `shuffle_rows` damage its labels.
+    A `scan` kind is the PDF scanned as `scan` says (drawn from the rng if not given)."""
     edition = editions[edition_id] if edition_id else rng.choice(list(editions.values()))
     truth = sample_truth(rng, edition, _year(rng, edition))
     style = sample_style(rng, edition, damage)
@@ -71,12 +78,19 @@ def generate_doc(rng: random.Random, editions: dict[str, Edition], doc_id: str, 
         provenance = render_html(layout, rng)
         content = provenance.html.encode("utf-8")
         suffix = ".html"
-    else:
+    elif kind == "pdf":
         from training.synth.render_pdf import render_pdf
 
         provenance = render_pdf(layout, rng)
         content = provenance.pdf
         suffix = ".pdf"
+    else:
+        from training.synth import scan as scanning
+        from training.synth.render_pdf import render_pdf
+
+        provenance = scanning.scan_pdf(render_pdf(layout, rng), scan or scanning.sample_spec(rng), rng)
+        content = scanning.encode(provenance)
+        suffix = scanning.SUFFIXES[provenance.spec.container]
     named = style.title_shape != "none" or style.signature
     gold = {
         "doc_id": doc_id,
@@ -86,14 +100,26 @@ def generate_doc(rng: random.Random, editions: dict[str, Edition], doc_id: str, 
         "notes": [f"generated: kind={kind}" + (f" shape={shape}" if shape else ""),
                   *(f"arithmetic broken at {k}" for k in truth.broken)],
     }
+    if kind == "scan":
+        gold = scanning.cut_gold(gold, provenance)
+        gold["notes"] += scanning.notes(provenance)
     return GeneratedDoc(doc_id, kind, suffix, content, gold, layout, provenance)
+
+
+def _write(out_dir: Path, doc: GeneratedDoc) -> None:
+    """The document and its gold; a scan's page images are dropped once written (they are in the file)."""
+    (out_dir / doc.filename).write_bytes(doc.content)
+    (out_dir / f"{doc.doc_id}.gold.json").write_text(json.dumps(doc.gold, ensure_ascii=False, indent=1),
+                                                     encoding="utf-8")
+    if doc.kind == "scan":
+        doc.provenance.pages = []  # type: ignore[attr-defined]
 
 
 def write_set(out_dir: Path, n: int, seed: int, kinds: tuple[Kind, ...] = ("text",),
               shapes: tuple[TextShape, ...] = SHAPES, damage: float = 1.0,
               editions: dict[str, Edition] | None = None, garble: float = 0.0,
-              shuffle_rows: bool = False) -> list[GeneratedDoc]:
-    """Write n documents and their gold files; kinds and text shapes are used in turn."""
+              shuffle_rows: bool = False, scan_levels: tuple[Level, ...] = SCAN_LEVELS) -> list[GeneratedDoc]:
+    """Write n documents and their gold files; kinds, text shapes and scan levels are used in turn."""
     editions = editions or load_editions()
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -102,10 +128,33 @@ def write_set(out_dir: Path, n: int, seed: int, kinds: tuple[Kind, ...] = ("text
         kind = kinds[i % len(kinds)]
         shape = shapes[(i // len(kinds)) % len(shapes)] if kind == "text" else None
         edition_id = sorted(editions)[(i // len(kinds)) % len(editions)]
+        scan = None
+        if kind == "scan":
+            from training.synth.scan import sample_spec
+
+            scan = sample_spec(rng, scan_levels[(i // len(kinds)) % len(scan_levels)])
         doc = generate_doc(rng, editions, f"gen{seed}_{i:04d}", kind, shape, damage, edition_id,
-                           garble=garble, shuffle_rows=shuffle_rows)
-        (out_dir / doc.filename).write_bytes(doc.content)
-        (out_dir / f"{doc.doc_id}.gold.json").write_text(json.dumps(doc.gold, ensure_ascii=False, indent=1),
-                                                         encoding="utf-8")
+                           garble=garble, shuffle_rows=shuffle_rows, scan=scan)
+        _write(out_dir, doc)
+        docs.append(doc)
+    return docs
+
+
+def write_scan_set(out_dir: Path, n: int = 30, seed: int = 0, levels: tuple[Level, ...] = SCAN_LEVELS,
+                   editions: dict[str, Edition] | None = None) -> list[GeneratedDoc]:
+    """The scanned evaluation set: n scans (`scan.SET_CASES` in turn: 150 dpi, quarter turns, upside
+    down, skew, photos at an angle, TIFF, PNG, JPEG, colour) with levels and editions in turn, and
+    their gold files. About a second a page."""
+    from training.synth.scan import set_spec
+
+    editions = editions or load_editions()
+    rng = random.Random(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ids = sorted(editions)
+    docs = []
+    for i in range(n):
+        doc = generate_doc(rng, editions, f"scan{seed}_{i:04d}", "scan", edition_id=ids[i % len(ids)],
+                           scan=set_spec(i, rng, levels))
+        _write(out_dir, doc)
         docs.append(doc)
     return docs
