@@ -289,7 +289,8 @@ def _warp(img: np.ndarray, m: Matrix, size: tuple[int, int], fill: int | tuple[i
 def _desk(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
     """A dull desk top: one colour, blotchy at low frequency."""
     h, w = shape[:2]
-    small = rng.uniform(60, 140, size=3) + rng.normal(0, 12, size=(12, 9, 1))
+    base = rng.uniform(50, 150) * np.array([rng.uniform(0.6, 0.9), rng.uniform(0.8, 0.95), 1.0])  # BGR: grey to brown
+    small = base + rng.normal(0, 12, size=(12, 9, 1))
     return cv2.resize(np.clip(small, 0, 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
