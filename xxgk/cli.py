@@ -65,6 +65,39 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], b
     sys.exit(1 if result.failed else 0)
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the tables, the findings and the charts (created if needed).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=REPO_ROOT / "configs" / "crosscheck.toml", show_default=True,
+              help="What is compared across years and the jump thresholds.")
+@click.option("--charts/--no-charts", default=True, show_default=True, help="One PNG chart per agency.")
+def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, charts: bool) -> None:
+    """Check extracted reports (the JSON of `xxgk extract`) year against year, per agency.
+
+    Exit status: 0 when every JSON file was an extracted report, 1 when any was not (the others are
+    still checked), 2 for usage errors.
+    """
+    from analysis.crosscheck import crosscheck as check_years
+    from analysis.crosscheck import load_config, load_reports
+    from analysis.write import write_outputs
+    from xxgk.templates import load_editions
+
+    loaded = load_reports(inputs)
+    for line in loaded.errors:
+        click.echo(line, err=True)
+    if not loaded.reports:
+        raise click.UsageError(f"no extracted reports (xxgk extract JSON) in {', '.join(map(str, inputs))}")
+    config = load_config(config_path)
+    result = check_years(loaded.reports, config)
+    written = write_outputs(loaded.reports, result, out_dir, load_editions(), config, charts=charts)
+    failed = sum(1 for f in result.findings if f.ok is False)
+    click.echo(f"{len(loaded.reports)} reports, {len(result.series)} agencies, {failed} failed cross-year "
+               f"findings, {len(written.charts)} charts; written to {out_dir}", err=True)
+    sys.exit(1 if loaded.errors else 0)
+
+
 DEFAULT_TRAIN_CONFIG = REPO_ROOT / "configs" / "train" / "segment_classifier.toml"
 FINETUNE_CONFIG = REPO_ROOT / "configs" / "train" / "finetune.toml"
 

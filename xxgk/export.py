@@ -10,7 +10,7 @@ filled in colour in the XLSX, so a reviewer sees at a glance which numbers to ch
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +44,18 @@ class WideTable:
 
     header: tuple[str, ...]
     rows: list[list[Value]]
+    n_fixed: int = len(META_COLUMNS)
+    """Columns before the cell columns (the meta columns plus any extra columns)."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A further sheet of plain rows (e.g. cross-year findings); rows whose `ok` column is False are
+    filled like failed checks."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: Sequence[Sequence[Value]]
 
 
 def cell_columns(editions: Mapping[str, Edition]) -> tuple[str, ...]:
@@ -62,9 +74,13 @@ def check_name(check: CheckOut) -> str:
 
 
 def wide_table(reports: Sequence[Report], statuses: Mapping[str, str],
-               editions: Mapping[str, Edition]) -> WideTable:
-    """The side-by-side table; `statuses` maps doc_id to the run's status (success, partial_success)."""
+               editions: Mapping[str, Edition], extra: Mapping[str, Mapping[str, Value]] | None = None) -> WideTable:
+    """The side-by-side table; `statuses` maps doc_id to the run's status (success, partial_success).
+
+    `extra` adds columns after the meta columns: column name -> doc_id -> value.
+    """
     keys = cell_columns(editions)
+    extra = extra or {}
     rows: list[list[Value]] = []
     for report in reports:
         meta = report.meta
@@ -72,31 +88,41 @@ def wide_table(reports: Sequence[Report], statuses: Mapping[str, str],
         row: list[Value] = [report.doc_id, meta.agency, meta.year, meta.edition, meta.publish_date,
                             meta.input_kind, statuses.get(report.doc_id), len(report.warnings),
                             "; ".join(failed)]
+        row.extend(extra[name].get(report.doc_id) for name in extra)
         row.extend(report.cells[k].value if k in report.cells else None for k in keys)
         rows.append(row)
-    return WideTable((*META_COLUMNS, *keys), rows)
+    return WideTable((*META_COLUMNS, *extra, *keys), rows, len(META_COLUMNS) + len(extra))
 
 
 def write_csv(path: Path, reports: Sequence[Report], statuses: Mapping[str, str],
-              editions: Mapping[str, Edition]) -> None:
+              editions: Mapping[str, Edition], extra: Mapping[str, Mapping[str, Value]] | None = None) -> None:
     """The wide table in UTF-8 with a BOM, so Excel shows the Chinese agency names, not mojibake."""
-    table = wide_table(reports, statuses, editions)
+    table = wide_table(reports, statuses, editions, extra)
+    write_rows_csv(path, table.header, table.rows)
+
+
+def write_rows_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Value]]) -> None:
+    """Any table as CSV the way the wide table is written (UTF-8 with BOM, None as empty)."""
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(table.header)
-        writer.writerows([["" if v is None else v for v in row] for row in table.rows])
+        writer.writerow(header)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
 
 
 def write_xlsx(path: Path, reports: Sequence[Report], statuses: Mapping[str, str],
-               editions: Mapping[str, Edition]) -> None:
-    """Sheets `reports` (the wide table), `cells` (one row per cell) and `checks` (one per check).
+               editions: Mapping[str, Edition], extra: Mapping[str, Mapping[str, Value]] | None = None,
+               sheets: Sequence[Sheet] = (), only_failed_checks: bool = False) -> None:
+    """Sheets `reports` (the wide table), `cells` (one row per cell) and `checks` (one per check),
+    then any further `sheets`; `only_failed_checks` keeps the checks sheet to the failed ones.
 
     Written in openpyxl's write-only mode so a batch of thousands of reports stays in bounded memory.
     """
     wb = Workbook(write_only=True)
-    _reports_sheet(wb.create_sheet("reports"), wide_table(reports, statuses, editions), reports)
+    _reports_sheet(wb.create_sheet("reports"), wide_table(reports, statuses, editions, extra), reports)
     _cells_sheet(wb.create_sheet("cells"), reports)
-    _checks_sheet(wb.create_sheet("checks"), reports)
+    _checks_sheet(wb.create_sheet("checks"), reports, only_failed_checks)
+    for sheet in sheets:
+        _plain_sheet(wb.create_sheet(sheet.name), sheet)
     wb.save(path)
 
 
@@ -104,7 +130,7 @@ def _reports_sheet(ws: WriteOnlyWorksheet, table: WideTable, reports: Sequence[R
     ws.freeze_panes = "B2"
     ws.column_dimensions["A"].width = 28
     ws.append(_header(ws, table.header))
-    n_meta = len(META_COLUMNS)
+    n_meta = table.n_fixed
     failed_col = META_COLUMNS.index("failed_checks")
     for row, report in zip(table.rows, reports, strict=True):
         styled: list[WriteOnlyCell | Value] = list(row[:n_meta])
@@ -131,13 +157,24 @@ def _cells_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report]) -> None:
                 ws.append(values)
 
 
-def _checks_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report]) -> None:
+def _checks_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report], only_failed: bool = False) -> None:
     ws.freeze_panes = "A2"
     ws.append(_header(ws, CHECK_SHEET_COLUMNS))
     for report in reports:
         for check in report.checks:
+            if only_failed and check.ok is not False:
+                continue
             values = [report.doc_id, check.rule, check.column, check.row, check.ok, check.detail]
             ws.append([_filled(ws, v, _FAILED_FILL) for v in values] if check.ok is False else values)
+
+
+def _plain_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
+    ws.freeze_panes = "A2"
+    ws.append(_header(ws, sheet.header))
+    ok_col = sheet.header.index("ok") if "ok" in sheet.header else None
+    for row in sheet.rows:
+        failed = ok_col is not None and row[ok_col] is False
+        ws.append([_filled(ws, v, _FAILED_FILL) for v in row] if failed else list(row))
 
 
 def _header(ws: WriteOnlyWorksheet, names: Sequence[str]) -> list[WriteOnlyCell]:
