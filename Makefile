@@ -7,7 +7,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup demo test bench train lint clean
+.PHONY: setup demo test bench train lint clean loadtest serve
 
 $(STAMP): pyproject.toml
 	bash scripts/install-system-deps.sh
@@ -29,6 +29,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/xxgk bench
+
+# 200 submissions from 20 concurrent clients against a local server with 2 workers
+loadtest: $(STAMP)
+	$(BIN)/python benchmarks/load_test.py --n 200 --clients 20 --workers 2 --out out/loadtest.json
+
+serve: $(STAMP)
+	$(BIN)/xxgk serve --workers 2
 
 train: $(STAMP)
 	$(BIN)/xxgk train

@@ -197,32 +197,34 @@ class Store:
     def _claimable(self, now: float):
         return or_(JobRow.status == "queued", (JobRow.status == "running") & (JobRow.lease_until < now))
 
-    def fail_abandoned(self, *, max_attempts: int) -> int:
-        """Fail jobs whose lease expired after `max_attempts` claims: the file keeps killing workers."""
+    def _fail_abandoned(self, *, job_id: str, max_attempts: int) -> None:
+        """Fail a job whose lease expired after `max_attempts` claims: the file keeps killing workers."""
         now = time.time()
         error = JobError(stage="worker", category="internal",
                          message=f"the worker processing this file stopped {max_attempts} times without "
                                  "finishing (crash or out of memory); not retried again")
         with self.engine.begin() as conn:
-            res = conn.execute(
+            conn.execute(
                 update(JobRow)
-                .where(JobRow.status == "running", JobRow.lease_until < now, JobRow.attempts >= max_attempts)
+                .where(JobRow.id == job_id, JobRow.status == "running", JobRow.lease_until < now,
+                       JobRow.attempts >= max_attempts)
                 .values(status="failed", outcome="failure", stage="finished", finished_at=now, lease_until=None,
                         errors_json=json.dumps([error.model_dump()], ensure_ascii=False)))
-            return res.rowcount
 
     def claim_job(self, *, worker_id: str, lease_seconds: float, max_attempts: int) -> JobRecord | None:
         """Take the oldest queued job, or one whose worker's lease ran out; None when there is none.
 
         Each candidate is taken by a conditional UPDATE that only succeeds while it is still claimable,
-        so concurrent workers (processes, machines) never share a job.
+        so concurrent workers (processes, machines) never share a job. An idle poll only reads.
         """
-        self.fail_abandoned(max_attempts=max_attempts)
         now = time.time()
         with self.engine.connect() as conn:
-            candidates = conn.execute(select(JobRow.id).where(self._claimable(now))
-                                      .order_by(JobRow.created_at).limit(8)).scalars().all()
-        for job_id in candidates:
+            candidates = conn.execute(select(JobRow.id, JobRow.status, JobRow.attempts).where(self._claimable(now))
+                                      .order_by(JobRow.created_at).limit(8)).all()
+        for job_id, status, attempts in candidates:
+            if status == "running" and attempts >= max_attempts:
+                self._fail_abandoned(job_id=job_id, max_attempts=max_attempts)
+                continue
             now = time.time()
             with self.engine.begin() as conn:
                 res = conn.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
@@ -111,7 +112,7 @@ def get_result_xlsx(job: JobDep, editions: EditionsDep, files: FilesDep) -> Resp
             summary="HTML review page: page images with boxes, tables, highlights")
 def get_review(job: JobDep, files: FilesDep, editions: EditionsDep, request: Request) -> HTMLResponse:
     token = request.query_params.get("token")
-    query = f"?token={token}" if token else ""
+    query = f"?token={quote(token, safe='')}" if token else ""
     if job.status in ("queued", "running"):
         return HTMLResponse(f"<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=3>"
                             f"<title>{job.status}</title><p>Job {job.id} is {job.status} (stage {job.stage}); "

@@ -20,7 +20,14 @@ from pathlib import Path
 
 from xxgk.document import Document
 
-SUFFIX = {"pdf": ".pdf", "html": ".html", "text": ".txt", "image": ".img"}
+SUFFIX = {"pdf": ".pdf", "html": ".html", "text": ".txt"}
+IMAGE_SUFFIX = ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"II*\x00", ".tif"), (b"MM\x00*", ".tif"),
+                (b"GIF8", ".gif"), (b"BM", ".bmp"))
+
+
+def image_suffix(head: bytes) -> str:
+    """The file suffix of an image's format, from its first bytes (a blob's name tells its format)."""
+    return next((suffix for magic, suffix in IMAGE_SUFFIX if head.startswith(magic)), ".img")
 RENDER_DPI = 200
 """Page images are rendered at the resolution the pipeline's boxes are measured in."""
 
@@ -52,11 +59,17 @@ class FileStore:
     # ---------------------------------------------------------------- uploads
 
     def blob_path(self, sha256: str, kind: str) -> Path:
-        return self.root / "blobs" / sha256[:2] / f"{sha256}{SUFFIX[kind]}"
+        folder = self.root / "blobs" / sha256[:2]
+        if kind == "image":  # suffix by image format: the first stored one
+            return next(iter(sorted(folder.glob(f"{sha256}.*"))), folder / f"{sha256}.img")
+        return folder / f"{sha256}{SUFFIX[kind]}"
 
     def put_blob(self, tmp: Path, sha256: str, kind: str) -> Path:
         """Move a fully received upload (already fsynced) to its content address."""
         dest = self.blob_path(sha256, kind)
+        if kind == "image" and not dest.exists():
+            with tmp.open("rb") as fh:
+                dest = dest.with_suffix(image_suffix(fh.read(16)))
         dest.parent.mkdir(parents=True, exist_ok=True)
         if dest.exists():
             tmp.unlink(missing_ok=True)
@@ -89,17 +102,17 @@ class FileStore:
         return self.root / "pages" / sha256 / f"{number}.png"
 
     def keep_page_image(self, sha256: str, number: int, image: Path) -> Path:
-        """Copy a page image the pipeline made (a scan's page) where the review page finds it."""
+        """Copy a page image the pipeline made (a scan's page, in the frame of its boxes) where the review
+        page finds it, replacing a rendering of the same page."""
         dest = self.page_path(sha256, number)
-        if not dest.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if image.suffix.lower() == ".png":
-                self._copy_atomic(image, dest)
-            else:
-                from PIL import Image
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if image.suffix.lower() == ".png":
+            self._copy_atomic(image, dest)
+        else:
+            from PIL import Image
 
-                with Image.open(image) as im:
-                    self._save_png(im, dest)
+            with Image.open(image) as im:
+                self._save_png(im, dest)
         return dest
 
     def page_image(self, sha256: str, kind: str, number: int) -> Path | None:

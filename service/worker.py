@@ -130,6 +130,10 @@ class Worker:
             return
         log.info("job %s: %s (%s)", job.id, result.status, outcome.status)
 
+    def _page_image(self, name: str | None) -> Path | None:
+        """The pipeline's image of a page (scans), absolute or under the pipeline's work folder."""
+        return _page_image_path(name, getattr(self.settings, "work_dir", None))
+
     def _result(self, job: JobRecord, outcome: Outcome, blob: str) -> JobResultSet:
         """The stored form of an outcome; the server's file path never appears in what a client sees."""
         errors = [JobError(stage=e.stage, category=e.category, page=e.page,
@@ -139,8 +143,9 @@ class Worker:
         if outcome.document is not None:
             doc = outcome.document.model_copy(update={"source": job.filename})
             for page in doc.pages:
-                if page.image and Path(page.image).is_file():
-                    self.files.keep_page_image(job.sha256, page.number, Path(page.image))
+                image = self._page_image(page.image)
+                if image is not None:
+                    self.files.keep_page_image(job.sha256, page.number, image)
                     page.image = f"{page.number}.png"
                 else:
                     page.image = None
@@ -150,6 +155,15 @@ class Worker:
                             errors=errors, timings={k: round(v, 4) for k, v in outcome.timings.items()},
                             result_json=report.to_json() if report is not None else None,
                             document_path=document_path)
+
+
+def _page_image_path(name: str | None, work_dir: Path | None) -> Path | None:
+    if not name:
+        return None
+    path = Path(name)
+    if not path.is_absolute() and work_dir is not None:
+        path = work_dir / path
+    return path if path.is_file() else None
 
 
 def _error(stage: str, category: str, message: str):
