@@ -211,3 +211,19 @@ def test_prose_seeds_no_false_disagreement(seed_reports):
     failed = {k: [c.detail for c in r.checks if c.rule.startswith("prose.") and c.ok is False]
               for k, r in seed_reports.items()}
     assert all(not v for v in failed.values()), failed
+
+
+def test_prose_html_input_finds_the_same_statements():
+    """Seed 004 as a Word-exported web page: same sections, same prose checks as the text dump."""
+    from pathlib import Path
+
+    from inference.labeling.rules import RuleLabeler
+    from inference.pipeline import Pipeline
+
+    editions = load_editions()
+    page = Path(__file__).parent.parent / "data" / "ingest" / "004_03aa3c703994b485.html"
+    report = Pipeline(labeler=RuleLabeler(editions), editions=editions).extract(page).report
+    assert {"overview", "problems", "other"} <= set(report.sections)
+    checks = prose_checks(report)
+    assert [c.ok for c in checks["prose.new_received"]] == [True]
+    assert [c.ok for c in checks["prose.carried_over"]] == [True]
