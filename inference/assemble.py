@@ -226,15 +226,14 @@ class _State:
         return self._done.get(table, set())
 
     def open_row(self, row: RowRead) -> None:
-        """Start filling a row; a row label seen before is reported and its values ignored."""
-        self.open = None
+        """Start filling a row. A row label seen before opens another reading of the same row:
+        the reconciler keeps the one that fits the table (a mislabeled wrapped tail, a repeated header)."""
         if row.label is not None:
             name = row.label.label or ""
             key = name.split(".", 1)[1] if "." in name else name
             done = self._done.setdefault(row.table, set())
             if key in done:
-                self.out.warnings.append(f"{name[4:]} appears twice; the first reading is kept")
-                return
+                self.out.warnings.append(f"{name[4:]} appears twice; the reading that fits the table is kept")
             done.add(key)
         self.open = row
         self.out.rows.append(row)

@@ -15,6 +15,8 @@ from xxgk.templates import Edition
 
 SPLIT_PENALTY = 0.97
 """Confidence factor for a cell cut out of a segment that held several (`0 0 0`)."""
+COST_LABEL_DOUBT = 4.0
+"""Reading cost per unit of doubt (1 - probability) in the label that opened a row."""
 
 
 @dataclass
@@ -40,9 +42,13 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition) -> Alternati
 
 
 def read_table(edition: Edition, assembly: Assembly) -> TableReading:
-    """Every assembled row's readings, reconciled against the whole table's arithmetic."""
-    rows: list[tuple[RowRead, list[RowOption]]] = []
+    """Every assembled row's readings, reconciled against the whole table's arithmetic.
+
+    Occurrences of the same template row (a label printed or labeled twice) are one choice: their
+    readings compete, the less confidently labeled occurrence paying for its doubt.
+    """
     warnings = list(assembly.warnings)
+    groups: dict[tuple[str, ...], list[tuple[RowRead, RowOption]]] = {}
     for row in assembly.rows:
         equations = [eq for eq in edition.equations if {*eq.lhs, *eq.rhs} <= set(row.keys)]
         options = row_options(row.segments, row.keys, edition.units, equations)
@@ -51,14 +57,16 @@ def read_table(edition: Edition, assembly: Assembly) -> TableReading:
             slots = tuple(Slot(s.text, s) for s in row.segments[:n])
             warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}")
             options = [RowOption(slots, 0.0)]
-        rows.append((row, options))
-    groups = [[_alternative(row, o, edition) for o in options] for row, options in rows]
-    reconciled = reconcile(edition, groups)
+        doubt = COST_LABEL_DOUBT * (1.0 - (row.label.label_score or 1.0)) if row.label is not None else 0.0
+        groups.setdefault(row.keys, []).extend(
+            (row, RowOption(o.slots, round(o.cost + doubt, 3))) for o in options)
+    ordered = [sorted(g, key=lambda ro: ro[1].cost) for g in groups.values()]
+    reconciled = reconcile(edition, [[_alternative(row, o, edition) for row, o in g] for g in ordered])
     slots: dict[str, Slot] = {}
-    for (row, options), pick in zip(rows, reconciled.chosen, strict=True):
-        if not options:
+    for group, pick in zip(ordered, reconciled.chosen, strict=True):
+        if not group:
             continue
-        chosen = options[pick]
+        row, chosen = group[pick]
         for key, slot in zip(row.keys, chosen.slots, strict=False):
             slots.setdefault(key, slot)
         if 0 < len(chosen.slots) < len(row.keys):

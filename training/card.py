@@ -18,12 +18,24 @@ def _ablation_text(ab: dict | None) -> str:
             f"| string matching alone | {r['cell_accuracy']} | {r['nonzero_cell_accuracy']} | {r['false_reads']} |\n")
 
 
+def _corrected_text(c: dict | None) -> str:
+    if not c:
+        return ""
+    lines = [f"\n## Corrected documents\n{c['train_docs']} annotated documents trained on, "
+             f"{c['held_out_docs']} held out.\n"]
+    for when in ("before", "after"):
+        if c.get(when):
+            s = c[when]
+            lines.append(f"- {when} (`{s['model']}`): macro F1 {s['macro_f1']}, accuracy {s['accuracy']}")
+    return "\n".join(lines) + "\n"
+
+
 def write_card(out_dir: Path, config: TrainConfig, metrics: dict, command: str, base: Path | None = None) -> None:
     size_mb = sum(p.stat().st_size for p in out_dir.glob("*.safetensors")) / 2**20
     rows = "\n".join(f"| `{s['label']}` | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
                      for s in metrics["per_label"])
     by_kind = ", ".join(f"{k}: {v:.4f}" for k, v in metrics["macro_f1_by_kind"].items())
-    extra = _ablation_text(metrics.get("pipeline_ablation"))
+    extra = _ablation_text(metrics.get("pipeline_ablation")) + _corrected_text(metrics.get("corrected"))
     origin = f"fine-tuned from `{base.name}`" if base else "trained from scratch (no pretrained weights)"
     text = f"""# Segment classifier `{out_dir.name}`
 

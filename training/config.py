@@ -24,6 +24,8 @@ class DataConfig(_Strict):
     shuffled_share: float = 0.2
     ablation_docs: int = 60
     """Garbled reports for the classifier vs string-matching comparison after training (0: skip)."""
+    corrected_repeat: int = 10
+    """Times each corrected (annotated) document's windows enter the training pool."""
 
 
 class ModelConfig(_Strict):

@@ -19,7 +19,7 @@ from training.synth.corpus import GeneratedDoc, Kind, generate_doc
 from training.synth.render_text import SHAPES
 from training.synth.transfer import labels_for
 from xxgk.document import Document
-from xxgk.templates import load_editions
+from xxgk.templates import Edition
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,9 @@ def ingest_generated(gen: GeneratedDoc) -> Document:
         return ingest_pdf(path, doc_id=gen.doc_id)
 
 
-def generate_one(args: tuple[int, int, Mix]) -> tuple[str, str, Document, list[str]]:
+def generate_one(args: tuple[int, int, Mix, dict[str, Edition]]) -> tuple[str, str, Document, list[str]]:
     """Document i of the set `seed`: its own random stream, so sets split over processes are identical."""
-    seed, i, mix = args
-    editions = load_editions()
+    seed, i, mix, editions = args
     rng = random.Random(f"{seed}:{i}")
     kind = rng.choices([k for k, _ in mix.kinds], [w for _, w in mix.kinds])[0]
     shape = rng.choice(mix.shapes) if kind == "text" else None
@@ -61,9 +60,9 @@ def generate_one(args: tuple[int, int, Mix]) -> tuple[str, str, Document, list[s
     return gen.doc_id, gen.kind, doc, labels_for(gen, doc)
 
 
-def generate_documents(n: int, seed: int, mix: Mix = Mix()):
+def generate_documents(n: int, seed: int, editions: dict[str, Edition], mix: Mix = Mix()):
     """(doc id, kind, ingested document, segment labels) for documents 0..n-1 of the set `seed`."""
     for i in range(n):
-        yield generate_one((seed, i, mix))
+        yield generate_one((seed, i, mix, editions))
 
 

@@ -29,6 +29,8 @@ from training.card import write_card
 from training.config import TrainConfig
 from training.dataset import Mix, generate_one
 from training.evaluate import token_scores
+from training.examples import LabeledDocument
+from training.finetune import expand_model, merged_vocab
 from training.synth.render_text import SHAPES
 from xxgk.templates import Edition, label_set
 
@@ -54,7 +56,7 @@ def _mix(config: TrainConfig, holdout: bool) -> Mix:
 def generate_corpus(n: int, seed: int, mix: Mix, editions: dict[str, Edition], workers: int) -> Corpus:
     """n generated, ingested and labeled documents; each from its own seed, so workers do not matter."""
     corpus = Corpus([], [], [], [], [])
-    args = [(seed, i, mix) for i in range(n)]
+    args = [(seed, i, mix, editions) for i in range(n)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for doc_id, kind, doc, labels in pool.map(generate_one, args, chunksize=16):
             corpus.doc_ids.append(doc_id)
@@ -96,8 +98,14 @@ def predict(model: SegmentClassifier, feats: Features) -> np.ndarray:
 
 
 def train(config: TrainConfig, editions: dict[str, Edition], out_dir: Path, log: Log = print,
-          base: Path | None = None, command: str = "xxgk train") -> dict:
-    """Train (or fine-tune from `base`) and write the checkpoint folder; returns the metrics."""
+          base: Path | None = None, command: str = "xxgk train",
+          corrected: list[LabeledDocument] | None = None) -> dict:
+    """Train (or fine-tune from `base`) and write the checkpoint folder; returns the metrics.
+
+    `corrected`: annotated documents (see training/examples.py); a quarter is held out for the
+    before/after comparison, the rest is mixed into the generated training windows, repeated
+    `data.corrected_repeat` times so a handful of documents weighs against thousands generated.
+    """
     start = time.time()
     torch.set_num_threads(config.threads)
     random.seed(config.seed)
@@ -105,41 +113,33 @@ def train(config: TrainConfig, editions: dict[str, Edition], out_dir: Path, log:
     torch.manual_seed(config.seed)
     labels = label_set(editions)
     label_ids = {lab: i for i, lab in enumerate(labels)}
-    log(f"generating {config.data.train_docs} training and {config.data.eval_docs} held-out documents")
+    fit, held = _split_corrected(corrected or [])
+    log(f"generating {config.data.train_docs} training and {config.data.eval_docs} held-out documents"
+        + (f"; {len(fit)} corrected documents to train on, {len(held)} held out" if corrected else ""))
     train_corpus = generate_corpus(config.data.train_docs, config.data.seed, _mix(config, False), editions,
                                    config.threads)
     eval_corpus = generate_corpus(config.data.eval_docs, config.data.eval_seed, _mix(config, True), editions,
                                   config.threads)
+    _add_corrected(train_corpus, fit)
     gen_seconds = time.time() - start
     vocab = _vocab(train_corpus, editions)
+    if base is not None:
+        vocab = merged_vocab(json.loads((base / VOCAB_FILE).read_text(encoding="utf-8")), vocab)
     train_feats = _features(train_corpus, vocab, editions, label_ids)
     eval_feats = _features(eval_corpus, vocab, editions, label_ids)
     train_ids = [np.array([label_ids[x] for x in labs], dtype=np.int64) for labs in train_corpus.labels]
     log(f"corpus ready in {time.time() - start:.0f} s: {sum(map(len, train_feats))} training segments, "
         f"vocabulary {len(vocab)}")
+    before = _corrected_scores(base, held, editions) if base is not None and held else None
 
     model = _model(config, vocab, labels, base)
-    optim = torch.optim.AdamW(model.parameters(), lr=config.optim.learning_rate,
-                              weight_decay=config.optim.weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(optim, _schedule(config.optim.warmup_steps, config.optim.steps))
     size = config.model.max_segments
-    pool = [(d, s, e) for d, f in enumerate(train_feats) for s, e in windows(len(f), size, config.optim.window_overlap)]
-    rng = random.Random(config.seed)
-    model.train()
+    pool = []
+    for d, f in enumerate(train_feats):
+        repeat = config.data.corrected_repeat if train_corpus.kinds[d] == "corrected" else 1
+        pool += [(d, s, e) for s, e in windows(len(f), size, config.optim.window_overlap)] * repeat
     train_start = time.time()
-    for step in range(1, config.optim.steps + 1):
-        batch = rng.sample(pool, min(config.optim.batch_size, len(pool)))
-        spans = [(s, e) for _, s, e in batch]
-        inputs = batch_tensors([train_feats[d] for d, _, _ in batch], spans)
-        out = model(**inputs, labels=_label_batch([train_ids[d] for d, _, _ in batch], spans))
-        out.loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optim.step()
-        sched.step()
-        optim.zero_grad()
-        if step % 50 == 0 or step == config.optim.steps:
-            log(f"step {step}/{config.optim.steps} loss {out.loss.item():.4f} "
-                f"({(time.time() - train_start) / step:.2f} s/step)")
+    _fit(model, config, pool, train_feats, train_ids, log)
     train_seconds = time.time() - train_start
     model.eval()
     metrics = _evaluate(model, eval_feats, eval_corpus, labels)
@@ -148,13 +148,73 @@ def train(config: TrainConfig, editions: dict[str, Edition], out_dir: Path, log:
                    total_seconds=round(time.time() - start), parameters=sum(p.numel() for p in model.parameters()),
                    threads=config.threads, kinds=dict(config.data.kinds), holdout_shapes=config.data.holdout_shapes)
     save(model, vocab, out_dir, metrics)
+    if corrected:
+        metrics["corrected"] = {"train_docs": len(fit), "held_out_docs": len(held), "before": before,
+                                "after": _corrected_scores(out_dir, held, editions) if held else None}
     if config.data.ablation_docs:
         log("ablation: pipeline cell accuracy with the classifier vs string matching on garbled reports")
         metrics["pipeline_ablation"] = run_ablation(out_dir, editions, config.threads, config.data.ablation_docs)
-        (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
     write_card(out_dir, config, metrics, command, base=base)
     log(f"macro F1 {metrics['macro_f1']} on held-out; wrote {out_dir}")
     return metrics
+
+
+def _fit(model: SegmentClassifier, config: TrainConfig, pool: list[tuple[int, int, int]],
+         feats: list[Features], ids: list[np.ndarray], log: Log) -> None:
+    optim = torch.optim.AdamW(model.parameters(), lr=config.optim.learning_rate,
+                              weight_decay=config.optim.weight_decay)
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, _schedule(config.optim.warmup_steps, config.optim.steps))
+    rng = random.Random(config.seed)
+    model.train()
+    start = time.time()
+    for step in range(1, config.optim.steps + 1):
+        batch = rng.sample(pool, min(config.optim.batch_size, len(pool)))
+        spans = [(s, e) for _, s, e in batch]
+        inputs = batch_tensors([feats[d] for d, _, _ in batch], spans)
+        out = model(**inputs, labels=_label_batch([ids[d] for d, _, _ in batch], spans))
+        out.loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optim.step()
+        sched.step()
+        optim.zero_grad()
+        if step % 50 == 0 or step == config.optim.steps:
+            log(f"step {step}/{config.optim.steps} loss {out.loss.item():.4f} "
+                f"({(time.time() - start) / step:.2f} s/step)")
+
+
+def _split_corrected(docs: list[LabeledDocument]) -> tuple[list[LabeledDocument], list[LabeledDocument]]:
+    """Every fourth document held out (at least one when there are two or more)."""
+    if len(docs) < 2:
+        return docs, []
+    held = [d for i, d in enumerate(docs) if i % 4 == 3] or [docs[-1]]
+    return [d for d in docs if d not in held], held
+
+
+def _add_corrected(corpus: Corpus, docs: list[LabeledDocument]) -> None:
+    for ex in docs:
+        corpus.doc_ids.append(ex.document.doc_id)
+        corpus.kinds.append("corrected")
+        corpus.docs.append(ex.document)
+        corpus.texts.append([s.text for s in ex.document.segments])
+        corpus.labels.append(ex.labels)
+
+
+def _corrected_scores(model_dir: Path, docs: list[LabeledDocument], editions: dict[str, Edition]) -> dict:
+    """Token scores of a checkpoint on annotated documents, with the checkpoint's own vocabulary and labels."""
+    from inference.labeling.classifier import ModelLabeler
+
+    labeler = ModelLabeler(model_dir, editions)
+    gold: list[str] = []
+    pred: list[str] = []
+    for ex in docs:
+        doc = ex.document.model_copy(deep=True)
+        labeler(doc)
+        gold += ex.labels
+        pred += [s.label or "O" for s in doc.segments]
+    macro, _ = token_scores(gold, pred)
+    accuracy = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
+    return {"model": model_dir.name, "macro_f1": macro, "accuracy": round(accuracy, 4)}
 
 
 def run_ablation(model_dir: Path, editions: dict[str, Edition], threads: int, n: int = 60) -> dict:
@@ -165,9 +225,11 @@ def run_ablation(model_dir: Path, editions: dict[str, Edition], threads: int, n:
     return ablation(ModelLabeler(model_dir, editions, threads=threads), RuleLabeler(editions), editions, n=n)
 
 
-def _model(config: TrainConfig, vocab: dict[str, int], labels: tuple[str, ...], base: Path | None) -> SegmentClassifier:
+def _model(config: TrainConfig, vocab: dict[str, int], labels: tuple[str, ...],
+           base: Path | None) -> SegmentClassifier:
     if base is not None:
-        return SegmentClassifier.from_pretrained(str(base), dtype=torch.float32)
+        model = SegmentClassifier.from_pretrained(str(base), dtype=torch.float32)
+        return expand_model(model, len(vocab), labels)
     cfg = SegmentClassifierConfig(char_vocab_size=len(vocab), id2label=dict(enumerate(labels)),
                                   label2id={lab: i for i, lab in enumerate(labels)}, **config.model.model_dump())
     return SegmentClassifier(cfg)

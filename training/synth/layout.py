@@ -164,17 +164,17 @@ class LayoutBuilder:
         blocks.extend(self._title())
         intros = prose.INTRO if out_title(blocks) else prose.INTRO[:2]  # the period names the year
         blocks.append(Para(prose.fill(rng.choice(intros), rng, year=truth.year), "O"))
-        sections = {s.id: s for s in self.edition.spec.sections}
-        for i, sid in enumerate(("overview", "t2", "t3", "t4", "problems", "other")):
+        tables = {t.id for t in self.edition.spec.tables}
+        for i, spec in enumerate(self.edition.spec.sections):
+            sid = spec.id
             if sid == "t4" and style.drop_t4:
                 self._drop_table("t4")
                 continue
-            spec = sections[sid]
             wording = spec.heading if rng.random() > 0.25 else rng.choice(spec.wordings)
             if not wording.startswith(tuple(NUMERALS)):
                 wording = f"{NUMERALS[i]}、{wording}"
             blocks.append(Para(_damaged(rng, wording, style), f"sec:{sid}"))
-            if sid.startswith("t"):
+            if sid in tables:
                 blocks.append(self._table(self.edition.table(sid)))
             else:
                 blocks.extend(self._prose(sid))
@@ -206,7 +206,7 @@ class LayoutBuilder:
         facts = {"year": t.year, "agency": t.agency,
                  "req": self.gold.get("t3.new_received.total") or 0,
                  "carried": self.gold.get("t3.carried_over.total") or 0}
-        bank = {"overview": prose.OVERVIEW, "problems": prose.PROBLEMS, "other": prose.OTHER}[sid]
+        bank = {"overview": prose.OVERVIEW, "problems": prose.PROBLEMS}.get(sid, prose.OTHER)
         n = rng.randint(1, 4) if sid == "overview" else rng.randint(1, 2)
         out = []
         for i, template in enumerate(rng.sample(bank, min(n, len(bank)))):
