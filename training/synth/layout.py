@@ -207,6 +207,10 @@ class LayoutBuilder:
                  "req": self.gold.get("t3.new_received.total") or 0,
                  "carried": self.gold.get("t3.carried_over.total") or 0}
         bank = {"overview": prose.OVERVIEW, "problems": prose.PROBLEMS}.get(sid, prose.OTHER)
+        quiet = facts["req"] == 0 and not any(self.gold.get(f"t4.{r}.total") for r in
+                                               ("review", "suit_direct", "suit_after_review"))
+        if sid == "overview" and quiet:
+            bank = (*bank, prose.NOTHING_RECEIVED)
         n = rng.randint(1, 4) if sid == "overview" else rng.randint(1, 2)
         out = []
         for i, template in enumerate(rng.sample(bank, min(n, len(bank)))):
