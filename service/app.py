@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, *, workers: int = 0) -> FastAPI
         app.state.settings = settings
         app.state.store = Store.of(settings)
         app.state.files = FileStore(Path(settings.data_dir))
+        app.state.files.sweep_tmp()
         app.state.editions = load_editions(settings.templates_dir)
         pool = None
         if workers > 0:

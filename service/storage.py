@@ -56,6 +56,20 @@ class FileStore:
     def tmp_dir(self) -> Path:
         return self.root / "tmp"
 
+    def sweep_tmp(self, max_age_seconds: float = 3600.0) -> int:
+        """Delete leftovers of uploads cut off by a crash (old enough that no live upload owns them)."""
+        import time
+
+        cutoff, removed = time.time() - max_age_seconds, 0
+        for path in self.tmp_dir.iterdir():
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
     # ---------------------------------------------------------------- uploads
 
     def blob_path(self, sha256: str, kind: str) -> Path:
