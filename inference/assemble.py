@@ -88,6 +88,8 @@ class Assembler:
 
     def _physical_row(self, phys: list[Segment], st: _State) -> None:
         labels = [s.label for s in phys]
+        texts = [s.text for s in phys if s.label != "value" and s.text.strip()]
+        st.last_text = texts[-1] if texts else st.last_text
         for lab in labels:
             t = _table_of(lab)
             if lab and lab.startswith("sec:"):
@@ -157,6 +159,10 @@ class Assembler:
         st.close()
         table = self._block_table(phys, st)
         if table is None:
+            filled = [s.text for s in phys if s.text.strip()]
+            if st.table is not None and len(filled) >= 2:
+                st.out.warnings.append(f"{st.table}: {len(filled)} values on a row whose label was not recognised "
+                                       f"(after '{st.last_text[:30]}'); not placed")
             return
         keys = self._block_keys(table, st)
         st.table = table
@@ -217,6 +223,8 @@ class _State:
         self.open: RowRead | None = None
         self.blocks_done: set[str] = set()
         self._done: dict[str, set[str]] = {}
+        self.last_text = ""
+        """The last non-value text read, to name where unplaced values sit."""
 
     def note_table(self, table: str) -> None:
         if table not in self.out.tables_seen:

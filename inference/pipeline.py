@@ -31,6 +31,9 @@ from xxgk.templates import Edition, load_editions
 
 log = logging.getLogger(__name__)
 
+UNSEEN_EDITION_CONFIDENCE = 0.5
+"""Cells of a report whose edition the model never learned: read, but every one needs review."""
+
 Status = Literal["success", "partial_success", "failure"]
 
 
@@ -54,13 +57,32 @@ class Pipeline:
         self.labeler = labeler or default_labeler(self.editions)
         self.headings = Wordings.from_editions(self.editions.values())
         self.prose = prose or default_reader()
+        known = self.labeler.labels
+        self.unseen = {e.id for e in self.editions.values() if known is not None and not e.label_keys <= known}
+        """Editions with labels the labeler cannot give (a new edition's config before retraining)."""
+        self._rules: Labeler | None = None
+
+    def _cover_unseen_edition(self, doc: Document) -> tuple[Document, str, str | None]:
+        """(document, labeler version, unseen edition): when string matching, which knows every
+        configured wording, finds the tables follow an edition the model never learned, its labels
+        replace the model's, so the new layout is read and flagged instead of silently mis-mapped."""
+        if not self.unseen:
+            return doc, self.labeler.model_version, None
+        from inference.labeling.rules import RuleLabeler
+
+        self._rules = self._rules or RuleLabeler(self.editions)
+        matched = self._rules(doc.model_copy(deep=True))
+        guess = detect_edition(matched, self.editions, extract_meta(matched).year)
+        if guess.edition is None or guess.edition.id not in self.unseen:
+            return doc, self.labeler.model_version, None
+        return matched, self._rules.model_version, guess.edition.id
 
     def extract(self, path: Path, doc_id: str | None = None) -> Outcome:
         doc_id = doc_id or path.stem
         timings: dict[str, float] = {}
         try:
             with _timed(timings, "ingest"):
-                doc = ingest(path, doc_id=doc_id)
+                doc = ingest(path, doc_id=doc_id, timings=timings)
         except ExtractionError as exc:
             return Outcome(str(path), doc_id, "failure", errors=[exc.error], timings=timings)
         return self.extract_document(doc, timings)
@@ -73,6 +95,7 @@ class Pipeline:
             return outcome
         with _timed(timings, "label"):
             self.labeler(doc)
+            doc, labeler_version, unseen = self._cover_unseen_edition(doc)
         with _timed(timings, "rules"):
             meta = extract_meta(doc)
             guess = detect_edition(doc, self.editions, meta.year)
@@ -85,8 +108,9 @@ class Pipeline:
             warnings = [*doc.warnings, *([guess.warning] if guess.warning else []), *table.warnings]
             split = split_sections(doc, self.headings)
             report = build_report(doc=doc, edition=edition, table=table, meta=meta,
-                                  model_version=self.labeler.model_version,
-                                  sections=split.texts(), warnings=warnings)
+                                  model_version=labeler_version, sections=split.texts(), warnings=warnings)
+            if unseen:
+                flag_unseen_edition(report, unseen, self.labeler.model_version)
         with _timed(timings, "prose"):
             # the prose's numbers against the cells: adds checks and warnings, never changes a cell
             self.prose(report, split, edition)
@@ -94,6 +118,17 @@ class Pipeline:
         failed = any(c.ok is False for c in report.checks)
         outcome.status = "partial_success" if (report.warnings or failed) else "success"
         return outcome
+
+
+def flag_unseen_edition(report: Report, edition: str, model_version: str) -> None:
+    """A report read by string matching because the model does not know its edition: every cell
+    is flagged for review, and the warning says what retraining would fix."""
+    report.warnings.insert(0, f"the tables follow edition {edition}, which model {model_version} was never trained "
+                              "on: read by string matching and flagged for review; retrain with corrected "
+                              "reports of this edition (xxgk annotate, xxgk train --from)")
+    for cell in report.cells.values():
+        if cell.confidence is not None:
+            cell.confidence = min(cell.confidence, UNSEEN_EDITION_CONFIDENCE)
 
 
 def default_labeler(editions: dict[str, Edition], settings: Settings | None = None) -> Labeler:

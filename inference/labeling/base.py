@@ -11,6 +11,9 @@ class Labeler(Protocol):
     model_version: str
     """Recorded in every output, so a result can be traced to the model that produced it."""
 
+    labels: frozenset[str] | None
+    """The labels it can give; None when it can give every label the edition configs define."""
+
     def __call__(self, doc: Document) -> Document:
         """Set `label` and `label_score` on every segment and return the same document."""
         ...

@@ -53,6 +53,7 @@ class ModelLabeler:
         self.vocab: dict[str, int] = json.loads((model_dir / VOCAB_FILE).read_text(encoding="utf-8"))
         self.id2label = {int(k): v for k, v in self.model.config.id2label.items()}
         self.label_ids = {v: k for k, v in self.id2label.items()}
+        self.labels = frozenset(self.label_ids)
         self.lexicon = Lexicon(editions)
         self.model_version = model_dir.name
         self.window = self.model.config.max_segments

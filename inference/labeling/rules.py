@@ -16,6 +16,7 @@ from xxgk.templates import Edition
 
 class RuleLabeler:
     model_version = "rules-1"
+    labels = None
 
     def __init__(self, editions: dict[str, Edition]):
         self.lexicon = Lexicon(editions)
