@@ -6,6 +6,7 @@ build a `Settings` explicitly instead of patching the environment.
 
 from __future__ import annotations
 
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -38,6 +39,20 @@ class Settings(BaseSettings):
 
     ray_cpus: int = 2
     """CPUs of the local Ray instance `--backend ray` starts (one file per CPU at a time)."""
+
+    # --- scans and OCR ---
+    work_dir: Path = Path(tempfile.gettempdir()) / "xxgk"
+    """Scratch space: corrected page images of scanned inputs (`<work_dir>/pages/<doc>-<hash>/page-NNN.png`,
+    named in `Page.image` for review pages and Label Studio), overwritten when a file is read again."""
+
+    ocr_engine: str = "rapidocr"
+    """OCR engine for scanned pages and images (a name in `inference.ocr.ENGINES`)."""
+
+    ocr_threads: int = 2
+    """onnxruntime threads per OCR model."""
+
+    ocr_max_pages: int = 100
+    """Pages of one document read by OCR; later scanned pages are skipped with a warning (about 3 s each)."""
 
     # --- HTTP service (`xxgk serve`, `xxgk worker`, `xxgk token`) ---
     data_dir: Path = Path.home() / ".local" / "share" / "xxgk"

@@ -2,6 +2,8 @@
 
 Bad input is refused here with an `ExtractionError` a user can act on (empty, too large, not a
 report format, corrupt, encrypted, scanned without OCR), before anything expensive runs.
+Images and the scanned pages of PDFs go through OCR (`inference.ingest.scan`); `timings`, when
+given, collects the seconds of its stages (rasterize, orientation, ocr_detect, grid, layout, ocr_read).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from xxgk.document import Document
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_PDF_BYTES = 300 * 1024 * 1024
+MAX_IMAGE_BYTES = 300 * 1024 * 1024
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
 _BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")
 
@@ -21,7 +24,7 @@ def sniff(head: bytes, suffix: str) -> str:
     """`pdf`, `html`, `text` or `image` from the first bytes; the suffix only settles html vs text."""
     if head.lstrip().startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf"
-    if head.startswith(_IMAGE_MAGIC):
+    if head.startswith(_IMAGE_MAGIC) or (head.startswith(b"RIFF") and head[8:12] == b"WEBP"):
         return "image"
     if head.startswith(_BINARY_MAGIC):
         return "binary"
@@ -53,7 +56,7 @@ def decode_text(data: bytes, source: str) -> str:
     return text
 
 
-def ingest(path: Path, doc_id: str | None = None) -> Document:
+def ingest(path: Path, doc_id: str | None = None, timings: dict[str, float] | None = None) -> Document:
     """Read a report file into a Document (segments not yet labeled)."""
     source = str(path)
     doc_id = doc_id or path.stem
@@ -75,8 +78,13 @@ def ingest(path: Path, doc_id: str | None = None) -> Document:
                               f"{source}: an archive or office file; export the report as PDF, HTML "
                               "or text first")
     if kind == "image":
-        raise ExtractionError("ingest", "needs_ocr",
-                              f"{source}: an image; scanned reports need the OCR path")
+        if size > MAX_IMAGE_BYTES:
+            raise ExtractionError("ingest", "too_large",
+                                  f"{source}: {size / 2**20:.0f} MB is over the "
+                                  f"{MAX_IMAGE_BYTES // 2**20} MB limit for images")
+        from inference.ingest.image import ingest_image
+
+        return ingest_image(path, doc_id=doc_id, timings=timings)
     if kind == "pdf":
         if size > MAX_PDF_BYTES:
             raise ExtractionError("ingest", "too_large",
@@ -84,7 +92,7 @@ def ingest(path: Path, doc_id: str | None = None) -> Document:
                                   f"{MAX_PDF_BYTES // 2**20} MB limit for PDFs")
         from inference.ingest.pdf import ingest_pdf
 
-        return ingest_pdf(path, doc_id=doc_id)
+        return ingest_pdf(path, doc_id=doc_id, timings=timings)
     if size > MAX_TEXT_BYTES:
         raise ExtractionError("ingest", "too_large",
                               f"{source}: {size / 2**20:.0f} MB is over the "

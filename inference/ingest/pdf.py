@@ -11,15 +11,16 @@ renders, so a cell's box can be drawn on its review page. Pages are read one at 
 so memory does not grow with the page count.
 
 Files that cannot be read are refused with the reason a user can act on: not a PDF, encrypted,
-too long, or scanned (no page has a text layer: the OCR path is needed). Scanned pages inside a
-text PDF are skipped with a warning naming them.
+too long. A page without a usable text layer (a scan) is rendered and read by OCR
+(`inference.ingest.scan`) in its place in the page order, so scanned and mixed PDFs work; when
+OCR is not installed such pages are skipped with a warning, and a PDF with no text page at all
+is refused as `needs_ocr`.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,37 +30,23 @@ import pypdfium2.raw as pdfium_raw
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from inference.errors import ExtractionError
+from inference.ingest.segments import PageItem, SegmentBuilder, is_page_number
 from inference.layout import PX_PER_PT
-from inference.layout.grid import Grid, Line, build_grids, rect_lines
+from inference.layout.grid import Line, build_grids, rect_lines
 from inference.layout.reading import Glyph, block_text, group_lines, line_text, split_runs
-from xxgk.document import BBox, Document, GridCell, Page, Segment
+from xxgk.document import BBox, Document, Page
+from xxgk.settings import Settings, get_settings
 
 MAX_PAGES = 500
 MIN_TEXT_CHARS = 50
 """A page mostly covered by an image needs this many characters to count as a text page (a
 scanned page may carry a stamped page number or a few OCR'd words)."""
-_PAGE_NUMBER = re.compile(r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
-                          r"|\d+\s*/\s*\d+)$")
-_MARGIN = 0.08
-"""Page numbers are dropped only inside this share of the page height at the top or bottom."""
-
-
 @dataclass(frozen=True)
 class _Char:
     at: Glyph
     """Where the character is on the page."""
     read: Glyph
     """The same box turned so that its text runs left to right (differs for rotated text)."""
-
-
-@dataclass
-class _Item:
-    """A grid or a text line of one page, placed by its top."""
-
-    top: float
-    grid: Grid | None = None
-    cell_texts: list[str] = field(default_factory=list)
-    runs: list[tuple[str, BBox]] = field(default_factory=list)
 
 
 def _oriented(g: Glyph, matrix: tuple[float, ...]) -> Glyph:
@@ -155,12 +142,7 @@ def _union(glyphs: list[Glyph]) -> BBox:
             max(g.x1 for g in glyphs), max(g.bottom for g in glyphs))
 
 
-def _is_page_number(text: str, box: BBox, height: float) -> bool:
-    in_margin = box[3] < _MARGIN * height or box[1] > (1 - _MARGIN) * height
-    return in_margin and bool(_PAGE_NUMBER.match(text))
-
-
-def _page_items(chars: list[_Char], lines: list[Line], height: float) -> list[_Item]:
+def _page_items(chars: list[_Char], lines: list[Line], height: float) -> list[PageItem]:
     """The page's grids (with each cell's text) and text lines (as runs), top to bottom."""
     grids = build_grids(lines)
     in_cells: list[list[list[Glyph]]] = [[[] for _ in g.cells] for g in grids]
@@ -174,43 +156,14 @@ def _page_items(chars: list[_Char], lines: list[Line], height: float) -> list[_I
         else:
             if c.read is c.at:  # rotated text outside tables is a watermark or a margin note
                 free.append(c.at)
-    items = [_Item(g.bbox[1], g, [block_text(cell) for cell in cells])
+    items = [PageItem(g.bbox[1], g, [block_text(cell) for cell in cells])
              for g, cells in zip(grids, in_cells, strict=True)]
     for line in group_lines(free):
         runs = [(line_text(run), _union(run)) for run in split_runs(line)]
         box = _union(line)
-        if not _is_page_number(" ".join(t for t, _ in runs), box, height):
-            items.append(_Item(box[1], runs=runs))
+        if not is_page_number(" ".join(t for t, _ in runs), box, height):
+            items.append(PageItem(box[1], runs=runs))
     return sorted(items, key=lambda it: it.top)
-
-
-@dataclass
-class _Builder:
-    """Segments in reading order over the whole document: physical rows and table indexes."""
-
-    segments: list[Segment] = field(default_factory=list)
-    next_row: int = 0
-    tables: int = 0
-
-    def page(self, number: int, items: list[_Item]) -> None:
-        for item in items:
-            if item.grid is None:
-                for text, box in item.runs:
-                    self._add(text, number, box, self.next_row, None)
-                self.next_row += 1
-                continue
-            rows = {r: self.next_row + i
-                    for i, r in enumerate(sorted({box.row for box in item.grid.cells}))}
-            for box, text in zip(item.grid.cells, item.cell_texts, strict=True):
-                cell = GridCell(table=self.tables, row=box.row, col=box.col, row_span=box.row_span,
-                                col_span=box.col_span)
-                self._add(text, number, box.bbox, rows[box.row], cell)
-            self.next_row += len(rows)
-            self.tables += 1
-
-    def _add(self, text: str, page: int, bbox: BBox, row: int, cell: GridCell | None) -> None:
-        self.segments.append(Segment(id=len(self.segments), text=text, page=page, bbox=bbox, row=row,
-                                     source="pdf_text", cell=cell))
 
 
 def _without_pages(path: Path) -> bool:
@@ -245,7 +198,7 @@ def _check_openable(path: Path, source: str) -> None:
                               f"{source}: {n} pages is over the {MAX_PAGES}-page limit")
 
 
-def _read_page(page: Any, number: int, doc: Document, builder: _Builder) -> bool:
+def _read_page(page: Any, number: int, doc: Document, builder: SegmentBuilder) -> bool:
     """Add one page's segments; False when it has no text layer (a blank page has nothing to read)."""
     frame = _Frame.of(page)
     doc.pages.append(Page(number=number, width=frame.width, height=frame.height))
@@ -259,33 +212,77 @@ def _read_page(page: Any, number: int, doc: Document, builder: _Builder) -> bool
     return True
 
 
-def ingest_pdf(path: Path, *, doc_id: str) -> Document:
-    """Read a born-digital PDF into a Document, page by page."""
+def ingest_pdf(path: Path, *, doc_id: str, timings: dict[str, float] | None = None,
+               settings: Settings | None = None) -> Document:
+    """Read a PDF into a Document, page by page: text pages from their text layer, scanned ones by OCR."""
     source = str(path)
     _check_openable(path, source)
     doc = Document(doc_id=doc_id, source=source, input_kind="pdf")
-    builder = _Builder()
-    no_text: list[int] = []
+    builder = SegmentBuilder()
+    scans = _Scans(path, doc_id, settings or get_settings(), timings)
     try:
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages, 1):
                 try:
                     if not _read_page(page, number, doc, builder):
-                        no_text.append(number)
+                        scans.read(number, doc, builder)
+                except ExtractionError:
+                    raise
                 except Exception as exc:  # pdfminer fails on broken content streams in many ways
                     doc.warnings.append(f"page {number} could not be read ({type(exc).__name__}: {exc})")
                 finally:
                     page.close()
+    except ExtractionError:
+        raise
     except Exception as exc:  # any parser failure on opening is a file we cannot read
         encrypted = any(isinstance(e, PDFPasswordIncorrect) for e in (exc, *exc.args))
         raise ExtractionError("ingest", "encrypted" if encrypted else "corrupt",
                               f"{source}: the PDF cannot be parsed ({type(exc).__name__}: {exc})") from exc
-    if no_text and not builder.segments:
-        raise ExtractionError("ingest", "needs_ocr",
-                              f"{source}: a scanned PDF (no page has a usable text layer); it needs the "
-                              "OCR path")
-    if no_text:
-        doc.warnings.append(f"pages {', '.join(map(str, no_text))} have no text layer (scanned?) and "
-                            "were skipped; the OCR path reads them")
+    finally:
+        scans.close()
+    if scans.skipped and not builder.segments and scans.unavailable is not None:
+        raise scans.unavailable
+    if scans.skipped:
+        doc.warnings.append(f"pages {', '.join(map(str, scans.skipped))} have no text layer (scanned?) and "
+                            f"were skipped: {scans.why}")
+    if scans.read_pages:
+        doc.input_kind = "scanned_pdf"
     doc.segments = builder.segments
     return doc
+
+
+class _Scans:
+    """The scanned pages of one PDF, read by OCR as they come (the engine loaded at the first)."""
+
+    def __init__(self, path: Path, doc_id: str, settings: Settings, timings: dict[str, float] | None):
+        self.path, self.doc_id, self.settings, self.timings = path, doc_id, settings, timings
+        self.pages: Any = None
+        self.read_pages: list[int] = []
+        self.skipped: list[int] = []
+        self.why = ""
+        self.unavailable: ExtractionError | None = None
+
+    def read(self, number: int, doc: Document, builder: SegmentBuilder) -> None:
+        if self.unavailable is not None or len(self.read_pages) >= self.settings.ocr_max_pages:
+            self.why = self.why or f"over the limit of {self.settings.ocr_max_pages} OCR pages per document"
+            self.skipped.append(number)
+            return
+        if self.pages is None:
+            from inference.ingest.scan import PdfPages, open_reader
+
+            try:
+                reader = open_reader(self.doc_id, str(self.path), self.settings, self.timings)
+            except ExtractionError as exc:
+                self.unavailable, self.why = exc, exc.error.message
+                self.skipped.append(number)
+                return
+            self.pages = PdfPages(self.path, reader)
+        scanned = self.pages.read(number)
+        doc.pages[-1] = scanned.page
+        doc.warnings.extend(scanned.warnings)
+        builder.page(number, scanned.items, source="ocr")
+        self.read_pages.append(number)
+
+    def close(self) -> None:
+        if self.pages is not None:
+            self.pages.close()

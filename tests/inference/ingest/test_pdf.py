@@ -13,6 +13,7 @@ from inference.errors import ExtractionError
 from inference.ingest.pdf import ingest_pdf
 from inference.layout import PX_PER_PT
 from inference.pipeline import Pipeline
+from tests.helpers.ocr import NullEngine, install_engine, missing_engine
 from tests.helpers.pdfs import Cell, PdfWriter, Table
 from tests.helpers.report_pdf import write_report_pdf
 from xxgk.document import Document
@@ -161,17 +162,17 @@ def test_pdf_with_empty_user_password_is_read(tmp_path):
     assert [s.text for s in ingest(path).segments] == ["公开内容可以读取"]
 
 
-def test_pdf_image_only_needs_ocr(tmp_path):
+def test_pdf_image_only_without_ocr_needs_ocr(tmp_path, monkeypatch):
+    install_engine(monkeypatch, missing_engine)
     path = tmp_path / "scan.pdf"
     pdf = PdfWriter(path)
     pdf.image(480, 700)
     pdf.save()
     err = refusal(path)
-    assert err.error.category == "needs_ocr" and "scanned" in err.error.message and "OCR" in err.error.message
+    assert err.error.category == "needs_ocr" and "scanned" in err.error.message and "pip install" in err.error.message
 
 
-def test_pdf_scanned_pages_in_a_text_pdf_are_skipped_with_a_warning(tmp_path):
-    path = tmp_path / "mixed.pdf"
+def _mixed(path: Path) -> None:
     pdf = PdfWriter(path)
     pdf.text("第一页正文")
     pdf.page_break()
@@ -180,10 +181,27 @@ def test_pdf_scanned_pages_in_a_text_pdf_are_skipped_with_a_warning(tmp_path):
     pdf.page_break()
     pdf.text("第三页正文")
     pdf.save()
+
+
+def test_pdf_scanned_pages_without_ocr_are_skipped_with_a_warning(tmp_path, monkeypatch):
+    install_engine(monkeypatch, missing_engine)
+    _mixed(path := tmp_path / "mixed.pdf")
     doc = ingest(path)
     assert [s.text for s in doc.segments] == ["第一页正文", "第三页正文"]
-    assert len(doc.pages) == 3
-    assert len(doc.warnings) == 1 and "pages 2 " in doc.warnings[0]
+    assert len(doc.pages) == 3 and doc.input_kind == "pdf"
+    assert len(doc.warnings) == 1 and "pages 2 " in doc.warnings[0] and "pip install" in doc.warnings[0]
+
+
+def test_pdf_scanned_pages_go_to_ocr_in_page_order(tmp_path, monkeypatch):
+    install_engine(monkeypatch, lambda **_: NullEngine())
+    _mixed(path := tmp_path / "mixed.pdf")
+    doc = ingest(path)
+    assert [s.text for s in doc.segments] == ["第一页正文", "第三页正文"]
+    assert doc.input_kind == "scanned_pdf" and len(doc.pages) == 3
+    scanned = doc.pages[1]
+    assert scanned.image is not None and Path(scanned.image).is_file()
+    assert doc.pages[0].image is None
+    assert any("page 2 is blank" in w for w in doc.warnings)
 
 
 def test_pdf_random_bytes_are_corrupt(tmp_path):

@@ -1,0 +1,108 @@
+"""Image files (PNG, JPEG, TIFF with any number of pages, BMP, GIF, WebP) into a Document by OCR.
+
+Each frame is one page, decoded one at a time (a 100-page TIFF never sits in memory whole).
+Resolution: a frame is resampled to the pipeline's 200-dpi frame (`inference.ingest.scan`), so
+a 150-dpi scan is upscaled and a 300-dpi one downscaled, and every box is in pixels of the
+stored 200-dpi page image. The resolution comes from the file's dpi tag when that gives a
+plausible paper size (5.5 to 24 inches on the long side); otherwise the image is taken for an
+A4 page (11.69 inches long), which is what a tagless scan or a screenshot of a report is.
+
+Refused with a reason: a file the image library cannot decode or a truncated one (`corrupt`),
+and one of more than `MAX_IMAGE_PIXELS` pixels (`too_large`), checked from the header before the
+pixels are decoded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from inference.errors import ExtractionError
+from inference.ingest.scan import open_reader
+from inference.ingest.segments import SegmentBuilder
+from xxgk.document import Document
+from xxgk.settings import Settings, get_settings
+
+MAX_IMAGE_PIXELS = 100_000_000
+"""Frames larger than this (100 MP, a 600-dpi A2 sheet) are refused."""
+A4_LONG_INCHES = 297 / 25.4
+
+
+def frame_dpi(size: tuple[int, int], tagged: object) -> float:
+    """The frame's resolution: its dpi tag when plausible, else that of an A4 page."""
+    long_px = max(size)
+    try:
+        dpi = float(tagged[0]) if isinstance(tagged, tuple | list) else float(tagged)  # type: ignore[arg-type]
+    except (TypeError, ValueError, IndexError):
+        dpi = 0.0
+    if 50 <= dpi <= 2400 and 5.5 <= long_px / dpi <= 24:
+        return dpi
+    return long_px / A4_LONG_INCHES
+
+
+def _pixels(frame) -> np.ndarray:  # frame: PIL.Image.Image
+    if frame.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        return np.asarray(frame)
+    return np.asarray(frame.convert("L"))
+
+
+def ingest_image(path: Path, *, doc_id: str, timings: dict[str, float] | None = None,
+                 settings: Settings | None = None) -> Document:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    settings = settings or get_settings()
+    source = str(path)
+    try:
+        im = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise ExtractionError("ingest", "too_large", f"{source}: the image is too large to read ({exc})") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ExtractionError("ingest", "corrupt", f"{source}: not a readable image ({exc}); the file is "
+                              "damaged or in an unsupported format") from exc
+    with im:
+        w, h = im.size
+        if w * h > MAX_IMAGE_PIXELS:
+            raise ExtractionError("ingest", "too_large",
+                                  f"{source}: {w} x {h} pixels ({w * h / 1e6:.0f} MP) is over the "
+                                  f"{MAX_IMAGE_PIXELS // 10**6} MP limit; scan at 200-300 dpi")
+        if w < 50 or h < 50:
+            raise ExtractionError("ingest", "corrupt", f"{source}: a {w} x {h} pixel image is too small to be a page")
+        n_frames = getattr(im, "n_frames", 1)
+        reader = open_reader(doc_id, source, settings, timings)
+        doc = Document(doc_id=doc_id, source=source, input_kind="image")
+        builder = SegmentBuilder()
+        for index in range(n_frames):
+            number = index + 1
+            if index >= settings.ocr_max_pages:
+                doc.warnings.append(f"pages {number}-{n_frames} were not read: over the limit of "
+                                    f"{settings.ocr_max_pages} OCR pages per document")
+                break
+            try:
+                with reader._timed("rasterize"):
+                    im.seek(index)
+                    fw, fh = im.size
+                    if fw * fh > MAX_IMAGE_PIXELS:
+                        raise ExtractionError("ingest", "too_large",
+                                              f"{source}: page {number} is {fw * fh / 1e6:.0f} MP, over the "
+                                              f"{MAX_IMAGE_PIXELS // 10**6} MP limit")
+                    dpi = frame_dpi((fw, fh), im.info.get("dpi"))
+                    frame = ImageOps.exif_transpose(im) if index == 0 else im
+                    pixels = _pixels(frame)
+            except ExtractionError:
+                raise
+            except (OSError, SyntaxError, ValueError, EOFError) as exc:
+                if index == 0:
+                    raise ExtractionError("ingest", "corrupt", f"{source}: the image cannot be decoded ({exc}); "
+                                          "the file is damaged or truncated") from exc
+                doc.warnings.append(f"page {number} of the image could not be decoded ({exc}); later pages skipped")
+                break
+            scanned = reader.read(pixels, number, dpi)
+            del pixels
+            doc.pages.append(scanned.page)
+            doc.warnings.extend(scanned.warnings)
+            builder.page(number, scanned.items, source="ocr")
+    doc.segments = builder.segments
+    if doc.pages and not doc.segments:
+        doc.warnings.append("no text was found on any page")
+    return doc

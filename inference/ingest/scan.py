@@ -1,0 +1,463 @@
+"""Scanned pages (page images) into the same grids and text lines a born-digital page gives.
+
+One page image at a time, in this order (stage names as they appear in `Outcome.timings`):
+
+1. **rasterize**: the page image in the 200-dpi frame every box of the pipeline uses. PDF pages
+   are rendered at `RENDER_DPI`; an image of another resolution is resampled to it (a 150-dpi
+   scan is upscaled, a 300-dpi one downscaled), so boxes, page sizes and the stored page image
+   always agree. A photographed page is flattened to an A4-wide page first (`orient.find_page`).
+2. **orientation**: text lines are detected once; from them the page is turned a quarter when
+   its lines run vertically, deskewed by their median angle, and turned over when the angle
+   classifier reads a sample of its widest lines upside down. Boxes follow every correction.
+3. **grid**: ruling lines by morphology (`layout.rules`), tables by the grid builder
+   (`layout.grid`), the rules erased from the image the recogniser reads.
+4. **layout**: detected lines inside a table are cut at its cell borders (a line never spans
+   two cells), and a cell with ink but no detected line (a faint lone `0`) is read from its ink.
+5. **ocr**: detection (in step 2) and recognition of every piece, batched.
+
+A grid gives one segment per cell, empty cells included, its text the cell's lines in reading
+order and its `read_score` the lowest confidence among them (an inked cell nothing could be
+read from scores 0, so a value read as blank is flagged, never silently zero). Other lines are
+segments of their own, grouped into physical rows by their vertical overlap. The corrected page
+image is stored under `Settings.work_dir` and named in `Page.image`; every box refers to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from inference.errors import ExtractionError
+from inference.ingest.segments import PageItem, is_page_number
+from inference.layout import RENDER_DPI
+from inference.layout.geometry import (
+    BBox,
+    Quad,
+    crop_box,
+    crop_quad,
+    quad_bbox,
+    rotate_quarter,
+    rotate_small,
+    scale_image,
+    to_gray,
+    transform_quad,
+)
+from inference.layout.grid import Grid
+from inference.layout.orient import MIN_SKEW, estimate_skew, find_page, is_sideways, unwarp_page, widest
+from inference.layout.reading import Glyph, block_text, group_lines
+from inference.layout.rules import binarize, erase, find_grids, find_rules
+from inference.ocr import OcrEngine, get_engine
+from xxgk.document import Page
+from xxgk.settings import Settings
+
+A4_WIDTH_PX = round(210 / 25.4 * RENDER_DPI)
+MAX_PAGE_PIXELS = 25_000_000
+"""A page image larger than this in the 200-dpi frame (bigger than A2) is scaled down to it."""
+BLANK_INK = 0.0008
+"""Share of ink pixels below which a page is blank (a scanner's specks, a faint bleed-through)."""
+MIN_FREE_SCORE = 0.5
+"""Text outside tables read with less confidence than this is noise (specks, a seal's rim)."""
+MIN_CELL_SCORE = 0.5
+"""A cell's text read with less confidence than this is dropped (noise in a blank cell reads as
+junk characters); the cell keeps the low score, so its value is flagged for review."""
+DARK = 0.7
+"""Print is at least this far from the paper's grey towards the text's (measured: the strokes of a
+heavily worn copy reach 0.85 and more, the grey blots of its background 0.55-0.66)."""
+_DASHES = frozenset("-一—－–ー_~―")
+PROBE_SCORE = 0.8
+"""Text read from a cell's bare ink (no detected line) is kept only this confident."""
+_MEANINGFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff%/—-]")
+
+
+@dataclass
+class ScannedPage:
+    page: Page
+    items: list[PageItem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Piece:
+    """A part of a detected line, or the ink of a cell, to be recognised."""
+
+    box: BBox
+    crop: np.ndarray
+    cell: tuple[int, int] | None = None
+    """(grid index, cell index), or None for text outside tables."""
+    probe: bool = False
+    """Cut from a cell's ink because no line was detected there."""
+    text: str = ""
+    score: float = 0.0
+
+
+@contextmanager
+def _timed(timings: dict[str, float] | None, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def page_image_dir(work_dir: Path, doc_id: str, source: str) -> Path:
+    """Where one document's corrected page images go: stable per source file, so a rerun overwrites."""
+    try:
+        st = Path(source).stat()
+        stamp = f"{Path(source).resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    except OSError:
+        stamp = source
+    digest = hashlib.sha1(stamp.encode("utf-8")).hexdigest()[:10]
+    safe = re.sub(r"[^\w.-]+", "_", doc_id)[:60] or "doc"
+    return work_dir / "pages" / f"{safe}-{digest}"
+
+
+def open_reader(doc_id: str, source: str, settings: Settings, timings: dict[str, float] | None = None,
+                engine: OcrEngine | None = None) -> PageReader:
+    """A page reader for one document, with the configured engine (built once per process).
+
+    Raises `ExtractionError("needs_ocr")` when the engine cannot be loaded (not installed)."""
+    if engine is None:
+        try:
+            engine = get_engine(settings.ocr_engine, threads=settings.ocr_threads)
+        except ImportError as exc:
+            raise ExtractionError("ingest", "needs_ocr", f"{source}: scanned pages need OCR, which is not "
+                                  f"available here: {exc}") from exc
+    return PageReader(engine, page_image_dir(settings.work_dir, doc_id, source), timings)
+
+
+class PdfPages:
+    """Scanned pages of a PDF, rendered with PDFium one at a time at `RENDER_DPI` and read."""
+
+    def __init__(self, path: Path, reader: PageReader):
+        import pypdfium2 as pdfium
+
+        self.reader = reader
+        self._pdf = pdfium.PdfDocument(path)
+
+    def read(self, number: int) -> ScannedPage:
+        with self.reader._timed("rasterize"):
+            page = self._pdf[number - 1]
+            try:
+                w_pt, h_pt = page.get_size()
+                dpi = float(RENDER_DPI)
+                if (w_pt * h_pt) * (dpi / 72) ** 2 > MAX_PAGE_PIXELS:  # a poster: render no bigger than the cap
+                    dpi = 72 * (MAX_PAGE_PIXELS / (w_pt * h_pt)) ** 0.5
+                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                image = np.array(bitmap.to_numpy(), copy=True)
+                bitmap.close()
+            finally:
+                page.close()
+        try:
+            return self.reader.read(image, number, dpi)
+        finally:
+            del image
+
+    def close(self) -> None:
+        self._pdf.close()
+
+
+class PageReader:
+    """Reads page images with one OCR engine; `timings` collects seconds per stage."""
+
+    def __init__(self, engine: OcrEngine, image_dir: Path | None, timings: dict[str, float] | None = None):
+        self.engine = engine
+        self.image_dir = image_dir
+        self.timings = timings
+
+    def _timed(self, stage: str):
+        return _timed(self.timings, stage)
+
+    # ------------------------------------------------------------------ the page
+    def read(self, image: np.ndarray, number: int, dpi: float = RENDER_DPI) -> ScannedPage:
+        warnings: list[str] = []
+        with self._timed("rasterize"):
+            gray = self._normalised(image, dpi, number, warnings)
+        with self._timed("orientation"):
+            page_quad = find_page(gray)
+            if page_quad is not None:
+                gray, _ = unwarp_page(gray, page_quad, A4_WIDTH_PX)
+                warnings.append(f"page {number}: a photographed page, flattened (best effort)")
+            blank = _is_blank(gray)
+        if blank:
+            warnings.append(f"page {number} is blank")
+            return ScannedPage(self._page(gray, number), [], warnings)
+        with self._timed("ocr_detect"):
+            quads = self.engine.detect(gray)
+        turns = 0
+        with self._timed("orientation"):
+            if is_sideways(quads):
+                gray, _ = rotate_quarter(gray, 1)
+                turns = 1
+                with self._timed("ocr_detect"):
+                    quads = self.engine.detect(gray)
+            angle = estimate_skew(quads)
+            if abs(angle) >= MIN_SKEW:
+                gray, m = rotate_small(gray, angle, fill=int(np.median(gray[::8, ::8])))
+                quads = [transform_quad(m, q) for q in quads]
+            sample = widest(quads)
+            if sample and self.engine.upside_down([crop_quad(gray, q) for q in sample]) > 0.5:
+                gray, m = rotate_quarter(gray, 2)
+                quads = [transform_quad(m, q) for q in quads]
+                turns += 2
+        if turns:
+            warnings.append(f"page {number} was turned {90 * turns}° to read upright")
+        if abs(angle) >= 1.0:
+            warnings.append(f"page {number} was skewed {angle:+.1f}°; straightened")
+        if not quads:
+            warnings.append(f"page {number}: no text found")
+            return ScannedPage(self._page(gray, number), [], warnings)
+        with self._timed("grid"):
+            ink = binarize(gray)
+            boxes = [quad_bbox(q) for q in quads]
+            lines, rule_mask = find_rules(ink, boxes)
+            grids = find_grids(lines, gray.shape[1])
+            clean = erase(gray, rule_mask)
+            ink &= ~cv2.dilate(rule_mask, np.ones((5, 5), np.uint8))
+            marks = _Ink.of(clean, ink)
+        with self._timed("layout"):
+            pieces = _pieces(clean, quads, grids)
+            pieces = [p for p in pieces if p.cell is None or marks.marks(p.box)]
+            pieces += _probes(clean, marks, grids, pieces)
+        with self._timed("ocr_read"):
+            for piece, (text, score) in zip(pieces, self.engine.recognize([p.crop for p in pieces]), strict=True):
+                piece.text, piece.score = text, score
+                _settle(piece, marks, grids)
+        with self._timed("layout"):
+            items = _items(grids, pieces, gray.shape[0])
+        return ScannedPage(self._page(gray, number), items, warnings)
+
+    def _normalised(self, image: np.ndarray, dpi: float, number: int, warnings: list[str]) -> np.ndarray:
+        gray = to_gray(image)
+        factor = RENDER_DPI / dpi if dpi > 0 else 1.0
+        h, w = gray.shape[:2]
+        if h * w * factor * factor > MAX_PAGE_PIXELS:
+            factor = (MAX_PAGE_PIXELS / (h * w)) ** 0.5
+            warnings.append(f"page {number}: a very large image, scaled down to {MAX_PAGE_PIXELS // 10**6} MP")
+        gray, _ = scale_image(gray, factor)
+        return gray
+
+    def _page(self, gray: np.ndarray, number: int) -> Page:
+        h, w = gray.shape[:2]
+        path = None
+        if self.image_dir is not None:
+            with self._timed("rasterize"):
+                self.image_dir.mkdir(parents=True, exist_ok=True)
+                target = self.image_dir / f"page-{number:03d}.png"
+                cv2.imwrite(str(target), gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+                path = str(target)
+        return Page(number=number, width=float(w), height=float(h), image=path)
+
+
+def _is_blank(gray: np.ndarray) -> bool:
+    small = gray[::2, ::2]
+    ink = binarize(small)
+    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    return float(np.count_nonzero(ink)) < BLANK_INK * ink.size
+
+
+# ---------------------------------------------------------------------- pieces to read
+_PAD = 3.0
+_INSET = 3.0
+
+
+def _cell_interior(box: BBox) -> BBox:
+    return (box[0] + _INSET, box[1] + _INSET, box[2] - _INSET, box[3] - _INSET)
+
+
+def _clip(a: BBox, b: BBox) -> BBox | None:
+    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    return (x0, y0, x1, y1) if x1 - x0 >= 2 and y1 - y0 >= 2 else None
+
+
+def _grid_of(grids: list[Grid], x: float, y: float) -> tuple[int, int] | None:
+    for gi, g in enumerate(grids):
+        idx = g.cell_at(x, y)
+        if idx is not None:
+            return gi, idx
+    return None
+
+
+def _pieces(clean: np.ndarray, quads: list[Quad], grids: list[Grid]) -> list[_Piece]:
+    """Detected lines to read: lines in tables cut at the borders of the cells they cross."""
+    out: list[_Piece] = []
+    for q in quads:
+        box = quad_bbox(q)
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        at = _grid_of(grids, cx, cy)
+        if at is None:
+            out.append(_Piece(box, crop_quad(clean, q)))
+            continue
+        gi, _ = at
+        grid = grids[gi]
+        height = box[3] - box[1]
+        # the cells this line crosses, left to right, at its middle height
+        cuts = [x for x in grid.xs if box[0] + 0.3 * height < x < box[2] - 0.3 * height]
+        edges = [box[0], *cuts, box[2]]
+        spans: list[tuple[int, float, float]] = []  # (cell, x0, x1), runs in one cell merged
+        for x0, x1 in itertools.pairwise(edges):
+            idx = grid.cell_at((x0 + x1) / 2, cy)
+            if idx is None:
+                continue
+            if spans and spans[-1][0] == idx:
+                spans[-1] = (idx, spans[-1][1], x1)
+            else:
+                spans.append((idx, x0, x1))
+        for idx, x0, x1 in spans:
+            cell_box = _cell_interior(grid.cells[idx].bbox)
+            part = _clip((x0, box[1], x1, box[3]), cell_box)
+            if part is None:
+                continue
+            crop_area = _clip((part[0] - _PAD, part[1] - _PAD, part[2] + _PAD, part[3] + _PAD), cell_box) or part
+            out.append(_Piece(part, crop_box(clean, crop_area), (gi, idx)))
+    return out
+
+
+def ink_levels(gray: np.ndarray) -> tuple[float, float]:
+    """(paper, ink) grey levels of a page: its median and its darkest percent."""
+    sample = gray[::4, ::4]
+    return float(np.median(sample)), float(np.percentile(sample, 1))
+
+
+@dataclass(frozen=True)
+class _Ink:
+    """A page's ink (local threshold, rules removed) and the part of it as dark as print."""
+
+    ink: np.ndarray
+    dark: np.ndarray
+
+    @classmethod
+    def of(cls, clean: np.ndarray, ink: np.ndarray) -> _Ink:
+        paper, text = ink_levels(clean)
+        return cls(ink, ink & np.where(clean < paper - DARK * (paper - text), 255, 0).astype(np.uint8))
+
+    def marks(self, box: BBox, min_area: int = 8) -> list[tuple[int, int, int, int]]:
+        """Marks (x, y, w, h, page pixels) inside the box: ink components of at least `min_area`
+        pixels that hold a few pixels as dark as print (a hysteresis threshold: the grey blots of a
+        worn copy drop out), or that are a short solid bar (a thin dash blurred to grey)."""
+        x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+        x1, y1 = int(np.ceil(box[2])), int(np.ceil(box[3]))
+        dark = self.dark[y0:y1, x0:x1]
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(self.ink[y0:y1, x0:x1], connectivity=8)
+        strong = np.bincount(labels[dark > 0], minlength=n)
+        return [(int(x) + x0, int(y) + y0, int(w), int(h)) for i, (x, y, w, h, area) in enumerate(stats)
+                if i and area >= min_area and (strong[i] >= 2 or _bar(w, h, area))]
+
+
+def _bar(w: int, h: int, area: int) -> bool:
+    """A short, thin, solid horizontal bar: how a dash looks, however grey."""
+    return w >= 3 * h and h <= 8 and area >= 12 and area >= 0.6 * w * h
+
+
+def _probes(clean: np.ndarray, ink: _Ink, grids: list[Grid], pieces: list[_Piece]) -> list[_Piece]:
+    """Cells with dark ink but no detected line (a faint `0`, a small `-`): their ink, to read directly."""
+    seen = {p.cell for p in pieces if p.cell is not None}
+    out = []
+    for gi, grid in enumerate(grids):
+        for idx, cell in enumerate(grid.cells):
+            if (gi, idx) in seen:
+                continue
+            inner = _cell_interior(cell.bbox)
+            inner = (inner[0] + 2, inner[1] + 2, inner[2] - 2, inner[3] - 2)
+            if inner[2] - inner[0] < 6 or inner[3] - inner[1] < 6:
+                continue
+            marks = ink.marks(inner)
+            if not marks:
+                continue
+            box = (float(min(m[0] for m in marks)), float(min(m[1] for m in marks)),
+                   float(max(m[0] + m[2] for m in marks)), float(max(m[1] + m[3] for m in marks)))
+            # at least a text line's height of context, so a dash is seen at its size
+            cy, half = (box[1] + box[3]) / 2, max(16.0, (box[3] - box[1]) / 2 + 6)
+            area = _clip((box[0] - 8, cy - half, box[2] + 8, cy + half), _cell_interior(cell.bbox)) or box
+            out.append(_Piece(box, crop_box(clean, area), (gi, idx), probe=True))
+    return out
+
+
+def _dash(ink: _Ink, piece: _Piece, grids: list[Grid]) -> bool:
+    """The piece's dark ink is one flat mark near the middle of its cell: a dash (or what is left
+    of one on a worn copy: a dot no taller than wide)."""
+    marks = ink.marks(piece.box)
+    if len(marks) != 1 or piece.cell is None:
+        return False
+    x, y, w, h = marks[0]
+    cell = grids[piece.cell[0]].cells[piece.cell[1]].bbox
+    cw, ch = cell[2] - cell[0], cell[3] - cell[1]
+    return (w >= h and h <= 8 and w <= 0.6 * cw and abs(x + w / 2 - (cell[0] + cell[2]) / 2) < 0.15 * cw
+            and abs(y + h / 2 - (cell[1] + cell[3]) / 2) < 0.2 * ch)
+
+
+def _slanted(crop: np.ndarray) -> bool:
+    """True when the crop's ink leans like `/` rather than standing like `1`: the middle of its top
+    fifth lies right of the middle of its bottom fifth by over a quarter of its height (a `1`'s flag
+    pulls its top left, if anything)."""
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 10:
+        return False
+    top, bottom = ys.min(), ys.max()
+    h = bottom - top + 1
+    if h < 8:
+        return False
+    upper = xs[ys < top + 0.2 * h].mean()
+    lower = xs[ys > bottom - 0.2 * h].mean()
+    return (upper - lower) / (0.8 * h) > 0.25
+
+
+def _settle(piece: _Piece, ink: _Ink, grids: list[Grid]) -> None:
+    """Corrections a recogniser cannot make from the line image alone: a `/` read as `1`, a dash
+    read as nothing, and text guessed from a cell's bare ink."""
+    if piece.cell is None:
+        return
+    # the recogniser reads a `/` as a `1`, though without its usual certainty
+    if piece.text in ("1", "l", "I", "|", "7") and piece.score < 0.9 and _slanted(piece.crop):
+        piece.text = "/"
+    if piece.text and all(ch in _DASHES for ch in piece.text):
+        piece.text = "-" * min(len(piece.text), 2)  # a dash read as 一 (the recogniser's favourite)
+    unsure = piece.score < (PROBE_SCORE if piece.probe else MIN_CELL_SCORE)
+    if (not piece.text or unsure) and _dash(ink, piece, grids):
+        piece.text, piece.score = "-", 0.6
+    elif piece.probe and unsure:
+        piece.text = ""
+
+
+# ---------------------------------------------------------------------- items
+def _items(grids: list[Grid], pieces: list[_Piece], height: float) -> list[PageItem]:
+    by_cell: dict[tuple[int, int], list[_Piece]] = {}
+    free: list[_Piece] = []
+    for p in pieces:
+        if p.cell is None:
+            if p.text and p.score >= MIN_FREE_SCORE:
+                free.append(p)
+        else:
+            by_cell.setdefault(p.cell, []).append(p)
+    items: list[PageItem] = []
+    for gi, grid in enumerate(grids):
+        texts: list[str] = []
+        scores: list[float | None] = []
+        for idx in range(len(grid.cells)):
+            cell_pieces = by_cell.get((gi, idx), [])
+            read = [p for p in cell_pieces
+                    if p.text and p.score >= MIN_CELL_SCORE and _MEANINGFUL.search(p.text)]
+            # ink nothing could be read from lowers the cell's score: flagged, not a silent blank
+            scores.append(round(min(p.score if p.text else 0.0 for p in cell_pieces), 4) if cell_pieces else None)
+            texts.append(block_text([Glyph(p.text, *p.box) for p in read]) if read else "")
+        items.append(PageItem(grid.bbox[1], grid, texts, scores))
+    glyphs = [Glyph(p.text, *p.box) for p in free]
+    score_of = {id(g): p.score for g, p in zip(glyphs, free, strict=True)}
+    for line in group_lines(glyphs):
+        runs = [(g.text, (g.x0, g.top, g.x1, g.bottom)) for g in line]
+        box = (min(g.x0 for g in line), min(g.top for g in line), max(g.x1 for g in line),
+               max(g.bottom for g in line))
+        if is_page_number(" ".join(t for t, _ in runs), box, height):
+            continue
+        items.append(PageItem(box[1], runs=runs, run_scores=[round(score_of[id(g)], 4) for g in line]))
+    return sorted(items, key=lambda it: it.top)
