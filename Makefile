@@ -1,13 +1,17 @@
 # xxgk: two commands do everything on a fresh machine.
 #   make demo   install, then extract the bundled real and generated reports into out/demo
 #   make test   install, then run the whole test suite (what CI runs)
+#   make demo-edition   a new template edition flagged, corrected in Label Studio, learned
 
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
+LS_VENV := .venv-ls
+LS_STAMP := $(LS_VENV)/.installed
+EXTRA    = $(shell $(PY) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['$(1)']))")
 
-.PHONY: setup demo test bench train lint clean loadtest serve
+.PHONY: setup demo test bench train lint clean loadtest serve demo-edition label-studio
 
 $(STAMP): pyproject.toml
 	bash scripts/install-system-deps.sh
@@ -15,17 +19,36 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# CPU build of PyTorch first: an unpinned torch would pull a multi-GB CUDA build
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,annotate]"
+	# label-studio-sdk without its dependencies (see the `annotate` extra in pyproject.toml)
+	$(BIN)/pip install --quiet --no-deps "$(call EXTRA,annotate-sdk)"
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Label Studio in its own environment: it pins Django and many packages this project must not inherit
+$(LS_STAMP): pyproject.toml
+	$(PY) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/pip install --quiet --upgrade pip
+	$(LS_VENV)/bin/pip install --quiet "$(call EXTRA,label-studio)"
+	touch $(LS_STAMP)
+
+setup: $(STAMP) $(LS_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/xxgk extract examples --out out/demo --format json,csv,xlsx
 	@echo "wrote out/demo: one JSON per report, reports.csv and reports.xlsx side by side"
 
-test: $(STAMP)
+test: $(STAMP) $(LS_STAMP)
 	$(BIN)/pytest -q
+
+# The new-edition loop: a hypothetical edition flagged, corrected in a local Label Studio, learned
+demo-edition: $(STAMP) $(LS_STAMP)
+	$(BIN)/python -m annotations.demo --out out/demo-edition
+
+# A local Label Studio for annotators (data in ~/.local/share/label-studio); then
+#   XXGK_LABEL_STUDIO_API_KEY=<token from Account & Settings> xxgk annotate push REPORTS --project NAME
+label-studio: $(LS_STAMP)
+	LABEL_STUDIO_LATEST_VERSION_CHECK=false LABEL_STUDIO_COLLECT_ANALYTICS=false \
+		$(LS_VENV)/bin/label-studio start --no-browser --host 127.0.0.1 --port 8080
 
 bench: $(STAMP)
 	$(BIN)/xxgk bench
@@ -44,4 +67,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) $(LS_VENV) out .pytest_cache

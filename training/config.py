@@ -26,6 +26,10 @@ class DataConfig(_Strict):
     """Garbled reports for the classifier vs string-matching comparison after training (0: skip)."""
     corrected_repeat: int = 10
     """Times each corrected (annotated) document's windows enter the training pool."""
+    editions: list[str] = []
+    """Editions the generated training documents are drawn from (empty: every configured edition).
+    Fine-tuning on corrected reports of a new edition lists the old ones here, so the new edition is
+    learned from the corrections alone; the held-out set still covers every edition."""
 
 
 class ModelConfig(_Strict):

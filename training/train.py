@@ -116,7 +116,8 @@ def train(config: TrainConfig, editions: dict[str, Edition], out_dir: Path, log:
     fit, held = _split_corrected(corrected or [])
     log(f"generating {config.data.train_docs} training and {config.data.eval_docs} held-out documents"
         + (f"; {len(fit)} corrected documents to train on, {len(held)} held out" if corrected else ""))
-    train_corpus = generate_corpus(config.data.train_docs, config.data.seed, _mix(config, False), editions,
+    generated = {k: e for k, e in editions.items() if not config.data.editions or k in config.data.editions}
+    train_corpus = generate_corpus(config.data.train_docs, config.data.seed, _mix(config, False), generated,
                                    config.threads)
     eval_corpus = generate_corpus(config.data.eval_docs, config.data.eval_seed, _mix(config, True), editions,
                                   config.threads)

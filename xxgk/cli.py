@@ -192,3 +192,79 @@ def token_list() -> None:
     for record in store.list_tokens():
         click.echo(f"{record.id}\t{record.name}")
     store.close()
+
+
+@main.group()
+def annotate() -> None:
+    """Correct the classifier's labels in Label Studio: push documents, pull the corrections.
+
+    The server and key: --url/--api-key or XXGK_LABEL_STUDIO_URL/XXGK_LABEL_STUDIO_API_KEY.
+    """
+
+
+_url_option = click.option("--url", default=None, help="Label Studio URL (default: XXGK_LABEL_STUDIO_URL).")
+_key_option = click.option("--api-key", default=None, help="Label Studio API key (default: XXGK_LABEL_STUDIO_API_KEY).")
+
+
+def _studio(url: str | None, api_key: str | None):
+    from annotations import studio
+
+    try:
+        return studio.connect(url, api_key)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@annotate.command("push")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--project", required=True, help="Project name (text dumps and web pages go to 'NAME (text)').")
+@_url_option
+@_key_option
+def annotate_push(sources: tuple[str, ...], project: str, url: str | None, api_key: str | None) -> None:
+    """Push report files, folders or service job ids to Label Studio with the pipeline's labels.
+
+    Tasks are ordered lowest confidence first; documents already in the project are skipped.
+    Exit status: 0 when every source was pushed, 1 when any could not be read.
+    """
+    from annotations.workflow import prepare_files, prepare_job, push
+    from inference.pipeline import Pipeline
+
+    pipeline = Pipeline()
+    files = [Path(s) for s in sources if Path(s).exists()]
+    jobs = [s for s in sources if not Path(s).exists()]
+    errors: list[str] = []
+    items = prepare_files(files, pipeline, log=errors.append) if files else []
+    for job_id in jobs:
+        try:
+            items.append(prepare_job(job_id))
+        except LookupError as exc:
+            errors.append(f"error: {exc}")
+    for line in errors:
+        click.echo(line, err=True)
+    if not items:
+        raise click.UsageError("nothing to push")
+    result = push(_studio(url, api_key), project, items, pipeline.editions,
+                  log=lambda line: click.echo(line, err=True))
+    click.echo(f"pushed {sum(map(len, result.imported.values()))} documents, {len(result.skipped)} already there",
+               err=True)
+    sys.exit(1 if errors else 0)
+
+
+@annotate.command("pull")
+@click.option("--project", required=True, help="Project name given to push.")
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for <doc_id>.example.json (xxgk train --from), <doc_id>.json and <doc_id>.gold.json.")
+@_url_option
+@_key_option
+def annotate_pull(project: str, out_dir: Path, url: str | None, api_key: str | None) -> None:
+    """Pull submitted annotations as training examples and corrected reports."""
+    from annotations.workflow import pull
+    from xxgk.templates import load_editions
+
+    try:
+        pulled = pull(_studio(url, api_key), project, out_dir, load_editions(),
+                      log=lambda line: click.echo(line, err=True))
+    except LookupError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"{len(pulled)} annotated documents written to {out_dir}; "
+               f"fine-tune with: xxgk train --from {out_dir}", err=True)
