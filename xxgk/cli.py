@@ -98,6 +98,40 @@ def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, chart
     sys.exit(1 if loaded.errors else 0)
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--generate", "n_generate", default=6, show_default=True, type=click.IntRange(min=1),
+              help="Without INPUTS: how many scanned reports to generate (mild to heavy, both editions).")
+@click.option("--seed", default=0, show_default=True, help="Seed of the generated set.")
+@click.option("--keep", "keep_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the generated scans, gold files and predictions in this folder.")
+def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path | None) -> None:
+    """Time the pipeline on scanned reports: seconds per page by stage, pages per minute, memory.
+
+    INPUTS are report files or folders; without them a scanned set is generated and scored.
+    """
+    import tempfile
+
+    from inference.batch import find_inputs
+    from inference.bench import generate_scans, run_bench, score
+
+    with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
+        work = keep_dir or Path(tmp)
+        if inputs:
+            paths, gold_dir = find_inputs(inputs), None
+        else:
+            click.echo(f"generating {n_generate} scanned reports in {work / 'scans'} ...", err=True)
+            paths, gold_dir = generate_scans(work / "scans", n_generate, seed), work / "scans"
+        if not paths:
+            raise click.UsageError(f"no report files found in {', '.join(map(str, inputs))}")
+        result = run_bench(paths, pred_dir=work / "pred",
+                           on_file=lambda p, s, n: click.echo(f"  {p.name}: {n} pages, {s:.1f} s", err=True))
+        if gold_dir is not None:
+            result.score = score(gold_dir, work / "pred", REPO_ROOT.parent / "shared" / "eval" / "score.py")
+    for line in result.lines():
+        click.echo(line)
+
+
 DEFAULT_TRAIN_CONFIG = REPO_ROOT / "configs" / "train" / "segment_classifier.toml"
 FINETUNE_CONFIG = REPO_ROOT / "configs" / "train" / "finetune.toml"
 

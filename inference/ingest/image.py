@@ -36,6 +36,7 @@ def frame_dpi(size: tuple[int, int], tagged: object) -> float:
         dpi = float(tagged[0]) if isinstance(tagged, tuple | list) else float(tagged)  # type: ignore[arg-type]
     except (TypeError, ValueError, IndexError):
         dpi = 0.0
+    dpi = round(dpi, 0)  # PNG and BMP store pixels per metre: 150 dpi comes back as 149.9994
     if 50 <= dpi <= 2400 and 5.5 <= long_px / dpi <= 24:
         return dpi
     return long_px / A4_LONG_INCHES

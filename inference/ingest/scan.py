@@ -229,7 +229,8 @@ class PageReader:
             pieces = [p for p in pieces if p.cell is None or marks.marks(p.box)]
             pieces += _probes(clean, marks, grids, pieces)
         with self._timed("ocr_read"):
-            for piece, (text, score) in zip(pieces, self.engine.recognize([p.crop for p in pieces]), strict=True):
+            todo = [p for p in pieces if not p.text]  # a dash found by its shape needs no reading
+            for piece, (text, score) in zip(todo, self.engine.recognize([p.crop for p in todo]), strict=True):
                 piece.text, piece.score = text, score
                 _settle(piece, marks, grids)
         with self._timed("layout"):
@@ -334,11 +335,15 @@ class _Ink:
 
     ink: np.ndarray
     dark: np.ndarray
+    gray: np.ndarray
+    paper: float
+    text: float
 
     @classmethod
     def of(cls, clean: np.ndarray, ink: np.ndarray) -> _Ink:
         paper, text = ink_levels(clean)
-        return cls(ink, ink & np.where(clean < paper - DARK * (paper - text), 255, 0).astype(np.uint8))
+        dark = ink & np.where(clean < paper - DARK * (paper - text), 255, 0).astype(np.uint8)
+        return cls(ink, dark, clean, paper, text)
 
     def marks(self, box: BBox, min_area: int = 8) -> list[tuple[int, int, int, int]]:
         """Marks (x, y, w, h, page pixels) inside the box: ink components of at least `min_area`
@@ -372,6 +377,8 @@ def _probes(clean: np.ndarray, ink: _Ink, grids: list[Grid], pieces: list[_Piece
                 continue
             marks = ink.marks(inner)
             if not marks:
+                if _dash(ink, cell.bbox):
+                    out.append(_Piece(inner, np.zeros((1, 1), np.uint8), (gi, idx), probe=True, text="-", score=0.6))
                 continue
             box = (float(min(m[0] for m in marks)), float(min(m[1] for m in marks)),
                    float(max(m[0] + m[2] for m in marks)), float(max(m[1] + m[3] for m in marks)))
@@ -382,17 +389,29 @@ def _probes(clean: np.ndarray, ink: _Ink, grids: list[Grid], pieces: list[_Piece
     return out
 
 
-def _dash(ink: _Ink, piece: _Piece, grids: list[Grid]) -> bool:
-    """The piece's dark ink is one flat mark near the middle of its cell: a dash (or what is left
-    of one on a worn copy: a dot no taller than wide)."""
-    marks = ink.marks(piece.box)
-    if len(marks) != 1 or piece.cell is None:
+def _dash(ink: _Ink, cell: BBox) -> bool:
+    """The cell holds a dash: one mark that stands out from the paper around it (a dozen times its
+    grain: print, not a worn copy's texture), flat or a dot no taller than wide (what is left of
+    a dash on a poor copy), near the middle of the cell."""
+    x0, y0, x1, y1 = (round(v) for v in _cell_interior(cell))
+    x0, y0, x1, y1 = x0 + 2, y0 + 2, x1 - 2, y1 - 2
+    if x1 - x0 < 8 or y1 - y0 < 8:
         return False
-    x, y, w, h = marks[0]
-    cell = grids[piece.cell[0]].cells[piece.cell[1]].bbox
-    cw, ch = cell[2] - cell[0], cell[3] - cell[1]
-    return (w >= h and h <= 8 and w <= 0.6 * cw and abs(x + w / 2 - (cell[0] + cell[2]) / 2) < 0.15 * cw
-            and abs(y + h / 2 - (cell[1] + cell[3]) / 2) < 0.2 * ch)
+    grey = ink.gray[y0:y1, x0:x1].astype(np.float32)
+    paper = float(np.median(grey))
+    grain = max(2.0, 1.4826 * float(np.median(np.abs(grey - paper))))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.ink[y0:y1, x0:x1], connectivity=8)
+    standing = []
+    for i in range(1, n):
+        darkest = float(grey[labels == i].min())
+        if (paper - darkest) / grain >= 12 and paper - darkest >= 0.5 * (ink.paper - ink.text):
+            standing.append(stats[i])
+    if len(standing) != 1:
+        return False
+    x, y, w, h, area = standing[0]
+    cw, ch = x1 - x0, y1 - y0
+    return bool(w >= h and h <= 8 and area >= 4 and w <= 0.6 * cw and abs(x + w / 2 - cw / 2) < 0.15 * cw
+                and abs(y + h / 2 - ch / 2) < 0.2 * ch)
 
 
 def _slanted(crop: np.ndarray) -> bool:
@@ -423,7 +442,7 @@ def _settle(piece: _Piece, ink: _Ink, grids: list[Grid]) -> None:
     if piece.text and all(ch in _DASHES for ch in piece.text):
         piece.text = "-" * min(len(piece.text), 2)  # a dash read as 一 (the recogniser's favourite)
     unsure = piece.score < (PROBE_SCORE if piece.probe else MIN_CELL_SCORE)
-    if (not piece.text or unsure) and _dash(ink, piece, grids):
+    if (not piece.text or unsure) and _dash(ink, grids[piece.cell[0]].cells[piece.cell[1]].bbox):
         piece.text, piece.score = "-", 0.6
     elif piece.probe and unsure:
         piece.text = ""

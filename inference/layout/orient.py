@@ -12,8 +12,8 @@ Three faults, three corrections, all decided from cheap evidence:
 - **skew** (`estimate_skew`): the median angle of the long text lines' top edges, weighted by
   length; text lines are everywhere on a report page, and their boxes are already known.
 
-Angles use OpenCV's sign (positive: counter-clockwise as seen, y down), so the correction of a
-measured line angle `a` is `rotate_small(img, a)`.
+Angles are measured in image coordinates (y down) and corrections use OpenCV's sign (positive:
+counter-clockwise as seen), so the correction of a measured line angle `a` is `rotate_small(img, a)`.
 """
 
 from __future__ import annotations
@@ -59,7 +59,11 @@ def is_sideways(quads: Sequence[Quad]) -> bool:
 
 
 def estimate_skew(quads: Sequence[Quad]) -> float:
-    """Median angle (degrees, OpenCV's sign) of the long text lines, weighted by length; 0 without any."""
+    """Median angle (degrees) of the long text lines, weighted by length; 0 without any.
+
+    The angle is the lines' direction in image coordinates (y down): positive when they descend
+    to the right, i.e. the page is turned clockwise as seen; `rotate_small(img, angle)` (positive
+    turns counter-clockwise) straightens it."""
     angles: list[tuple[float, float]] = []
     for q, w, _h in _long_lines(quads):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = q

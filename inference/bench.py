@@ -1,0 +1,143 @@
+"""Throughput of the pipeline on scanned pages: seconds per page by stage, pages per minute, memory.
+
+`xxgk bench` runs the whole pipeline (`Pipeline.extract`) over report files, one after another in
+this process, and adds up `Outcome.timings`: the scan stages the ingester reports (rasterize,
+orientation, ocr_detect, grid, layout, ocr_read; see `inference.ingest.scan`), the rest of ingest,
+then labeling, rules and prose. Model loading (OCR engine, classifier) happens before the clock
+starts and is reported apart: a batch pays it once.
+
+Without inputs it generates a small scanned set (`training.synth.corpus.write_scan_set`: mild to
+heavy, both editions, rotations, skew, 150 dpi, photos) in a temporary folder, and scores it
+against its gold when the scorer is at hand, so one command says both how fast and how well.
+
+Memory: the peak resident set of the process (`getrusage`), which includes the models, and its
+growth after the first document, which is what a long batch or a 100-page scan adds (pages are
+read one at a time, so it should stay flat).
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCAN_STAGES = ("rasterize", "orientation", "ocr_detect", "ocr_read", "grid", "layout")
+LATER_STAGES = ("label", "rules", "prose")
+
+
+@dataclass
+class BenchResult:
+    files: int = 0
+    pages: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    startup: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: float = 0.0
+    rss_after_first_mb: float = 0.0
+    score: str | None = None
+
+    def lines(self) -> list[str]:
+        pages = max(self.pages, 1)
+        out = [f"{self.files} files, {self.pages} pages, {self.failed} failed; models loaded in {self.startup:.1f} s "
+               "(once per process, not counted below)",
+               f"{self.seconds / pages:.2f} s/page wall ({self.cpu_seconds / pages:.2f} s/page CPU), "
+               f"{60 * self.pages / max(self.seconds, 1e-9):.1f} pages/min",
+               "stage         s/page   share"]
+        for stage, secs in self.stages.items():
+            out.append(f"  {stage:<11} {secs / pages:6.2f}  {100 * secs / max(self.seconds, 1e-9):5.1f}%")
+        out.append(f"peak memory {self.peak_rss_mb:.0f} MB resident "
+                   f"(+{self.peak_rss_mb - self.rss_after_first_mb:.0f} MB after the first file)")
+        if self.score:
+            out.append(f"accuracy: {self.score}")
+        return out
+
+
+def _rss_mb() -> float:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 1024 / 1024 if sys.platform == "darwin" else rss / 1024
+
+
+def _stage_table(timings: dict[str, float]) -> dict[str, float]:
+    scan = {s: timings.get(s, 0.0) for s in SCAN_STAGES}
+    out = dict(scan)
+    out["ingest_other"] = max(0.0, timings.get("ingest", 0.0) - sum(scan.values()))
+    for s in LATER_STAGES:
+        out[s] = timings.get(s, 0.0)
+    for s, v in timings.items():
+        if s not in out and s != "ingest":
+            out[s] = v
+    return out
+
+
+def warm_up(pipeline: object) -> float:
+    """Load the OCR engine (and, through the pipeline's construction, the classifier) up front."""
+    from inference.ocr import get_engine
+    from xxgk.settings import get_settings
+
+    start = time.perf_counter()
+    settings = get_settings()
+    get_engine(settings.ocr_engine, threads=settings.ocr_threads)
+    return time.perf_counter() - start
+
+
+def run_bench(paths: Sequence[Path], pipeline: object | None = None, pred_dir: Path | None = None,
+              on_file: Callable[[Path, float, int], None] | None = None) -> BenchResult:
+    """Extract every file with one pipeline and add up where the time went; reports are written
+    to `pred_dir` (for scoring) when given."""
+    from inference.batch import write_json
+    from inference.pipeline import Pipeline
+
+    result = BenchResult()
+    start = time.perf_counter()
+    pipe: Pipeline = pipeline or Pipeline()  # type: ignore[assignment]
+    result.startup = warm_up(pipe) + (time.perf_counter() - start if pipeline is None else 0.0)
+    totals: dict[str, float] = {}
+    wall = cpu = 0.0
+    for i, path in enumerate(paths):
+        t0, c0 = time.perf_counter(), time.process_time()
+        outcome = pipe.extract(path)
+        dt = time.perf_counter() - t0
+        wall += dt
+        cpu += time.process_time() - c0
+        for k, v in outcome.timings.items():
+            totals[k] = totals.get(k, 0.0) + v
+        n_pages = len(outcome.document.pages) if outcome.document is not None else 0
+        result.pages += n_pages
+        result.failed += outcome.status == "failure"
+        if pred_dir is not None and outcome.report is not None:
+            pred_dir.mkdir(parents=True, exist_ok=True)
+            write_json(outcome.report, pred_dir)
+        result.files += 1
+        if i == 0:
+            result.rss_after_first_mb = _rss_mb()
+        if on_file is not None:
+            on_file(path, dt, n_pages)
+    result.seconds, result.cpu_seconds = wall, cpu
+    result.stages = _stage_table(totals)
+    result.peak_rss_mb = _rss_mb()
+    return result
+
+
+def generate_scans(out_dir: Path, n: int, seed: int) -> list[Path]:
+    """A generated scanned set with gold files (mild to heavy, both editions, geometric cases)."""
+    from training.synth.corpus import write_scan_set
+
+    docs = write_scan_set(out_dir, n, seed=seed)
+    return [out_dir / d.filename for d in docs]
+
+
+def score(gold_dir: Path, pred_dir: Path, scorer: Path) -> str | None:
+    """The scorer's summary line (JSON) for the predictions in `pred_dir`, None without a scorer."""
+    import subprocess
+
+    if not scorer.is_file():
+        return None
+    run = subprocess.run([sys.executable, str(scorer), str(gold_dir), str(pred_dir)], capture_output=True,
+                         text=True, check=False)
+    lines = [ln for ln in run.stdout.splitlines() if ln.startswith("{")]
+    return lines[-1] if lines else None
