@@ -22,6 +22,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev,annotate]"
 	# label-studio-sdk without its dependencies (see the `annotate` extra in pyproject.toml)
 	$(BIN)/pip install --quiet --no-deps "$(call EXTRA,annotate-sdk)"
+	# augraphy without the GUI OpenCV it requires (see the `scan-synth` extra in pyproject.toml)
+	$(BIN)/pip install --quiet --no-deps "$(call EXTRA,scan-synth)"
 	touch $(STAMP)
 
 # Label Studio in its own environment: it pins Django and many packages this project must not inherit
