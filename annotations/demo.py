@@ -239,13 +239,12 @@ def run_loop(out: Path, options: DemoOptions, ls, log: Log = print) -> dict:
     log(f"pulled {len(pulled)} corrected documents; their reports against the truth: {reviewed}")
 
     config = _config(options)
-    models = Settings(models_dir=out / "models")
-    target = out / "checkpoint"
-    start = time.time()
-    metrics = _finetune(config, editions, target, read_examples(out / "corrected"), log)
-    seconds = round(time.time() - start)
-    register(target, config.version, make_current=True, settings=models)
+    models = Settings(models_dir=out / "models")  # a registry of the demo's own, never models/
     tuned_dir = models.models_dir / config.version
+    start = time.time()
+    metrics = _finetune(config, editions, tuned_dir, read_examples(out / "corrected"), log)
+    seconds = round(time.time() - start)
+    register(tuned_dir, config.version, make_current=True, settings=models)
     log(f"fine-tuned {config.version} in {seconds} s ({metrics.get('train_seconds')} s of training)")
 
     tuned = Pipeline(labeler=ModelLabeler(tuned_dir, editions), editions=editions)
@@ -327,7 +326,8 @@ def _readme(r: dict) -> str:
 {r['reports']} generated reports of edition {r['edition']}; {r['pushed_and_corrected']} pushed to Label Studio,
 corrected through the SDK ({r['labels_corrected']} labels changed) and pulled back; fine-tuning trained on
 {r['trained_on']} of them ({r['held_out_of_training']} held out for its before/after label scores). Scores on the
-other {r['reports'] - r['pushed_and_corrected']} reports:
+other {r['reports'] - r['pushed_and_corrected']} reports (cells flagged: status other than read or confidence
+below 0.9, of all template cells, so cells a truncated table lacks count too):
 
 | | model | cell accuracy | cells flagged | wrong cells flagged | reports flagged as unseen edition |
 |---|---|---|---|---|---|
@@ -355,7 +355,8 @@ def _damaged(hard: dict) -> str:
 
 
 def _row(when: str, s: dict) -> str:
-    return (f"| {when} | {s['model']} | {s['cell_accuracy']}% | {s['cells_flagged']}% | {s['errors_flagged']}% "
+    wrong = "no wrong cells" if s["errors_flagged"] is None else f"{s['errors_flagged']}%"
+    return (f"| {when} | {s['model']} | {s['cell_accuracy']}% | {s['cells_flagged']}% | {wrong} "
             f"| {s['unseen_flagged']}/{s['docs']} |")
 
 

@@ -73,6 +73,9 @@ DARK = 0.7
 """Print is at least this far from the paper's grey towards the text's (measured: the strokes of a
 heavily worn copy reach 0.85 and more, the grey blots of its background 0.55-0.66)."""
 _DASHES = frozenset("-一—－–ー_~―")
+_UNSIGNED = re.compile(r"^[0-9][0-9,.]*$")
+LOST_SIGN_SCORE = 0.6
+"""A minus found in the ink but not in the reading: the number is kept signed, and flagged."""
 PROBE_SCORE = 0.8
 """Text read from a cell's bare ink (no detected line) is kept only this confident."""
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff%/—-]")
@@ -225,8 +228,7 @@ class PageReader:
             ink &= ~cv2.dilate(rule_mask, np.ones((5, 5), np.uint8))
             marks = _Ink.of(clean, ink)
         with self._timed("layout"):
-            pieces = _pieces(clean, quads, grids)
-            pieces = [p for p in pieces if p.cell is None or marks.marks(p.box)]
+            pieces = _pieces(clean, marks, quads, grids)
             pieces += _probes(clean, marks, grids, pieces)
         with self._timed("ocr_read"):
             todo = [p for p in pieces if not p.text]  # a dash found by its shape needs no reading
@@ -288,7 +290,7 @@ def _grid_of(grids: list[Grid], x: float, y: float) -> tuple[int, int] | None:
     return None
 
 
-def _pieces(clean: np.ndarray, quads: list[Quad], grids: list[Grid]) -> list[_Piece]:
+def _pieces(clean: np.ndarray, ink: _Ink, quads: list[Quad], grids: list[Grid]) -> list[_Piece]:
     """Detected lines to read: lines in tables cut at the borders of the cells they cross."""
     out: list[_Piece] = []
     for q in quads:
@@ -318,7 +320,18 @@ def _pieces(clean: np.ndarray, quads: list[Quad], grids: list[Grid]) -> list[_Pi
             part = _clip((x0, box[1], x1, box[3]), cell_box)
             if part is None:
                 continue
-            crop_area = _clip((part[0] - _PAD, part[1] - _PAD, part[2] + _PAD, part[3] + _PAD), cell_box) or part
+            marks = ink.marks(_clip((part[0] - 2, part[1] - 2, part[2] + 2, part[3] + 2), cell_box) or part)
+            if not marks:
+                continue  # a worn copy's grey blot, found as text
+            if part[2] - part[0] <= 4 * (part[3] - part[1]):
+                # a short piece (a number) is cut around its ink, not the detector's box: the same
+                # margins at any detector scale, and the recogniser is surer of a centred number
+                tight = (min(m[0] for m in marks), min(m[1] for m in marks), max(m[0] + m[2] for m in marks),
+                         max(m[1] + m[3] for m in marks))
+                pad = max(_PAD, 0.25 * (tight[3] - tight[1]))
+                crop_area = _clip((tight[0] - pad, tight[1] - pad, tight[2] + pad, tight[3] + pad), cell_box) or part
+            else:  # a line of text keeps the detector's ends: a faint last character may hold no dark pixel
+                crop_area = _clip((part[0] - _PAD, part[1] - _PAD, part[2] + _PAD, part[3] + _PAD), cell_box) or part
             out.append(_Piece(part, crop_box(clean, crop_area), (gi, idx)))
     return out
 
@@ -431,6 +444,38 @@ def _slanted(crop: np.ndarray) -> bool:
     return (upper - lower) / (0.8 * h) > 0.25
 
 
+def _leading_bar(ink: _Ink, box: BBox, cell: BBox) -> bool:
+    """Left of the number's marks, close to them, a small mark wider than tall, at their middle height
+    and about as dark: a minus sign (an underline sits at the bottom, a speck of dirt is round or
+    pale). A blurred minus is too small and grey to count as a mark of its own, so the raw ink is used."""
+    area = _clip((box[0] - 8, box[1] - 2, box[2] + 2, box[3] + 2), _cell_interior(cell))
+    if area is None:
+        return False
+    marks = ink.marks(area)
+    if not marks:
+        return False
+    tallest = max(m[3] for m in marks)
+    digits = [m for m in marks if m[3] >= 0.5 * tallest]
+    left = min(m[0] for m in digits)
+    top, bottom = min(m[1] for m in digits), max(m[1] + m[3] for m in digits)
+    height = bottom - top
+    x0, y0, x1, y1 = round(area[0]), round(area[1]), round(area[2]), round(area[3])
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.ink[y0:y1, x0:x1], connectivity=8)
+    grey = ink.gray[y0:y1, x0:x1]
+    print_depth = ink.paper - float(grey[(labels > 0)].min()) if n > 1 else 0.0
+    for i in range(1, n):
+        x, y, w, h, size = (int(v) for v in stats[i])
+        x, y = x + x0, y + y0
+        if not (x + w < left and left - (x + w) < 0.6 * height and size >= 6):
+            continue
+        middle = y + h / 2
+        depth = ink.paper - float(grey[labels == i].min())
+        if (w >= 1.3 * h and h < 0.3 * height and top + 0.3 * height < middle < top + 0.75 * height
+                and depth >= 0.5 * print_depth):
+            return True
+    return False
+
+
 def _settle(piece: _Piece, ink: _Ink, grids: list[Grid]) -> None:
     """Corrections a recogniser cannot make from the line image alone: a `/` read as `1`, a dash
     read as nothing, and text guessed from a cell's bare ink."""
@@ -441,6 +486,9 @@ def _settle(piece: _Piece, ink: _Ink, grids: list[Grid]) -> None:
         piece.text = "/"
     if piece.text and all(ch in _DASHES for ch in piece.text):
         piece.text = "-" * min(len(piece.text), 2)  # a dash read as 一 (the recogniser's favourite)
+    if _UNSIGNED.match(piece.text) and _leading_bar(ink, piece.box, grids[piece.cell[0]].cells[piece.cell[1]].bbox):
+        # the recogniser drops a thin minus before a number; the ink keeps it. Shown, and doubted.
+        piece.text, piece.score = "-" + piece.text, min(piece.score, LOST_SIGN_SCORE)
     unsure = piece.score < (PROBE_SCORE if piece.probe else MIN_CELL_SCORE)
     if (not piece.text or unsure) and _dash(ink, grids[piece.cell[0]].cells[piece.cell[1]].bbox):
         piece.text, piece.score = "-", 0.6

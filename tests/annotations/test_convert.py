@@ -12,6 +12,7 @@ from annotations.tasks import (
     decode_document,
     encode_document,
     order_for_review,
+    page_images,
     render_text,
 )
 from xxgk.contract import CellOut, Meta, Report
@@ -186,3 +187,17 @@ def test_review_order_puts_lowest_confidence_first():
 def test_encoded_document_round_trips():
     doc = _pdf_doc()
     assert decode_document(encode_document(doc)) == doc
+
+
+def test_scan_pages_come_from_the_stored_page_images(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (100, 200), "white").save(tmp_path / "page-001.png")
+    doc = _pdf_doc().model_copy(update={"input_kind": "scanned_pdf", "pages": [
+        Page(number=1, width=100, height=200, image=str(tmp_path / "page-001.png"))]})
+    (url,) = page_images(doc)
+    assert url.startswith("data:image/jpeg;base64,")
+    gone = Page(number=1, width=100, height=200, image=str(tmp_path / "gone.png"))
+    missing = doc.model_copy(update={"pages": [gone]})
+    with pytest.raises(FileNotFoundError, match="no stored page image"):
+        page_images(missing)

@@ -1,0 +1,38 @@
+"""A minus the recogniser dropped is found again in the cell's ink: small and grey on a poor copy,
+but wider than tall, at the number's middle height and close before it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from inference.ingest.scan import _Ink, _leading_bar
+from inference.layout.rules import binarize
+
+CELL = (0.0, 0.0, 160.0, 60.0)
+NUMBER = (60.0, 10.0, 100.0, 50.0)  # where the detector found the digits
+
+
+def _cell(extra: tuple[int, int, int, int, int] | None) -> _Ink:
+    """A cell with `16` printed in it and one more mark (x, y, w, h, grey level)."""
+    gray = np.full((60, 160), 225, np.uint8)
+    gray[18:42, 68:72] = 40  # a `1`
+    gray[18:42, 78:92] = 40  # a `6`, as a ring
+    gray[22:38, 82:88] = 225
+    if extra is not None:
+        x, y, w, h, level = extra
+        gray[y:y + h, x:x + w] = level
+    return _Ink.of(gray, binarize(gray))
+
+
+@pytest.mark.parametrize(("extra", "found"), [
+    ((58, 29, 7, 3, 90), True),     # a short grey minus, as a blurred copy prints it
+    ((54, 29, 12, 3, 40), True),    # a clean minus
+    (None, False),                  # no sign at all
+    ((58, 39, 8, 3, 90), False),    # an underline: at the bottom of the digits
+    ((59, 28, 4, 4, 90), False),    # a round speck
+    ((58, 29, 7, 3, 205), False),   # a paler smudge than print
+    ((20, 29, 7, 3, 40), False),    # a mark far from the number
+])
+def test_leading_minus_is_told_from_other_marks(extra, found):
+    assert _leading_bar(_cell(extra), NUMBER, CELL) is found
