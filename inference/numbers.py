@@ -101,12 +101,24 @@ def parse(text: str, unit: Unit = "count") -> Reading:
     if single is not None:
         if unit != "signed" and single < 0:
             return Reading("illegible", text)
+        if unit != "wan" and not float(single).is_integer():
+            return Reading("number", text, _fraction_candidates(t, single))
         return Reading("number", text, ((_to_unit(single, written_unit, unit), 0.0),))
     tokens = t.split(" ")
     numbers = [_as_number(tok) for tok in tokens]
     if len(tokens) > 1 and all(n is not None for n in numbers):
         return Reading("number", text, _merged_candidates(tokens, numbers, written_unit, unit))
     return Reading("illegible", text)
+
+
+def _fraction_candidates(token: str, value: float) -> tuple[tuple[Number | None, float], ...]:
+    """A fraction in a column of counts, which cannot hold one: the text as written, at a cost that
+    loses to the integer its digits make (`2.016`: 2016 with a point for a thousands separator, as
+    OCR reads a comma; any other point a speck), so the cell comes out `corrected` and flagged."""
+    digits = int(token.lstrip("+-").replace(",", "").replace(".", ""))
+    sign = -1 if token.startswith("-") else 1
+    separator = re.fullmatch(r"[+\-]?\d{1,3}(?:\.\d{3})+", token) is not None
+    return ((value, 1.0), (sign * digits, 0.3 if separator else 0.6))
 
 
 def _merged_candidates(tokens: list[str], numbers: list[Number | None], written_unit: str | None,

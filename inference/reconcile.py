@@ -126,7 +126,7 @@ def reconcile(edition: Edition, groups: list[list[Alternative]]) -> Reconciled:
             first = reading.candidates[0][0] if reading.candidates else None
             status: Status = "corrected" if value != first else "read"
             conf = min(conf, _certainty(edition, options[gi], pick, key, values, gi, chosen, options))
-            rule = _rules_of(edition, key) if status == "corrected" else None
+            rule = (_rules_of(edition, key) or None) if status == "corrected" else None
             cells[key] = CellValue(key, value, status, conf, reading, rule)
     _infer(edition, out)
     out.checks = [_check(eq, cells) for eq in edition.equations]

@@ -42,6 +42,16 @@ def test_numbers_negative_count_is_illegible_but_signed_is_read():
     assert parse("-5", "signed").value == -5
 
 
+def test_numbers_fraction_in_a_count_column_offers_the_integer():
+    separator = parse("2.016", "count")
+    assert separator.ambiguous and separator.value == 2.016  # as written, so a change is `corrected`
+    assert min(separator.candidates, key=lambda c: c[1])[0] == 2016
+    speck = parse("-1.6", "signed")
+    assert min(speck.candidates, key=lambda c: c[1])[0] == -16
+    assert not parse("2.016", "wan").ambiguous and parse("2.016", "wan").value == 2.016
+    assert not parse("20.0", "count").ambiguous
+
+
 def test_numbers_split_digits_offer_alternatives():
     reading = parse("2 0", "count")
     assert reading.ambiguous
