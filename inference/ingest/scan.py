@@ -78,6 +78,8 @@ LOST_SIGN_SCORE = 0.6
 """A minus found in the ink but not in the reading: the number is kept signed, and flagged."""
 PROBE_SCORE = 0.8
 """Text read from a cell's bare ink (no detected line) is kept only this confident."""
+_VALUE = re.compile(r"^[+-]?[0-9][0-9,.]*$")
+"""What loose ink outside tables is kept as: a number."""
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff%/—-]")
 
 
@@ -230,6 +232,7 @@ class PageReader:
         with self._timed("layout"):
             pieces = _pieces(clean, marks, quads, grids)
             pieces += _probes(clean, marks, grids, pieces)
+            pieces += _loose_probes(clean, marks, quads, grids)
         with self._timed("ocr_read"):
             todo = [p for p in pieces if not p.text]  # a dash found by its shape needs no reading
             for piece, (text, score) in zip(todo, self.engine.recognize([p.crop for p in todo]), strict=True):
@@ -402,6 +405,41 @@ def _probes(clean: np.ndarray, ink: _Ink, grids: list[Grid], pieces: list[_Piece
     return out
 
 
+def _loose_probes(clean: np.ndarray, ink: _Ink, quads: list[Quad], grids: list[Grid]) -> list[_Piece]:
+    """Ink of a text line's height that no detected line covers, on a page without ruled tables: the
+    lone `0`s of a table printed without rules, which the detector passes over as it does in ruled
+    cells. Only ink level with a detected line to its left (a row's label) counts, so specks in a
+    margin do not; marks side by side are one word; what it reads is kept only if it is a confident
+    value (see `_items`)."""
+    boxes = [quad_bbox(q) for q in quads]
+    heights = sorted(b[3] - b[1] for b in boxes)
+    if grids or not heights:
+        return []
+    line = heights[len(heights) // 2]
+    h, w = ink.ink.shape[:2]
+    marks = [m for m in ink.marks((0, 0, w, h), min_area=12) if 0.35 * line <= m[3] <= 1.2 * line]
+    loose = [m for m in marks if not any(_overlaps((m[0], m[1], m[0] + m[2], m[1] + m[3]), b) for b in boxes)
+             and any(b[2] < m[0] and min(b[3], m[1] + m[3]) - max(b[1], m[1]) > 0.5 * m[3] for b in boxes)]
+    words: list[list[float]] = []
+    for x, y, mw, mh in sorted(loose):
+        near = next((wd for wd in words if x - wd[2] < 0.6 * line and min(wd[3], y + mh) - max(wd[1], y)
+                     > 0.5 * min(wd[3] - wd[1], mh)), None)
+        if near is None:
+            words.append([x, y, x + mw, y + mh])
+        else:
+            near[:] = [min(near[0], x), min(near[1], y), max(near[2], x + mw), max(near[3], y + mh)]
+    out = []
+    for x0, y0, x1, y1 in words:
+        cy, half = (y0 + y1) / 2, max(0.5 * line, (y1 - y0) / 2 + 6)
+        area = (x0 - 8, cy - half, x1 + 8, cy + half)
+        out.append(_Piece((x0, y0, x1, y1), crop_box(clean, area), probe=True))
+    return out
+
+
+def _overlaps(a: BBox, b: BBox) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def _dash(ink: _Ink, cell: BBox) -> bool:
     """The cell holds a dash: one mark that stands out from the paper around it (a dozen times its
     grain: print, not a worn copy's texture), flat or a dot no taller than wide (what is left of
@@ -479,11 +517,11 @@ def _leading_bar(ink: _Ink, box: BBox, cell: BBox) -> bool:
 def _settle(piece: _Piece, ink: _Ink, grids: list[Grid]) -> None:
     """Corrections a recogniser cannot make from the line image alone: a `/` read as `1`, a dash
     read as nothing, and text guessed from a cell's bare ink."""
-    if piece.cell is None:
-        return
     # the recogniser reads a `/` as a `1`, though without its usual certainty
     if piece.text in ("1", "l", "I", "|", "7") and piece.score < 0.9 and _slanted(piece.crop):
         piece.text = "/"
+    if piece.cell is None:
+        return
     if piece.text and all(ch in _DASHES for ch in piece.text):
         piece.text = "-" * min(len(piece.text), 2)  # a dash read as 一 (the recogniser's favourite)
     if _UNSIGNED.match(piece.text) and _leading_bar(ink, piece.box, grids[piece.cell[0]].cells[piece.cell[1]].bbox):
@@ -502,6 +540,8 @@ def _items(grids: list[Grid], pieces: list[_Piece], height: float) -> list[PageI
     free: list[_Piece] = []
     for p in pieces:
         if p.cell is None:
+            if p.probe and (p.score < PROBE_SCORE or not _VALUE.match(p.text)):
+                continue  # loose ink that is no confident value: a speck, a seal, a stroke
             if p.text and p.score >= MIN_FREE_SCORE:
                 free.append(p)
         else:

@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from inference.ingest import ingest
 from inference.pipeline import Pipeline
+from training.synth import render_pdf
 from training.synth.corpus import GeneratedDoc, generate_doc
 from training.synth.scan import ScanSpec
 from xxgk.contract import Report
@@ -146,3 +147,14 @@ def test_scan_blank_and_noise_pages(tmp_path):
     doc = ingest(path)
     assert len(doc.pages) == 2 and not doc.segments
     assert any("page 2 is blank" in w for w in doc.warnings)
+
+
+def test_scan_table_printed_without_rules_is_read_from_its_lines(tmp_path, pipeline, monkeypatch):
+    """No ruling lines, so no grid: rows come from the OCR lines, and the lone `0`s the detector
+    passes over are found again as loose ink (an `/` is told from a `1` there too)."""
+    monkeypatch.setattr(render_pdf, "_borders", lambda flow, boxes: None)
+    path, gen = _scan(tmp_path, 102, ScanSpec(level="mild", container="pdf"))
+    outcome = pipeline.extract(path)
+    assert outcome.report is not None
+    assert not any(s.cell for s in outcome.document.segments)
+    assert _wrong(outcome.report, gen.gold) == []
