@@ -8,6 +8,7 @@ given, collects the seconds of its stages (rasterize, orientation, ocr_detect, g
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from inference.errors import ExtractionError
@@ -100,6 +101,10 @@ def ingest(path: Path, doc_id: str | None = None, timings: dict[str, float] | No
     text = decode_text(path.read_bytes(), source)
     if not text.strip():
         raise ExtractionError("ingest", "empty", f"{source}: the file has no text")
+    if _is_json(text):
+        raise ExtractionError("ingest", "unsupported_type",
+                              f"{source}: JSON data (an extraction result or a gold file?), not a report; "
+                              "give the report itself as PDF, image, HTML or text")
     if kind == "html":
         from inference.ingest.html import ingest_html
 
@@ -107,3 +112,14 @@ def ingest(path: Path, doc_id: str | None = None, timings: dict[str, float] | No
     from inference.ingest.text import ingest_text
 
     return ingest_text(text, doc_id=doc_id, source=source)
+
+
+def _is_json(text: str) -> bool:
+    """Structured data rather than a report's text: a text report never parses as a JSON object or list."""
+    if text.lstrip()[:1] not in ("{", "["):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True

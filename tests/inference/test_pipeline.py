@@ -122,6 +122,8 @@ def test_pipeline_reports_broken_arithmetic_as_failed_checks(pipeline, tmp_path)
     (b"", "empty"),
     (b"%PDF-1.4\n\x00\x01garbage" * 10, "corrupt"),
     (b"PK\x03\x04" + b"\x00" * 100, "unsupported_type"),
+    ('{"doc_id": "x", "cells": {"t3.new_received.total": 3}, "note": "（七）总计 本年新收"}'.encode(),
+     "unsupported_type"),
     ("本报告无表格。今年工作顺利。\n".encode(), "no_tables"),
     ("主动公开政府信息数\t12\t3\t4\n依申请公开信息数\t5\t6\t7\n".encode() * 5, "unknown_edition"),
 ])
