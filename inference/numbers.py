@@ -23,6 +23,8 @@ _NA = {"-", "/", "—", "——", "－", "―", "–", "\\", "／", "…", "..."
 _ZERO_WORDS = {"无", "零", "〇"}
 _SEPARATORS = str.maketrans({"，": ",", "．": ".", "。": ".", "、": ",", "−": "-", "﹣": "-"})
 _NUM = re.compile(r"^[+\-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+\-]?\d+(?:\.\d+)?$")
+_POINT_SEPARATED = re.compile(r"^[+\-]?\d{1,3}(?:\.\d{3})+$")
+"""`2.016`: a thousands separator printed (or read by OCR) as a point."""
 _UNIT_SUFFIX = re.compile(r"^(?P<num>.*?)\s*(?P<unit>万元|元|件|个|条|项|次|人次|人|家|份)$")
 
 
@@ -117,7 +119,7 @@ def _fraction_candidates(token: str, value: float) -> tuple[tuple[Number | None,
     OCR reads a comma; any other point a speck), so the cell comes out `corrected` and flagged."""
     digits = int(token.lstrip("+-").replace(",", "").replace(".", ""))
     sign = -1 if token.startswith("-") else 1
-    separator = re.fullmatch(r"[+\-]?\d{1,3}(?:\.\d{3})+", token) is not None
+    separator = _POINT_SEPARATED.match(token) is not None
     return ((value, 1.0), (sign * digits, 0.3 if separator else 0.6))
 
 

@@ -74,12 +74,11 @@ DARK = 0.7
 heavily worn copy reach 0.85 and more, the grey blots of its background 0.55-0.66)."""
 _DASHES = frozenset("-一—－–ー_~―")
 _UNSIGNED = re.compile(r"^[0-9][0-9,.]*$")
+"""A number as the recogniser writes it, without a sign."""
 LOST_SIGN_SCORE = 0.6
 """A minus found in the ink but not in the reading: the number is kept signed, and flagged."""
 PROBE_SCORE = 0.8
 """Text read from a cell's bare ink (no detected line) is kept only this confident."""
-_VALUE = re.compile(r"^[+-]?[0-9][0-9,.]*$")
-"""What loose ink outside tables is kept as: a number."""
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff%/—-]")
 
 
@@ -540,7 +539,8 @@ def _items(grids: list[Grid], pieces: list[_Piece], height: float) -> list[PageI
     free: list[_Piece] = []
     for p in pieces:
         if p.cell is None:
-            if p.probe and (p.score < PROBE_SCORE or not _VALUE.match(p.text)):
+            digits = p.text[1:] if p.text.startswith(("+", "-")) else p.text
+            if p.probe and (p.score < PROBE_SCORE or not _UNSIGNED.match(digits)):
                 continue  # loose ink that is no confident value: a speck, a seal, a stroke
             if p.text and p.score >= MIN_FREE_SCORE:
                 free.append(p)
