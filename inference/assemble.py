@@ -46,15 +46,19 @@ class Assembly:
     tables_seen: list[str] = field(default_factory=list)
 
 
-def _trailing_values(phys: list[Segment]) -> list[Segment]:
-    """Values that end a header row: a data line joined onto its header by a lost line break."""
+def _trailing_values(phys: list[Segment], single_row: bool) -> list[Segment]:
+    """Values that end a header row: a data line joined onto its header by a lost line break.
+
+    Two or more values; or one, under the headers of a single_row table, whose whole data line
+    may be one run of digits glued to its last header (`…尚未审结总计10203120001200000`).
+    """
     run: list[Segment] = []
     for seg in reversed(phys):
         if seg.label != "value":
             break
         run.append(seg)
     run.reverse()
-    return run if len(run) >= 2 and any(s.text.strip() for s in run) else []
+    return run if len(run) >= (1 if single_row else 2) and any(s.text.strip() for s in run) else []
 
 
 def _table_of(label: str | None) -> str | None:
@@ -111,7 +115,7 @@ class Assembler:
             if t and lab.startswith("col:"):
                 st.table = t
                 st.note_table(t)
-        run = _trailing_values(phys)
+        run = _trailing_values(phys, st.table in self.single_row)
         if run:
             self._value_row(run, st)
 

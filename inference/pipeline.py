@@ -104,7 +104,7 @@ class Pipeline:
                 outcome.errors.append(StageError("edition", category, f"{doc.source}: {guess.error}"))
                 return outcome
             edition = guess.edition
-            table = read_table(edition, Assembler(edition)(doc))
+            table = read_table(edition, Assembler(edition)(doc), frozenset(doc.damage))
             warnings = [*doc.warnings, *([guess.warning] if guess.warning else []), *table.warnings]
             split = split_sections(doc, self.headings)
             report = build_report(doc=doc, edition=edition, table=table, meta=meta,

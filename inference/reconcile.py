@@ -1,10 +1,14 @@
 """The template's arithmetic applied to the cells read: choose, infer, check, never invent.
 
-1. Choose: a row whose segments can be read several ways (merged, padded, letter-spaced cells)
-   and a cell whose text has several readings (`2 0`: 20, or 2 and a stray 0) take the readings
-   under which the most identities of the whole table hold, then the cheapest. A cell value other
-   than its text's first reading is `corrected`, with the text kept; a value the arithmetic
-   decided between equally plausible readings keeps `read` with a confidence that says so.
+1. Choose: a row whose segments can be read several ways (merged, padded, letter-spaced cells,
+   runs a dump collapsed, digits it glued) and a cell whose text has several readings (`2 0`: 20,
+   or 2 and a stray 0) take the readings under which the most identities of the whole table hold,
+   then the cheapest. Rows linked by identities are searched together, exhaustively where the
+   choices are few enough, so that a value is called settled only when every reading keeping
+   that many identities gives it. A cell value other than its text's first reading is
+   `corrected`, with the text kept; a value the arithmetic decided between equally plausible
+   readings keeps `read` with a confidence that says so. A cell restored from a dump's damage is
+   `inferred` when settled and `missing` otherwise, its candidates named in `warnings`.
 2. Infer: a cell missing from the document that is the only unknown of an identity is solved from
    it (`inferred`, naming the rule), repeatedly, as long as the result is a valid count.
 3. Check: every identity of every rule is evaluated on the final values into `checks`.
@@ -23,7 +27,8 @@ from inference.numbers import Number, Reading
 from xxgk.templates import Edition, Equation
 
 Status = Literal["read", "inferred", "corrected", "missing"]
-MAX_COMBINATIONS = 512
+MAX_COMBINATIONS = 20000
+"""Joint readings of one group of linked rows searched exhaustively; beyond, coordinate descent."""
 MAX_ASSIGNMENTS = 64
 """Fully specified readings kept per row (its alternatives × its ambiguous cells' candidates)."""
 FLAGGED_CONFIDENCE = 0.6
@@ -32,6 +37,11 @@ DECIDED_CONFIDENCE = 0.92
 """A cell whose reading the arithmetic decided among several: trusted, not certain."""
 UNDECIDED_CONFIDENCE = 0.7
 """A cell whose readings the arithmetic could not tell apart: flagged for review."""
+RESTORED_CONFIDENCE = 0.9
+"""A cell restored from a dump's damage (runs expanded, digits cut) that only one reading fits."""
+JOINED_CONFIDENCE = 0.85
+"""A number printed in two pieces, joined because the arithmetic confirms it."""
+MAX_NAMED_CANDIDATES = 4
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,12 @@ class Alternative:
 
     readings: dict[str, tuple[Reading, float]]
     cost: float = 0.0
+    restored: dict[str, str] = field(default_factory=dict)
+    """Cells restored from a dump's damage, with how (`expanded`, `cut`, `joined`)."""
+    name: str = ""
+    """The row's name and printed text, for warnings about its readings."""
+    exhaustive: bool = True
+    """False when the row had more readings than were kept: its restored cells cannot be settled."""
 
 
 @dataclass
@@ -107,7 +123,8 @@ def _assignments(group: list[Alternative]) -> list[_Assignment]:
 def reconcile(edition: Edition, groups: list[list[Alternative]]) -> Reconciled:
     """`groups`: per assembled row, its alternative readings, most plausible first."""
     options = [_assignments(g) for g in groups]
-    chosen = _search(edition, options)
+    search = _search(edition, options)
+    chosen = search.chosen
     cells = {key: CellValue(key, None, "missing", 0.0) for key in edition.cell_keys}
     out = Reconciled(cells, chosen=[options[i][c].alternative if options[i] else 0 for i, c in enumerate(chosen)])
     values = _values(options, chosen)
@@ -116,6 +133,7 @@ def reconcile(edition: Edition, groups: list[list[Alternative]]) -> Reconciled:
             continue
         assignment = options[gi][pick]
         alt = group[assignment.alternative]
+        unsettled: list[str] = []
         for key, (reading, conf) in alt.readings.items():
             if key not in cells:
                 continue
@@ -124,14 +142,53 @@ def reconcile(edition: Edition, groups: list[list[Alternative]]) -> Reconciled:
                 continue
             value = assignment.values[key]
             first = reading.candidates[0][0] if reading.candidates else None
-            status: Status = "corrected" if value != first else "read"
-            conf = min(conf, _certainty(edition, options[gi], pick, key, values, gi, chosen, options))
+            certainty = search.certainty(edition, options, gi, key, values)
+            how = alt.restored.get(key)
+            if how is not None:
+                agree = certainty == 1.0 or (certainty == DECIDED_CONFIDENCE and search.exact(gi))
+                if not agree or not alt.exhaustive:
+                    cells[key] = CellValue(key, None, "missing", 0.0, reading)
+                    unsettled.append(key)
+                    continue
+                status: Status = "corrected" if how == "joined" else "inferred"
+                conf = min(conf, JOINED_CONFIDENCE if how == "joined" else RESTORED_CONFIDENCE)
+                cells[key] = CellValue(key, value, status, conf, reading, f"dump.{how}")
+                continue
+            status = "corrected" if value != first else "read"
+            conf = min(conf, certainty)
             rule = (_rules_of(edition, key) or None) if status == "corrected" else None
             cells[key] = CellValue(key, value, status, conf, reading, rule)
+        if alt.restored:
+            out.warnings.append(_restored_warning(alt, options[gi], search.fitting(gi), unsettled))
     _infer(edition, out)
     out.checks = [_check(eq, cells) for eq in edition.equations]
     _flag_failures(edition, out)
     return out
+
+
+def _restored_warning(alt: Alternative, opts: list[_Assignment], fitting: list[int] | None,
+                      unsettled: list[str]) -> str:
+    """What was restored in a damaged row, and the readings that fit when more than one does."""
+    keys = list(alt.readings)
+    how = sorted(set(alt.restored.values()))
+    what = {"expanded": "runs of identical cells collapsed", "cut": "cells printed without separators",
+            "joined": "a number printed in two pieces"}
+    cause = "; ".join(what[h] for h in how)
+    if not unsettled:
+        shown = ",".join(_fmt_value(opts[fitting[0]].values.get(k)) for k in keys) if fitting else "?"
+        return f"{alt.name}: {cause}; the only reading that fits the table is {shown} (inferred)"
+    if not alt.exhaustive:
+        return f"{alt.name}: {cause}; too many readings fit to choose one; cells left missing"
+    readings = list(dict.fromkeys(",".join(_fmt_value(opts[i].values.get(k)) for k in keys)
+                                  for i in (fitting or [])))
+    listed = " | ".join(readings[:MAX_NAMED_CANDIDATES]) + (" | …" if len(readings) > MAX_NAMED_CANDIDATES else "")
+    cells = ", ".join(k.split(".", 1)[1] for k in unsettled)
+    return (f"{alt.name}: {cause}; {len(readings)} readings fit the table ({listed}); "
+            f"cells left missing: {cells}")
+
+
+def _fmt_value(v: Number | None) -> str:
+    return "?" if v is None else _fmt(v)
 
 
 def _values(options: list[list[_Assignment]], chosen: list[int]) -> dict[str, Number | None]:
@@ -153,36 +210,213 @@ def _score(edition: Edition, values: dict[str, Number | None], cost: float) -> t
     return net, cost
 
 
-def _search(edition: Edition, options: list[list[_Assignment]]) -> list[int]:
+@dataclass
+class _Search:
+    """The chosen assignment per row and, where the search was exhaustive, every assignment per
+    row that belongs to a joint reading keeping as many identities as the best."""
+
+    chosen: list[int]
+    tied: dict[int, set[int]] = field(default_factory=dict)
+    """Per row searched exhaustively: its assignments found in some best-scoring joint reading."""
+
+    def fitting(self, gi: int) -> list[int]:
+        return sorted(self.tied.get(gi, {self.chosen[gi]}))
+
+    def certainty(self, edition: Edition, options: list[list[_Assignment]], gi: int, key: str,
+                  values: dict[str, Number | None]) -> float:
+        """1.0 when every reading of the row agrees; decided when the readings that keep the most
+        identities all agree; undecided otherwise."""
+        opts = options[gi]
+        mine = opts[self.chosen[gi]].values.get(key)
+        if all(a.values.get(key) == mine for a in opts):
+            return 1.0
+        if gi in self.tied:
+            same = all(opts[i].values.get(key) == mine for i in self.tied[gi])
+            return DECIDED_CONFIDENCE if same else UNDECIDED_CONFIDENCE
+        return _local_certainty(edition, opts, self.chosen[gi], key, values)
+
+    def exact(self, gi: int) -> bool:
+        return gi in self.tied
+
+
+def _components(edition: Edition, options: list[list[_Assignment]]) -> list[list[int]]:
+    """Rows that have a choice, grouped when an identity links them (directly or through others)."""
+    owner = _owners(options)
+    parent = list(range(len(options)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for eq in edition.equations:
+        rows = sorted({owner[k] for k in (*eq.lhs, *eq.rhs) if k in owner})
+        for r in rows[1:]:
+            parent[find(r)] = find(rows[0])
+    comps: dict[int, list[int]] = {}
+    for gi, opts in enumerate(options):
+        if len(opts) > 1:
+            comps.setdefault(find(gi), []).append(gi)
+    return list(comps.values())
+
+
+def _owners(options: list[list[_Assignment]]) -> dict[str, int]:
+    owner: dict[str, int] = {}
+    for gi, opts in enumerate(options):
+        for a in opts:
+            for k in a.values:
+                owner.setdefault(k, gi)
+    return owner
+
+
+def _search(edition: Edition, options: list[list[_Assignment]]) -> _Search:
     """The assignment per row that the table's arithmetic supports best.
 
-    Exhaustive over the rows that have a choice when that is small, else coordinate descent from
-    the cheapest readings (each row in turn takes its best assignment given the others).
+    Each group of linked rows with a choice is searched on its own: exactly (branch and bound,
+    every joint reading that ties with the best on identities recorded) within a budget of
+    partial readings, else by coordinate descent from the cheapest readings.
     """
-    chosen = [0] * len(options)
-    variable = [i for i, o in enumerate(options) if len(o) > 1]
-    if not variable:
-        return chosen
+    result = _Search([0] * len(options))
+    for comp in _components(edition, options):
+        if not _BranchAndBound(edition, options, comp).run(result):
+            _descend(edition, options, comp, result)
+    return result
+
+
+class _BranchAndBound:
+    """Exact search over one group of linked rows.
+
+    Each identity is a signed sum that must be 0; rows are assigned one at a time and an identity
+    is scored once all its rows are. The bound counts every unscored identity as kept unless the
+    range of sums its remaining rows can still add excludes 0, so whole subtrees that must break
+    more identities than the best found are skipped.
+    """
+
+    def __init__(self, edition: Edition, options: list[list[_Assignment]], comp: list[int]):
+        self.options = options
+        self.order = sorted(comp, key=lambda gi: len(options[gi]))
+        owner = _owners(options)
+        members = set(comp)
+        fixed = _values(options, [0] * len(options))
+        self.eqs: list[tuple[float, list[tuple[int, str, int]]]] = []
+        for eq in edition.equations:
+            terms = [(owner.get(k), k, 1 if i < len(eq.lhs) else -1) for i, k in enumerate((*eq.lhs, *eq.rhs))]
+            if not any(g in members for g, _, _ in terms):
+                continue
+            const, unknown = 0.0, False
+            for g, k, sign in terms:
+                if g not in members:
+                    v = fixed.get(k) if g is not None else None
+                    unknown = unknown or v is None
+                    const += sign * (v or 0)
+            if unknown:
+                continue  # a cell outside the search is missing: the identity can never be scored
+            self.eqs.append((const, [(g, k, sign) for g, k, sign in terms if g in members]))
+        pos = {gi: i for i, gi in enumerate(self.order)}
+        n = len(self.order)
+        # per identity: contribution of each row's option (None when a cell of it is missing)
+        self.contrib: list[dict[int, list[float | None]]] = []
+        self.last: list[int] = []
+        for _, terms in self.eqs:
+            per_row: dict[int, list[float | None]] = {}
+            for gi in {g for g, _, _ in terms}:
+                row_terms = [(k, sign) for g, k, sign in terms if g == gi]
+                per_row[gi] = [None if any(a.values.get(k) is None for k, _ in row_terms)
+                               else sum(sign * a.values[k] for k, sign in row_terms)  # type: ignore[misc]
+                               for a in options[gi]]
+            self.contrib.append(per_row)
+            self.last.append(max(pos[gi] for gi in per_row))
+        # suffix ranges: min/max a row at position >= p can still add, and whether it may be missing
+        self.suffix: list[list[tuple[float, float, bool]]] = []
+        for per_row in self.contrib:
+            ranges = [(0.0, 0.0, False)] * (n + 1)
+            for p in range(n - 1, -1, -1):
+                lo, hi, none = ranges[p + 1]
+                vals = per_row.get(self.order[p])
+                if vals is not None:
+                    known = [v for v in vals if v is not None]
+                    lo += min(known, default=0.0)
+                    hi += max(known, default=0.0)
+                    none = none or len(known) < len(vals)
+                ranges[p] = (lo, hi, none)
+            self.suffix.append(ranges)
+        self.budget = MAX_COMBINATIONS * 10
+
+    def run(self, result: _Search) -> bool:
+        """Fill `result` for this group; False when the budget ran out before the search ended."""
+        self.best: tuple[int, float] | None = None
+        self.best_combo: tuple[int, ...] = ()
+        self.tied: dict[int, set[int]] = {gi: set() for gi in self.order}
+        sums = [const for const, _ in self.eqs]
+        missing = [False] * len(self.eqs)
+        if not self._visit(0, [], sums, missing, 0, 0.0):
+            return False
+        for gi, c in zip(self.order, self.best_combo, strict=True):
+            result.chosen[gi] = c
+        result.tied.update(self.tied)
+        return True
+
+    def _visit(self, p: int, combo: list[int], sums: list[float], missing: list[bool], net: int,
+               cost: float) -> bool:
+        self.budget -= 1
+        if self.budget < 0:
+            return False
+        if p == len(self.order):
+            self._record(net, cost, combo)
+            return True
+        if self.best is not None and self._bound(p, sums, missing, net) > self.best[0]:
+            return True
+        gi = self.order[p]
+        for c, a in enumerate(self.options[gi]):
+            new_sums, new_missing, new_net = list(sums), list(missing), net
+            for e, per_row in enumerate(self.contrib):
+                v = per_row.get(gi)
+                if v is None:
+                    continue
+                if v[c] is None:
+                    new_missing[e] = True
+                else:
+                    new_sums[e] += v[c]
+                if self.last[e] == p and not new_missing[e]:
+                    new_net += -1 if abs(new_sums[e]) < 1e-6 else 1
+            if not self._visit(p + 1, [*combo, c], new_sums, new_missing, new_net, cost + a.cost):
+                return False
+        return True
+
+    def _bound(self, p: int, sums: list[float], missing: list[bool], net: int) -> int:
+        bound = net
+        for e in range(len(self.eqs)):
+            if self.last[e] < p or missing[e]:
+                continue
+            lo, hi, may_miss = self.suffix[e][p]
+            if sums[e] + lo <= 1e-6 and sums[e] + hi >= -1e-6:
+                bound -= 1
+            elif not may_miss:
+                bound += 1
+        return bound
+
+    def _record(self, net: int, cost: float, combo: list[int]) -> None:
+        if self.best is None or net < self.best[0]:
+            self.tied = {gi: set() for gi in self.order}
+            self.best, self.best_combo = (net, cost), tuple(combo)
+        elif net == self.best[0] and cost < self.best[1]:
+            self.best, self.best_combo = (net, cost), tuple(combo)
+        if net == self.best[0]:
+            for gi, c in zip(self.order, combo, strict=True):
+                self.tied[gi].add(c)
+
+
+def _descend(edition: Edition, options: list[list[_Assignment]], comp: list[int], result: _Search) -> None:
+    chosen = result.chosen
 
     def total(choice: list[int]) -> tuple[int, float]:
         cost = sum(o[c].cost for o, c in zip(options, choice, strict=True) if o)
         return _score(edition, _values(options, choice), cost)
 
-    sizes = [len(options[i]) for i in variable]
-    if _product(sizes) <= MAX_COMBINATIONS:
-        best = None
-        for combo in itertools.product(*(range(s) for s in sizes)):
-            trial = list(chosen)
-            for i, c in zip(variable, combo, strict=True):
-                trial[i] = c
-            score = total(trial)
-            if best is None or score < best[0]:
-                best = (score, trial)
-        assert best is not None
-        return best[1]
     for _ in range(5):
         changed = False
-        for i in variable:
+        for i in comp:
             scores = []
             for c in range(len(options[i])):
                 trial = list(chosen)
@@ -193,24 +427,17 @@ def _search(edition: Edition, options: list[list[_Assignment]]) -> list[int]:
                 chosen[i], changed = best_c, True
         if not changed:
             break
-    return chosen
 
 
-def _certainty(edition: Edition, opts: list[_Assignment], pick: int, key: str,
-               values: dict[str, Number | None], gi: int, chosen: list[int],
-               options: list[list[_Assignment]]) -> float:
-    """How settled a cell's value is among its row's readings.
-
-    Certain when every reading agrees; decided when readings disagree but the chosen one keeps
-    strictly more of the table's identities than every reading giving another value; undecided
-    otherwise.
-    """
+def _local_certainty(edition: Edition, opts: list[_Assignment], pick: int, key: str,
+                     values: dict[str, Number | None]) -> float:
+    """Certainty against the row's own alternatives with the other rows held fixed (used where
+    the joint search was too large to be exhaustive)."""
     mine = opts[pick].values.get(key)
-    others = [a for a in opts if a.values.get(key) != mine]
-    if not others:
-        return 1.0
     best = _score(edition, values, 0.0)[0]
-    for other in others:
+    for other in opts:
+        if other.values.get(key) == mine:
+            continue
         trial = dict(values)
         trial.update(other.values)
         if _score(edition, trial, 0.0)[0] <= best:
@@ -220,13 +447,6 @@ def _certainty(edition: Edition, opts: list[_Assignment], pick: int, key: str,
 
 def _rules_of(edition: Edition, key: str) -> str:
     return ",".join(sorted({eq.rule for eq in edition.equations if key in (*eq.lhs, *eq.rhs)}))
-
-
-def _product(sizes: list[int]) -> int:
-    total = 1
-    for s in sizes:
-        total *= s
-    return total
 
 
 def _infer(edition: Edition, out: Reconciled) -> None:

@@ -10,7 +10,7 @@ from inference.numbers import parse
 from inference.reconcile import Alternative, CellValue, Reconciled, reconcile
 from inference.row_options import RowOption, Slot, row_options
 from xxgk.contract import CellOut, CheckOut, Meta, Report
-from xxgk.document import Document
+from xxgk.document import Document, DumpDamage
 from xxgk.templates import Edition
 
 SPLIT_PENALTY = 0.97
@@ -31,27 +31,36 @@ class TableReading:
 def _alternative(row: RowRead, option: RowOption, edition: Edition) -> Alternative:
     label_conf = row.label.label_score if row.label is not None and row.label.label_score else 1.0
     readings = {}
+    restored = {}
     for key, slot in zip(row.keys, option.slots, strict=False):
         conf = min(label_conf, slot.segment.label_score or 1.0)
         if slot.segment.read_score is not None:
             conf = min(conf, slot.segment.read_score)
-        if slot.text != slot.segment.text:
+        if slot.text != slot.segment.text and slot.derivation == "printed":
             conf *= SPLIT_PENALTY
         readings[key] = (parse(slot.text, edition.units[key]), round(conf, 4))
-    return Alternative(readings, option.cost)
+        if slot.derivation != "printed":
+            restored[key] = slot.derivation
+    printed = " ".join(s.text for s in row.segments)
+    return Alternative(readings, option.cost, restored=restored, name=f"{_name(row)} (printed '{printed}')",
+                       exhaustive=not option.truncated)
 
 
-def read_table(edition: Edition, assembly: Assembly) -> TableReading:
+def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamage] = frozenset()) -> TableReading:
     """Every assembled row's readings, reconciled against the whole table's arithmetic.
 
     Occurrences of the same template row (a label printed or labeled twice) are one choice: their
-    readings compete, the less confidently labeled occurrence paying for its doubt.
+    readings compete, the less confidently labeled occurrence paying for its doubt. `damage` is
+    what the dump did to its rows (`Document.damage`), which the rows' readings undo.
     """
     warnings = list(assembly.warnings)
     groups: dict[tuple[str, ...], list[tuple[RowRead, RowOption]]] = {}
     for row in assembly.rows:
         equations = [eq for eq in edition.equations if {*eq.lhs, *eq.rhs} <= set(row.keys)]
-        options = row_options(row.segments, row.keys, edition.units, equations)
+        options = row_options(row.segments, row.keys, edition.units, equations, damage)
+        if any(o.truncated and not o.slots for o in options):
+            printed = " ".join(s.text for s in row.segments)
+            warnings.append(f"{_name(row)}: printed '{printed}' has too many readings to weigh; cells left missing")
         if not options and row.segments:
             n = len(row.keys)
             slots = tuple(Slot(s.text, s) for s in row.segments[:n])
@@ -60,7 +69,7 @@ def read_table(edition: Edition, assembly: Assembly) -> TableReading:
         doubt = COST_LABEL_DOUBT * (1.0 - (row.label.label_score or 1.0)) if row.label is not None else 0.0
         groups.setdefault(row.keys, []).extend(
             (row, RowOption(o.slots, round(o.cost + doubt, 3))) for o in options)
-    ordered = [sorted(g, key=lambda ro: ro[1].cost) for g in groups.values()]
+    ordered = [sorted(_complete(g), key=lambda ro: ro[1].cost) for g in groups.values()]
     reconciled = reconcile(edition, [[_alternative(row, o, edition) for row, o in g] for g in ordered])
     slots: dict[str, Slot] = {}
     for group, pick in zip(ordered, reconciled.chosen, strict=True):
@@ -72,6 +81,13 @@ def read_table(edition: Edition, assembly: Assembly) -> TableReading:
         if 0 < len(chosen.slots) < len(row.keys):
             warnings.append(f"{_name(row)}: only {len(chosen.slots)} of {len(row.keys)} values present")
     return TableReading(reconciled, slots, [*warnings, *reconciled.warnings])
+
+
+def _complete(group: list[tuple[RowRead, RowOption]]) -> list[tuple[RowRead, RowOption]]:
+    """A row's occurrences that print values, when any does: a label repeated without values
+    (a prose heading read as the label, navigation) is no reading of the row."""
+    with_values = [(row, o) for row, o in group if any(s.text.strip() for s in row.segments)]
+    return with_values or group
 
 
 def _name(row: RowRead) -> str:

@@ -5,7 +5,9 @@ row with empty cells after a label that spans columns or at its end (Word's tabs
 terminators), and lose cells. Which of these happened is often undecidable within the row, so
 every reading that splits merged segments and drops edge empties to fit the row is kept, with a
 cost that encodes how common each damage is; the reconciler then lets the whole table's
-arithmetic choose among them.
+arithmetic choose among them. A row that prints fewer or more cells than its columns is also read
+the ways the document's damage allows (`inference.damaged_rows`: collapsed runs, glued digits, a
+number split in two).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from inference.damaged_rows import DamagedReading, Derivation, Token, damaged_readings
 from inference.numbers import Number, normalize, parse, split_cells
-from xxgk.document import Segment
+from xxgk.document import DumpDamage, Segment
 from xxgk.templates import Equation, Unit
 
 MAX_MERGED = 4
@@ -33,6 +36,10 @@ COST_SHORT = 2.0
 """Per cell of the row left without a segment."""
 COST_FAILED_IDENTITY = 3.0
 """Per identity of the row itself (total = sum of parts) that the reading breaks."""
+COST_DAMAGED = 1.0
+"""A reading that undoes a dump's damage (runs expanded, digits cut, a split number joined)."""
+MAX_DAMAGED = 48
+"""Damaged readings kept per row; a row with more that fit is marked `truncated`."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +50,16 @@ class Slot:
     segment: Segment
     merged: bool = False
     """The segment holds several numbers and is read as one cell (`0 0`)."""
+    derivation: Derivation = "printed"
+    """How the cell was restored when the row printed a different number of cells than it has."""
 
 
 @dataclass(frozen=True)
 class RowOption:
     slots: tuple[Slot, ...]
     cost: float
+    truncated: bool = False
+    """More damaged readings fit the row than were kept: none of them can be trusted alone."""
 
 
 def _digits_only(text: str) -> bool:
@@ -75,9 +86,71 @@ def _trims(slots: list[Slot], n: int):
             yield slots[k: len(slots) - (excess - k)], k, excess - k
 
 
+def _broken(keys: tuple[str, ...], texts: tuple[str, ...], units: dict[str, Unit],
+            equations: list[Equation]) -> int:
+    values = {k: parse(t, units[k]).value for k, t in zip(keys, texts, strict=False)}
+    return sum(1 for eq in equations if not _balanced(eq, values))
+
+
+def _tokens(segments: list[Segment]) -> list[Token]:
+    """The row's printed cells, merged segments split, empty cells at either end dropped."""
+    tokens = [Token(c, i) for i, s in enumerate(segments) for c in (split_cells(s.text) or [normalize(s.text)])]
+    while tokens and not tokens[0].text:
+        tokens.pop(0)
+    while tokens and not tokens[-1].text:
+        tokens.pop()
+    return tokens
+
+
+def damaged_options(segments: list[Segment], keys: tuple[str, ...], units: dict[str, Unit],
+                    equations: list[Equation], damage: frozenset[DumpDamage]) -> list[RowOption]:
+    """Readings that restore a row printing fewer cells (runs collapsed, digits glued) or one more
+    (a number split in two) than it has: those breaking the fewest of the row's own identities.
+
+    A joined number must be confirmed by the row's arithmetic; expanded runs and cut digits are
+    kept even where the row has no identity, for the table's arithmetic (or nothing) to decide.
+    """
+    tokens = _tokens(segments)
+    n = len(keys)
+    if len(tokens) == n or not tokens:
+        return []
+    readings = damaged_readings(tokens, n, damage)
+    if readings is None:
+        return [RowOption((), 0.0, truncated=True)]
+    scored = [(_broken(keys, r.texts, units, equations), r) for r in readings]
+    if not scored:
+        return []
+    fewest = min(b for b, _ in scored)
+    best = [r for b, r in scored if b == fewest]
+    if any(r.derivation == "joined" for r in best) and (fewest or not equations):
+        best = [r for r in best if r.derivation != "joined"]
+    cost = COST_DAMAGED + COST_FAILED_IDENTITY * fewest
+    truncated = len(best) > MAX_DAMAGED
+    return [RowOption(_slots(r, segments), cost, truncated) for r in best[:MAX_DAMAGED]]
+
+
+def _slots(reading: DamagedReading, segments: list[Segment]) -> tuple[Slot, ...]:
+    return tuple(Slot(t, segments[i], derivation=reading.derivation)
+                 for t, i in zip(reading.texts, reading.sources, strict=True))
+
+
 def row_options(segments: list[Segment], keys: tuple[str, ...], units: dict[str, Unit],
-                equations: list[Equation]) -> list[RowOption]:
-    """Readings of a row, cheapest first; empty if its segments cannot fit its cells."""
+                equations: list[Equation], damage: frozenset[DumpDamage] = frozenset()) -> list[RowOption]:
+    """Readings of a row, cheapest first; empty if its segments cannot fit its cells.
+
+    Where the document's damage explains a short row, its restored readings replace the reading
+    that leaves the row's last cells empty.
+    """
+    damaged = damaged_options(segments, keys, units, equations, damage)
+    printed = _printed_options(segments, keys, units, equations)
+    if any(o.slots and o.slots[0].derivation != "joined" for o in damaged) or any(o.truncated for o in damaged):
+        return damaged
+    return sorted([*printed, *damaged], key=lambda o: o.cost)
+
+
+def _printed_options(segments: list[Segment], keys: tuple[str, ...], units: dict[str, Unit],
+                     equations: list[Equation]) -> list[RowOption]:
+    """Readings of the row as printed: merged segments split or not, edge empties dropped."""
     n = len(keys)
     multi = [i for i, s in enumerate(segments) if split_cells(s.text)][:MAX_MERGED]
     seen: dict[tuple[str, ...], RowOption] = {}

@@ -20,6 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field
 InputKind = Literal["text", "html", "pdf", "scanned_pdf", "image"]
 SegmentSource = Literal["text", "html", "pdf_text", "ocr"]
 BBox = tuple[float, float, float, float]
+DumpDamage = Literal["collapsed_runs", "glued_cells"]
+"""What a crawler did to a text dump's table, seen in the text as a whole (see inference/ingest/text.py):
+`collapsed_runs`, runs of identical consecutive lines written once (a row `0 0 0` printed `0`);
+`glued_cells`, cells written without separators (`640020470` for 64, 0, 0, 2, 0, 4, 70)."""
 
 
 class _Model(BaseModel):
@@ -73,6 +77,8 @@ class Document(_Model):
     pages: list[Page] = Field(default_factory=list)
     segments: list[Segment] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    damage: list[DumpDamage] = Field(default_factory=list)
+    """Damage the dump shows, which lets the reconciler read short rows as expanded runs or cut digits."""
 
     def rows(self) -> list[list[Segment]]:
         """Segments grouped by physical row, rows in reading order of their first segment."""

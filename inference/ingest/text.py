@@ -10,17 +10,26 @@ line and a tab mean, so it is detected per document before anything is split:
 - `blocks`: one cell per paragraph, blank lines between cells (web pages copied as text); row
   boundaries are lost, and consecutive lines are one cell whose text was wrapped (`本年新`/`制作数量`).
 
+Crawlers damage dumps in two ways the text as a whole shows (`Document.damage`):
+
+- `glued_cells`: a whole article on one line, cells glued to their labels (`规章000行政规范性文件693665`);
+  such lines are cut by the configured wordings (`inference.ingest.runon`).
+- `collapsed_runs`: one text node per line with runs of identical consecutive lines written once;
+  seen as a dump of one-number lines in which no line ever repeats the one before it.
+
 The pseudo-layout puts field i of physical row r at x = 100·i, y = 10·r, so the labeler sees text
 inputs with the same kind of geometry as PDF and scan inputs.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Literal
 
-from xxgk.document import Document, Page, Segment
+from inference.ingest.runon import RunOnSplitter
+from xxgk.document import Document, DumpDamage, Page, Segment
 
 Shape = Literal["lines", "tab_prefixed", "blocks"]
 
@@ -29,6 +38,11 @@ _RUN = re.compile(r"[^\s\u3000]+(?: [^\s\u3000]+)*")
 _TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-—/])\s+(?P<nums>[+\-]?\d[\d.,]*(?:\s+[+\-]?\d[\d.,]*)*)$")
 _SENTENCE_END = ("。", "；", ";", "：", ":")
 _BREAK = "\x00"
+_NUMBER_LINE = re.compile(r"^[+\-]?\d[\d.,]*$")
+MIN_NUMBER_LINES = 8
+"""One-number lines a dump needs before the absence of repeats says its runs were collapsed."""
+RUN_ON_LENGTH = 150
+"""Lines shorter than this are never read as a run-on table."""
 FIELD_DX = 100.0
 ROW_DY = 10.0
 
@@ -146,11 +160,16 @@ def _unbreak(text: str) -> str:
     return out
 
 
-def _line_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
+def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = None) -> list[_Cell]:
     markdown = any(_MD_RULE.match(t) for t, _ in lines)
     cells: list[_Cell] = []
-    for row, group in enumerate(_logical_rows(lines, markdown)):
+    row = -1
+    for group in _logical_rows(lines, markdown):
+        row += 1
         text, offset = group[0]
+        if splitter is not None and len(group) == 1 and len(text) >= RUN_ON_LENGTH and splitter.is_run_on(text):
+            row = _run_on_cells(text, offset, splitter, cells, row)
+            continue
         if "\t" in text:
             pieces = _pieces(text, offset, "\t")
         elif any("|" in t for t, _ in group):
@@ -165,6 +184,20 @@ def _line_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
         for i, (t, s, e) in enumerate(expanded):
             cells.append(_Cell(t, s, e, row, i))
     return cells
+
+
+def _run_on_cells(text: str, offset: int, splitter: RunOnSplitter, cells: list[_Cell], row: int) -> int:
+    """Cells of a run-on line, each label or prose piece opening a physical row; the last row used."""
+    field = 0
+    first = True
+    for piece in splitter.split(text):
+        if piece.row_start and not first:
+            row += 1
+            field = 0
+        first = False
+        cells.append(_Cell(piece.text, offset + piece.start, offset + piece.end, row, field))
+        field += 1
+    return row
 
 
 def _split_wide(line: str, offset: int) -> list[tuple[str, int, int]]:
@@ -237,12 +270,27 @@ def _block_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
     return cells
 
 
-def segment_text(text: str) -> tuple[Shape, list[Segment], Page]:
-    """Segments of a cleaned dump, with the shape that was detected."""
+def collapsed_runs(lines: list[tuple[str, int]]) -> bool:
+    """Whether the dump writes runs of identical consecutive lines once.
+
+    A table dumped one cell per line repeats a line whenever two neighbouring cells agree (`0`
+    after `0`), so a dump with many one-number lines and never a repeat has had its runs collapsed.
+    """
+    texts = [t.strip(" \u3000\t") for t, _ in lines if not _blank(t)]
+    numbers = sum(1 for t in texts if _NUMBER_LINE.match(t))
+    repeats = sum(1 for a, b in itertools.pairwise(texts) if a == b)
+    return numbers >= MIN_NUMBER_LINES and repeats == 0
+
+
+def segment_text(text: str, splitter: RunOnSplitter | None = None) -> tuple[Shape, list[Segment], Page]:
+    """Segments of a cleaned dump, with the shape that was detected; run-on lines are cut only
+    when a splitter is given."""
     lines = _lines(text)
     shape = detect_shape(lines)
-    split = {"lines": _line_cells, "tab_prefixed": _tab_prefixed_cells, "blocks": _block_cells}[shape]
-    cells = split(lines)
+    if shape == "lines":
+        cells = _line_cells(lines, splitter)
+    else:
+        cells = {"tab_prefixed": _tab_prefixed_cells, "blocks": _block_cells}[shape](lines)
     rows = {r: i for i, r in enumerate(dict.fromkeys(c.row for c in cells))}
     segments = [
         Segment(id=i, text=c.text, page=1, row=rows[c.row], source="text", span=(c.start, c.end),
@@ -257,5 +305,13 @@ def segment_text(text: str) -> tuple[Shape, list[Segment], Page]:
 
 def ingest_text(text: str, *, doc_id: str, source: str) -> Document:
     text = clean(text)
-    _, segments, page = segment_text(text)
-    return Document(doc_id=doc_id, source=source, input_kind="text", pages=[page], segments=segments)
+    splitter = RunOnSplitter()
+    _, segments, page = segment_text(text, splitter)
+    lines = _lines(text)
+    damage: list[DumpDamage] = []
+    if collapsed_runs(lines):
+        damage.append("collapsed_runs")
+    if any(len(t) >= RUN_ON_LENGTH and splitter.is_run_on(t) for t, _ in lines):
+        damage.append("glued_cells")
+    return Document(doc_id=doc_id, source=source, input_kind="text", pages=[page], segments=segments,
+                    damage=damage)

@@ -1,0 +1,131 @@
+"""Readings of a row whose printed cells are fewer or more than its columns, from what dumps do.
+
+Three kinds of damage change the number of cells a row prints, and each has a small, exact set of
+readings that restores the row:
+
+- runs collapsed (`collapsed_runs`): each printed value stands for a run of one or more identical
+  cells, `4 0 4` for seven cells is 4,0,0,0,0,0,4 or 4,4,0,0,0,0,4 or…;
+- cells glued (`glued_cells`): a digit run is several cells without separators, `640020470` for seven
+  cells is 64,0,0,2,0,4,70 or 6,4,0,0,20,4,70 or… (a cell never starts with 0 unless it is 0);
+- one number split in two (any dump): `1` `62` is 162 when the row prints one cell too many.
+
+Every reading is enumerated; the row's own identities (a total equals the sum of its parts) rank
+them, and the reconciler lets the whole table's arithmetic choose. Nothing here decides which one
+is right: a row whose readings the arithmetic cannot tell apart stays unresolved downstream.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from xxgk.document import DumpDamage
+
+Derivation = Literal["printed", "expanded", "cut", "joined"]
+MAX_READINGS = 5000
+"""Readings enumerated per row before the row is given up as too ambiguous to restore."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """One printed cell text of a row, with the index of the segment it came from."""
+
+    text: str
+    source: int
+
+
+@dataclass(frozen=True)
+class DamagedReading:
+    """Cell texts for every column, each with the printed token it came from and how."""
+
+    texts: tuple[str, ...]
+    sources: tuple[int, ...]
+    derivation: Derivation
+
+
+def _cuts(digits: str, parts: int) -> Iterator[tuple[str, ...]]:
+    """Ways to cut a digit run into `parts` numbers, none with a leading zero."""
+    if parts == 1:
+        if digits == "0" or not digits.startswith("0"):
+            yield (digits,)
+        return
+    for first in range(1, len(digits) - parts + 2):
+        head = digits[:first]
+        if head != "0" and head.startswith("0"):
+            return
+        for rest in _cuts(digits[first:], parts - 1):
+            yield (head, *rest)
+
+
+def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
+    """Positive integers (k_1..k_parts) summing to `total`."""
+    for bars in itertools.combinations(range(1, total), parts - 1):
+        edges = (0, *bars, total)
+        yield tuple(edges[i + 1] - edges[i] for i in range(parts))
+
+
+def expansions(tokens: list[Token], n: int) -> Iterator[DamagedReading]:
+    """Readings of a collapsed row: each token repeated over a run so that the row has n cells."""
+    if not tokens or len(tokens) >= n:
+        return
+    for runs in _compositions(n, len(tokens)):
+        texts = tuple(t.text for t, k in zip(tokens, runs, strict=True) for _ in range(k))
+        sources = tuple(t.source for t, k in zip(tokens, runs, strict=True) for _ in range(k))
+        yield DamagedReading(texts, sources, "expanded")
+
+
+def cuts(tokens: list[Token], n: int) -> Iterator[DamagedReading]:
+    """Readings of a glued row: digit runs cut into numbers so that the row has n cells."""
+    if not tokens or len(tokens) >= n:
+        return
+    limits = [len(t.text) if t.text.isdigit() else 1 for t in tokens]
+    if sum(limits) < n:
+        return
+    for parts in _part_counts(limits, n):
+        per_token = [list(_cuts(t.text, p)) if p > 1 else [(t.text,)] for t, p in zip(tokens, parts, strict=True)]
+        for combo in itertools.product(*per_token):
+            texts = tuple(x for piece in combo for x in piece)
+            sources = tuple(t.source for t, piece in zip(tokens, combo, strict=True) for _ in piece)
+            yield DamagedReading(texts, sources, "cut")
+
+
+def _part_counts(limits: list[int], n: int) -> Iterator[tuple[int, ...]]:
+    """Pieces per token (1..limit each) summing to n."""
+    if len(limits) == 1:
+        if 1 <= n <= limits[0]:
+            yield (n,)
+        return
+    rest_min = len(limits) - 1
+    for k in range(1, min(limits[0], n - rest_min) + 1):
+        for rest in _part_counts(limits[1:], n - k):
+            yield (k, *rest)
+
+
+def joins(tokens: list[Token], n: int) -> Iterator[DamagedReading]:
+    """Readings of a row printing one cell too many: two neighbouring digit runs are one number."""
+    if len(tokens) != n + 1:
+        return
+    for i in range(len(tokens) - 1):
+        a, b = tokens[i], tokens[i + 1]
+        if a.text.isdigit() and b.text.isdigit() and a.text != "0":
+            kept = [*tokens[:i], Token(a.text + b.text, a.source), *tokens[i + 2:]]
+            texts = tuple(t.text for t in kept)
+            sources = tuple(t.source for t in kept)
+            yield DamagedReading(texts, sources, "joined")
+
+
+def damaged_readings(tokens: list[Token], n: int, damage: frozenset[DumpDamage]) -> list[DamagedReading] | None:
+    """Every reading the document's damage allows, or None when there are too many to weigh."""
+    gens: list[Iterator[DamagedReading]] = [joins(tokens, n)]
+    if "collapsed_runs" in damage:
+        gens.append(expansions(tokens, n))
+    if "glued_cells" in damage:
+        gens.append(cuts(tokens, n))
+    out: dict[tuple[str, ...], DamagedReading] = {}
+    for reading in itertools.chain(*gens):
+        out.setdefault(reading.texts, reading)
+        if len(out) > MAX_READINGS:
+            return None
+    return list(out.values())

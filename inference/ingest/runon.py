@@ -1,0 +1,220 @@
+"""Run-on lines: a crawler's text of a page whose table cells were joined without separators.
+
+Some crawlers write a whole article as one line, every text node glued to the next:
+`规章000行政规范性文件693665第二十条第（五）项信息内容本年处理决定数量行政许可2293…`. Nothing marks a
+cell boundary, so this module puts them back where the template's own wordings say they are:
+
+1. The line is cut into sentences (`。` and friends end prose; table cells never do).
+2. A run of digits is a table value only when the text right before it ends with a wording the
+   edition configs know (a row label, a column header), and no unit or date follows it
+   (`2645条`, `2021年` stay prose). A list number glued to the end of a value run (`00000002.其他…`)
+   belongs to the next label.
+3. A sentence holding values is cut into label pieces by the configs' wordings (longest first)
+   and value runs; a label piece starts a physical row and the values after it join that row. A
+   sentence without values stays whole: prose that names the tables (`…收到和处理政府信息公开申请情况…`)
+   never becomes a table.
+
+The digits of one value run keep their concatenation (`640020470`): where one cell ends and the next
+begins is the reconciler's question, answered only where the arithmetic allows one cut.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from xxgk.templates import Edition, load_editions
+
+_SENTENCE_END = "。！？!?；;"
+_VALUE_RUN = re.compile(r"\d+(?:[.,]\d+)*(?:[ \u3000]+\d+(?:[.,]\d+)*)*")
+_UNIT_AFTER = tuple("年月日号条件项次个人份家批期篇期%％元万亿余多天小时分秒类部处名")
+_LIST_NUMBER_AFTER = re.compile(r"^[.．、]\s*[^\d\s]")
+_NUMBERING = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d))+")
+_DROP = str.maketrans("", "", " \t\u3000“”\"'‘’「」『』《》:：,，。.;；、()（）")
+MIN_GLUED_VALUES = 3
+"""Value runs glued to labels a line must hold before it is read as a run-on table."""
+MIN_WORDING = 2
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A piece of a run-on line: its text, its offsets in the line, and whether it is a value run."""
+
+    text: str
+    start: int
+    end: int
+    value: bool
+    row_start: bool
+    """The piece opens a new physical row (labels and prose do; values join the row before)."""
+
+
+def _norm_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
+@lru_cache(maxsize=4)
+def _wordings(editions_key: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """(cores of labels that end right before values, wordings by first character for cutting)."""
+    editions = load_editions()
+    value_labels: set[str] = set()
+    all_wordings: set[str] = set()
+    for ed in editions.values():
+        for s in ed.spec.sections:
+            all_wordings.update(_compact(w) for w in s.wordings)
+        for t in ed.spec.tables:
+            all_wordings.update(_compact(w) for w in (*t.headers, *t.row_groups, *t.col_groups))
+            for g in t.groups:
+                if g.label:
+                    all_wordings.add(_compact(g.label))
+                for f in (*g.rows, *g.cols):
+                    for w in f.wordings:
+                        all_wordings.add(_compact(w))
+                        value_labels.add(_core(w))
+    by_first: dict[str, list[str]] = {}
+    for w in all_wordings:
+        body = _NUMBERING.sub("", w, count=1) if _NUMBERING.match(w) else w
+        if len(body) >= MIN_WORDING:
+            by_first.setdefault(body[0], []).append(body)
+    ordered = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by_first.items()}
+    return frozenset(c for c in value_labels if len(c) >= MIN_WORDING), ordered
+
+
+def _compact(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _core(text: str) -> str:
+    return _NUMBERING.sub("", _compact(text)).translate(_DROP)
+
+
+class RunOnSplitter:
+    """Cuts run-on lines into label, prose and value pieces with the configured wordings."""
+
+    def __init__(self, editions: dict[str, Edition] | None = None):
+        editions = editions or load_editions()
+        self._value_labels, self._by_first = _wordings(tuple(sorted(editions)))
+        self._max_core = max((len(c) for c in self._value_labels), default=0)
+
+    def _ends_with_label(self, before: str) -> bool:
+        tail = "".join(_norm_char(c) for c in before[-(self._max_core * 2 + 8):]).translate(_DROP)
+        return any(tail.endswith(c) for c in self._value_labels if len(c) <= len(tail))
+
+    def value_runs(self, line: str) -> list[tuple[int, int]]:
+        """(start, end) of the digit runs in the line that are table values."""
+        out: list[tuple[int, int]] = []
+        for m in _VALUE_RUN.finditer(line):
+            start, end = m.start(), m.end()
+            if start > 0 and line[start - 1].isascii() and line[start - 1].isalnum():
+                continue  # part of a word or a link
+            after = line[end:].lstrip(" \u3000")
+            if _LIST_NUMBER_AFTER.match(line[end:]):
+                end -= 1  # `00000002.其他…`: the 2 numbers the next label
+                while end > start and not line[end - 1].isdigit():
+                    end -= 1
+                if end <= start:
+                    continue
+            elif after.startswith(_UNIT_AFTER):
+                continue
+            if self._ends_with_label(line[:start].rstrip(" \u3000")):
+                out.append((start, end))
+        return out
+
+    def is_run_on(self, line: str) -> bool:
+        """A line that holds a table whose values are glued to their labels."""
+        glued = [(s, e) for s, e in self.value_runs(line) if s > 0 and not line[s - 1].isspace()]
+        return len(glued) >= MIN_GLUED_VALUES
+
+    def split(self, line: str) -> list[Piece]:
+        pieces: list[Piece] = []
+        for s_start, s_end in _sentences(line):
+            runs = self.value_runs(line[s_start:s_end])
+            if not runs:
+                pieces.extend(self._prose(line, s_start, s_end))
+                continue
+            pos = s_start
+            for r_start, r_end in runs:
+                pieces.extend(self._labels(line, pos, s_start + r_start))
+                pieces.append(Piece(line[s_start + r_start: s_start + r_end].strip(), s_start + r_start,
+                                    s_start + r_end, value=True, row_start=False))
+                pos = s_start + r_end
+            pieces.extend(self._labels(line, pos, s_end))
+        return [p for p in pieces if p.text]
+
+    def _prose(self, line: str, start: int, end: int) -> list[Piece]:
+        """A sentence without values: whole, but a section heading that starts it is cut off."""
+        text = line[start:end]
+        lead = len(text) - len(text.lstrip(" \u3000"))
+        numbering = _NUMBERING.match(text, lead)
+        if numbering:
+            body_at = numbering.end()
+            word = self._wording_at(text, body_at)
+            if word:
+                cut = body_at + word
+                return [_piece(line, start + lead, start + cut), _piece(line, start + cut, end)]
+        return [_piece(line, start, end)]
+
+    def _labels(self, line: str, start: int, end: int) -> list[Piece]:
+        """Text between value runs, cut where configured wordings begin (numbering kept with them)."""
+        out: list[Piece] = []
+        free = start
+        i = start
+        while i < end:
+            numbering = _NUMBERING.match(line, i, end)
+            body_at = numbering.end() if numbering else i
+            word = self._wording_at(line[:end], body_at)
+            if word:
+                if free < i:
+                    out.append(_piece(line, free, i))
+                out.append(_piece(line, i, body_at + word))
+                i = free = body_at + word
+                continue
+            i += 1
+        if free < end:
+            out.append(_piece(line, free, end))
+        return out
+
+    def _wording_at(self, text: str, at: int) -> int:
+        """Length in `text` of the longest configured wording starting at `at` (0 if none)."""
+        if at >= len(text):
+            return 0
+        first = _norm_char(text[at])
+        for word in self._by_first.get(first, ()):
+            matched = _match_len(text, at, word)
+            if matched:
+                return matched
+        return 0
+
+
+def _match_len(text: str, at: int, word: str) -> int:
+    """Characters of `text` from `at` that spell `word` (spaces in the text skipped), else 0."""
+    i, k = at, 0
+    while k < len(word) and i < len(text):
+        ch = text[i]
+        if ch in " \u3000":
+            i += 1
+            continue
+        if _norm_char(ch) != word[k]:
+            return 0
+        i += 1
+        k += 1
+    return i - at if k == len(word) else 0
+
+
+def _piece(line: str, start: int, end: int) -> Piece:
+    raw = line[start:end]
+    lead = len(raw) - len(raw.lstrip(" \u3000"))
+    text = raw.strip(" \u3000")
+    return Piece(text, start + lead, start + lead + len(text), value=False, row_start=True)
+
+
+def _sentences(line: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for i, ch in enumerate(line):
+        if ch in _SENTENCE_END:
+            out.append((start, i + 1))
+            start = i + 1
+    if start < len(line):
+        out.append((start, len(line)))
+    return out

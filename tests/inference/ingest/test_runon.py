@@ -1,0 +1,45 @@
+"""Run-on crawler lines: cells glued to labels, cut back by the configured wordings."""
+
+from inference.ingest.runon import RunOnSplitter
+from inference.ingest.text import clean, collapsed_runs, ingest_text, segment_text
+
+RUN_ON = ("根据《条例》要求，本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六个部分。"
+          "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。全年主动公开信息2645条。"
+          "二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000"
+          "行政规范性文件4315第二十条第（五）项信息内容本年处理决定数量行政许可2293 "
+          "三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织总计一、本年新收政府信息公开申请数量640020470"
+          "（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开1000001"
+          "四、政府信息公开行政复议、行政诉讼情况行政复议结果维持结果纠正其他结果尚未审结总计"
+          " 0 1 1 0 2 1 0 0 0 1 0 0 0 0 0"
+          "五、存在的主要问题及改进情况（一）存在的主要问题：解读形式不够丰富。")
+
+
+def test_values_are_cut_from_labels_and_prose_numbers_stay_in_sentences():
+    pieces = RunOnSplitter().split(RUN_ON)
+    values = [p.text for p in pieces if p.value]
+    assert values == ["000", "4315", "2293", "640020470", "0000000", "1000001", "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0"]
+    texts = [p.text for p in pieces]
+    assert "2.其他法律行政法规禁止公开" in texts  # the list number glued to the run goes with its label
+    assert "行政许可" in texts and "规章" in texts
+    assert any("2645条" in t for t in texts)  # a count in a sentence is prose
+    assert any(t.startswith("根据《条例》") and "收到和处理" in t for t in texts)  # table names in prose stay prose
+
+
+def test_run_on_rows_put_values_beside_their_label():
+    _, segments, _ = segment_text(clean("标题\n" + RUN_ON), RunOnSplitter())
+    rows: dict[int, list[str]] = {}
+    for s in segments:
+        rows.setdefault(s.row, []).append(s.text)
+    assert ["行政规范性文件", "4315"] in rows.values()
+    assert ["一、本年新收政府信息公开申请数量", "640020470"] in rows.values()
+
+
+def test_damage_is_detected_from_the_whole_dump():
+    glued = ingest_text("标题\n" + RUN_ON, doc_id="x", source="x.txt")
+    assert glued.damage == ["glued_cells"]
+    one_per_line = "\n".join(["规章", "0", "行政规范性文件", "0", "7", "行政许可", "469", "行政处罚", "118",
+                              "行政强制", "0", "行政事业性收费", "0", "自然人", "0", "总计", "3"])
+    assert collapsed_runs([(t, 0) for t in one_per_line.split("\n")])
+    repeated = one_per_line.replace("行政规范性文件\n0\n7", "行政规范性文件\n0\n0\n7")
+    assert not collapsed_runs([(t, 0) for t in repeated.split("\n")])
+    assert ingest_text(repeated, doc_id="y", source="y.txt").damage == []
