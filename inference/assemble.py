@@ -160,6 +160,10 @@ class Assembler:
                 if not st.open.full:
                     st.open.segments.append(seg)
             return
+        if self._overflows(phys, st):
+            assert st.open is not None
+            st.open.segments.extend(phys)
+            return
         st.close()
         table = self._block_table(phys, st)
         if table is None:
@@ -173,6 +177,19 @@ class Assembler:
         st.note_table(table)
         st.blocks_done.add(table)
         st.open_row(RowRead(table, keys, None, list(phys)))
+
+    def _overflows(self, phys: list[Segment], st: _State) -> bool:
+        """A lone number right after a labelled row that is already full belongs to that row.
+
+        Dumps with one text node per line split a number over two nodes (`16` + `28` for 1628);
+        the row then holds one number too many. Kept with its row, the surplus makes the reading
+        depend on the row's arithmetic (`row_options` joins only what an identity confirms)
+        instead of silently dropping whichever number came last.
+        """
+        row = st.open
+        if row is None or row.label is None or row.table in self.single_row:
+            return False
+        return len(phys) == 1 and bool(phys[0].text.strip())
 
     def _block_keys(self, table: str, st: _State) -> tuple[str, ...]:
         return tuple(k for r in self.edition.rows if r.table == table and r.row not in st.rows_done(table)

@@ -136,6 +136,7 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
 GENERATED_SETS: dict[str, dict] = {
     "gen-text": {"kinds": ("text",)},
     "gen-text-garbled": {"kinds": ("text",), "garble": 0.02},
+    "gen-crawler": {"kinds": ("text",), "shapes": ("nodes", "runon")},
     "gen-html": {"kinds": ("html",)},
     "gen-pdf": {"kinds": ("pdf",)},
 }

@@ -294,7 +294,9 @@ def segment_text(text: str, splitter: RunOnSplitter | None = None) -> tuple[Shap
     """Segments of a cleaned dump, with the shape that was detected; run-on lines are cut only
     when a splitter is given."""
     lines = _lines(text)
-    shape = detect_shape(lines)
+    run_on = splitter is not None and any(len(t) >= RUN_ON_LENGTH and splitter.is_run_on(t) for t, _ in lines)
+    # a run-on dump's few lines say nothing about how its cells were separated: they are cut
+    shape = "lines" if run_on else detect_shape(lines)
     if shape == "lines":
         cells = _line_cells(lines, splitter)
     else:
