@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     max_pdf_pages: int = 500
     """PDFs with more pages are refused at upload time (422)."""
 
+    upload_timeout_seconds: float = 300.0
+    """A request body (an upload) must arrive within this long, or it is refused (408) and the
+    connection closed: a client trickling bytes cannot hold a connection and a temporary file forever."""
+
     lease_seconds: float = 60.0
     """How long a worker's claim on a job lasts without a heartbeat; a job whose worker died is taken
     again by another worker after this long."""
