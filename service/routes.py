@@ -70,17 +70,14 @@ async def submit_report(request: Request, token_id: CallerDep, store: StoreDep, 
 
 
 def _queue(store: Store, files: FileStore, token_id: int, received: Received, rerun: bool) -> tuple[JobRecord, bool]:
-    """The job for an accepted upload: the token's existing one for these bytes, or a new queued one."""
-    if not rerun:
-        existing = store.find_job(token_id=token_id, sha256=received.sha256)
-        if existing is not None:
-            received.tmp_path.unlink(missing_ok=True)
-            return existing, True
+    """The job for an accepted upload: the token's existing one for these bytes, or a new queued one.
+
+    The bytes go to their content address first (a no-op when they are there), so a job is never
+    visible to a worker before its file."""
     files.put_blob(received.tmp_path, received.sha256, received.kind)
-    job = store.add_job(job=JobCreate(token_id=token_id, sha256=received.sha256, kind=received.kind,
-                                      size=received.size, pages=received.pages, filename=received.filename,
-                                      doc_id=received.doc_id))
-    return job, False
+    return store.queue_job(job=JobCreate(token_id=token_id, sha256=received.sha256, kind=received.kind,
+                                         size=received.size, pages=received.pages, filename=received.filename,
+                                         doc_id=received.doc_id), rerun=rerun)
 
 
 def _accepted(job: JobRecord, *, existing: bool) -> JobAccepted:
