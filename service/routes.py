@@ -6,7 +6,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
@@ -14,11 +13,22 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from service.db import Store
-from service.deps import CallerDep, EditionsDep, FilesDep, JobDep, SettingsDep, StoreDep
+from service.deps import (
+    BearerDep,
+    CallerDep,
+    EditionsDep,
+    FilesDep,
+    JobDep,
+    SettingsDep,
+    StoreDep,
+    caller,
+    owned_job,
+)
 from service.errors import ApiError
 from service.multipart import FormError, read_form
-from service.review import render_review
+from service.review import REVIEW_CSP, render_review
 from service.schemas import ErrorBody, JobAccepted, JobCreate, JobPublic, JobRecord
+from service.sessions import open_review
 from service.storage import FileStore
 from service.uploads import Received, UploadRefused, UploadSink
 from xxgk.contract import Report
@@ -134,9 +144,19 @@ def get_result_xlsx(job: JobDep, editions: EditionsDep, files: FilesDep) -> Resp
 
 @router.get("/reports/{job_id}/review", response_class=HTMLResponse, responses=_ERRORS,
             summary="HTML review page: page images with boxes, tables, highlights")
-def get_review(job: JobDep, files: FilesDep, editions: EditionsDep, request: Request) -> HTMLResponse:
-    token = request.query_params.get("token")
-    query = f"?token={quote(token, safe='')}" if token else ""
+def get_review(job_id: str, request: Request, store: StoreDep, files: FilesDep, editions: EditionsDep,
+               settings: SettingsDep, credentials: BearerDep,
+               token: Annotated[str | None, Query(description="For a browser: the API token, once. The answer sets "
+                                                              "a review session cookie for this job and opens the "
+                                                              "page without the token in its URL.")] = None,
+               ) -> HTMLResponse:
+    if token is not None and credentials is None:
+        token_id = store.token_id(token=token)
+        if token_id is None:
+            raise ApiError(401, "unauthorized", "unknown or revoked API token")
+        job = owned_job(job_id, token_id, store)
+        return open_review(store, settings, request, token_id=token_id, job_id=job.id)
+    job = owned_job(job_id, caller(request, store, credentials), store)
     if job.status in ("queued", "running"):
         return HTMLResponse(f"<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=3>"
                             f"<title>{job.status}</title><p>Job {job.id} is {job.status} (stage {job.stage}); "
@@ -144,7 +164,7 @@ def get_review(job: JobDep, files: FilesDep, editions: EditionsDep, request: Req
     report = Report.from_json(job.result_json) if job.result_json else None
     edition = editions.get(report.meta.edition or "") if report else None
     document = files.load_document(job.document_path)
-    return HTMLResponse(render_review(job, report, document, edition, query=query))
+    return HTMLResponse(render_review(job, report, document, edition), headers={"Content-Security-Policy": REVIEW_CSP})
 
 
 @router.get("/reports/{job_id}/pages/{number}.png", responses={**_ERRORS, 200: {"content": {"image/png": {}}}},
