@@ -287,14 +287,33 @@ def token_create(name: str) -> None:
 
 @token.command("list")
 def token_list() -> None:
-    """Token ids and names (never the tokens)."""
+    """Token ids, names and state (never the tokens)."""
+    from datetime import UTC, datetime
+
     from service.db import Store
     from xxgk.settings import get_settings
 
     store = Store.of(get_settings())
     for record in store.list_tokens():
-        click.echo(f"{record.id}\t{record.name}")
+        state = "active" if record.revoked_at is None else \
+            f"revoked {datetime.fromtimestamp(record.revoked_at, UTC):%Y-%m-%d %H:%M} UTC"
+        click.echo(f"{record.id}\t{record.name}\t{state}")
     store.close()
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke token TOKEN_ID (see `xxgk token list`) at once, with every review session opened with it."""
+    from service.db import Store
+    from xxgk.settings import get_settings
+
+    store = Store.of(get_settings())
+    record = store.revoke_token(token_id=token_id)
+    store.close()
+    if record is None:
+        raise click.ClickException(f"no token {token_id}; `xxgk token list` shows the ids")
+    click.echo(f"token {record.id} ({record.name}) revoked; its jobs stay until their retention ends", err=True)
 
 
 @main.group()

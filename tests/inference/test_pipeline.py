@@ -122,6 +122,7 @@ def test_pipeline_reports_broken_arithmetic_as_failed_checks(pipeline, tmp_path)
     (b"", "empty"),
     (b"%PDF-1.4\n\x00\x01garbage" * 10, "corrupt"),
     (b"PK\x03\x04" + b"\x00" * 100, "unsupported_type"),
+    (b"\xff\xfeA", "undecodable"),
     ('{"doc_id": "x", "cells": {"t3.new_received.total": 3}, "note": "（七）总计 本年新收"}'.encode(),
      "unsupported_type"),
     ("本报告无表格。今年工作顺利。\n".encode(), "no_tables"),
