@@ -160,7 +160,8 @@ def evaluate(shared_dir: Path, out_dir: Path, n_generated: int, n_scans: int, on
 
     Prints one row of the scorer's summary per set, then the reliability of the confidences.
     """
-    from inference.evaluation import SetScore, reliability, reliability_table, run_scorer, summary_table
+    from xxgk.evaluation.reliability import reliability
+    from xxgk.evaluation.scoring import SetScore, reliability_table, run_scorer, summary_table
 
     sets = _eval_sets(shared_dir, out_dir / "generated", n_generated, n_scans, seed,
                       [p.strip() for p in only.split(",") if p.strip()])
