@@ -15,7 +15,6 @@ import gzip
 import os
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 from xxgk.document import Document
@@ -28,12 +27,6 @@ IMAGE_SUFFIX = ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"II*\x00", ".
 def image_suffix(head: bytes) -> str:
     """The file suffix of an image's format, from its first bytes (a blob's name tells its format)."""
     return next((suffix for magic, suffix in IMAGE_SUFFIX if head.startswith(magic)), ".img")
-RENDER_DPI = 200
-"""Page images are rendered at the resolution the pipeline's boxes are measured in."""
-
-_render_lock = threading.Lock()
-"""PDFium is not thread-safe; the server renders pages from its thread pool."""
-
 
 def _fsync_dir(path: Path) -> None:
     try:
@@ -130,35 +123,27 @@ class FileStore:
         return dest
 
     def page_image(self, sha256: str, kind: str, number: int) -> Path | None:
-        """The PNG of page `number` (1-based): cached, else rendered from the PDF / converted from the image."""
+        """The PNG of page `number` (1-based): cached, else rendered here, in this process, pixels capped.
+
+        For command-line tools (`xxgk annotate push JOB`); the server renders in child processes with
+        memory and time limits (`service.render.PageRenderer`)."""
+        from service.render import render_to_png
+
         dest = self.page_path(sha256, number)
         if dest.is_file():
             return dest
         blob = self.blob_path(sha256, kind)
-        if not blob.is_file():
-            return None
-        if kind == "pdf":
-            import pypdfium2 as pdfium
-
-            with _render_lock:
-                pdf = pdfium.PdfDocument(blob)
-                try:
-                    if not 1 <= number <= len(pdf):
-                        return None
-                    page = pdf[number - 1]
-                    image = page.render(scale=RENDER_DPI / 72).to_pil()
-                    page.close()
-                finally:
-                    pdf.close()
-        elif kind == "image" and number == 1:
-            from PIL import Image
-
-            image = Image.open(blob)
-            image.load()
-        else:
+        if kind not in ("pdf", "image") or not blob.is_file():
             return None
         dest.parent.mkdir(parents=True, exist_ok=True)
-        self._save_png(image, dest)
+        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, suffix=".png")
+        os.close(fd)
+        try:
+            if not render_to_png(blob, kind, number, Path(tmp)):
+                return None
+            os.replace(tmp, dest)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         return dest
 
     # ---------------------------------------------------------------- helpers

@@ -76,6 +76,15 @@ class Settings(BaseSettings):
     """A request body (an upload) must arrive within this long, or it is refused (408) and the
     connection closed: a client trickling bytes cannot hold a connection and a temporary file forever."""
 
+    render_processes: int = 2
+    """Page images for review pages rendered at once, each in its own child process."""
+
+    render_timeout_seconds: float = 30.0
+    """A page image render is killed after this long (and the page not tried again for an hour)."""
+
+    render_memory_mb: int = 1024
+    """Address-space limit of a page image render (a page image is at most 25 MP)."""
+
     review_session_seconds: float = 3600.0
     """Lifetime of a review session: opening `/v1/reports/{id}/review?token=...` in a browser sets a cookie
     for that job's pages, valid this long (the token itself never appears in the page)."""
