@@ -11,10 +11,12 @@ a half-written file under its final name.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from xxgk.document import Document
@@ -51,8 +53,6 @@ class FileStore:
 
     def sweep_tmp(self, max_age_seconds: float = 3600.0) -> int:
         """Delete leftovers of uploads cut off by a crash (old enough that no live upload owns them)."""
-        import time
-
         cutoff, removed = time.time() - max_age_seconds, 0
         for path in self.tmp_dir.iterdir():
             try:
@@ -80,10 +80,27 @@ class FileStore:
         dest.parent.mkdir(parents=True, exist_ok=True)
         if dest.exists():
             tmp.unlink(missing_ok=True)
+            os.utime(dest)  # fresh again: clean-up leaves a recently uploaded blob alone
         else:
             os.replace(tmp, dest)
             _fsync_dir(dest.parent)
         return dest
+
+    def delete_blob(self, sha256: str, *, unused_for: float) -> bool:
+        """Delete the uploaded bytes unless they were stored or uploaded again in the last `unused_for`
+        seconds (an upload of the same bytes may be about to queue its job)."""
+        cutoff = time.time() - unused_for
+        removed = False
+        for path in (self.root / "blobs" / sha256[:2]).glob(f"{sha256}.*"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed = True
+        return removed
+
+    def delete_pages(self, sha256: str) -> None:
+        """Drop the page images of a file (a cache: rendered again if the file is uploaded again)."""
+        shutil.rmtree(self.root / "pages" / sha256, ignore_errors=True)
 
     # ---------------------------------------------------------------- review documents
 
@@ -94,6 +111,10 @@ class FileStore:
         name = self.document_name(job_id)
         self._write_atomic(self.root / name, gzip.compress(doc.model_dump_json().encode(), compresslevel=5))
         return name
+
+    def delete_document(self, name: str | None) -> None:
+        if name and name.startswith("documents/"):
+            (self.root / name).unlink(missing_ok=True)
 
     def load_document(self, name: str | None) -> Document | None:
         if not name:

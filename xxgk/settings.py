@@ -106,6 +106,24 @@ class Settings(BaseSettings):
     max_attempts: int = 3
     """A job whose worker died this many times fails (a file that crashes workers must not loop)."""
 
+    job_timeout_seconds: float = 1800.0
+    """Longest one attempt at a job may take (a 100-page scan needs about 6 minutes on two cores). Past it
+    the attempt counts as failed: the worker stops (its pool starts a fresh one) and the job is queued
+    again, or fails after `max_attempts` attempts."""
+
+    worker_restart_backoff_seconds: float = 1.0
+    """Delay before restarting an embedded worker that died soon after it started; doubles with each such
+    death, up to `worker_restart_backoff_max_seconds`."""
+
+    worker_restart_backoff_max_seconds: float = 60.0
+
+    retention_days: float = 30.0
+    """Finished jobs older than this are deleted with their results, review documents, page images and
+    uploaded files (when no other job uses the same file); 0 keeps everything."""
+
+    cleanup_interval_seconds: float = 3600.0
+    """How often the server looks for jobs past `retention_days` (and expired review sessions)."""
+
     worker_test_delay: float = 0.0
     """TEST HOOK, off (0) by default: seconds a worker waits, heartbeating, after claiming a job and
     before extracting it, so tests can kill a worker mid-job. Never set it in production."""
