@@ -189,6 +189,8 @@ class Worker:
                     image.unlink(missing_ok=True)  # the pipeline's scratch copy: kept only in the page store
                     scratch.add(image.parent)
                     page.image = f"{page.number}.png"
+                elif page.image and self.files.page_path(job.sha256, page.number).is_file():
+                    page.image = f"{page.number}.png"  # a worker on the same file stored it (and took the scratch)
                 else:
                     page.image = None
             for folder in scratch:
