@@ -14,6 +14,8 @@ from service.db import Store
 from service.errors import install_error_handlers
 from service.headers import SecurityHeaders
 from service.limits import BodyLimit
+from service.render import PageRenderer
+from service.retention import Janitor
 from service.routes import PREFIX as UPLOAD_PATH
 from service.routes import router
 from service.storage import FileStore
@@ -37,7 +39,8 @@ def create_app(settings: Settings | None = None, *, workers: int = 0) -> FastAPI
         app.state.settings = settings
         app.state.store = Store.of(settings)
         app.state.files = FileStore(Path(settings.data_dir))
-        app.state.files.sweep_tmp()
+        app.state.renderer = PageRenderer(processes=settings.render_processes, timeout=settings.render_timeout_seconds,
+                                          memory_mb=settings.render_memory_mb, tmp_dir=app.state.files.tmp_dir)
         app.state.editions = load_editions(settings.templates_dir)
         pool = None
         if workers > 0:
@@ -46,9 +49,12 @@ def create_app(settings: Settings | None = None, *, workers: int = 0) -> FastAPI
             pool = WorkerPool(settings, workers)
             pool.start()
         app.state.pool = pool
+        janitor = Janitor(app.state.store, app.state.files, settings)
+        janitor.start()
         try:
             yield
         finally:
+            janitor.stop()
             if pool is not None:
                 pool.stop()
             app.state.store.close()

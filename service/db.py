@@ -30,6 +30,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    case,
     create_engine,
     delete,
     event,
@@ -290,7 +291,7 @@ class Store:
         now = time.time()
         error = JobError(stage="worker", category="internal",
                          message=f"the worker processing this file stopped {max_attempts} times without "
-                                 "finishing (crash or out of memory); not retried again")
+                                 "finishing (crash, out of memory, or past the time limit); not retried again")
         with self.engine.begin() as conn:
             conn.execute(
                 update(JobRow)
@@ -299,11 +300,14 @@ class Store:
                 .values(status="failed", outcome="failure", stage="finished", finished_at=now, lease_until=None,
                         errors_json=json.dumps([error.model_dump()], ensure_ascii=False)))
 
-    def claim_job(self, *, worker_id: str, lease_seconds: float, max_attempts: int) -> JobRecord | None:
+    def claim_job(self, *, worker_id: str, lease_seconds: float, max_attempts: int,
+                  timeout_seconds: float | None = None) -> JobRecord | None:
         """Take the oldest queued job, or one whose worker's lease ran out; None when there is none.
 
         Each candidate is taken by a conditional UPDATE that only succeeds while it is still claimable,
-        so concurrent workers (processes, machines) never share a job. An idle poll only reads.
+        so concurrent workers (processes, machines) never share a job. An idle poll only reads. The
+        attempt must be over by `deadline_at`, `timeout_seconds` from now: no heartbeat renews the lease
+        past it, so even a worker that never gives up loses the job then.
         """
         now = time.time()
         with self.engine.connect() as conn:
@@ -318,21 +322,48 @@ class Store:
                 res = conn.execute(
                     update(JobRow).where(JobRow.id == job_id, self._claimable(now))
                     .values(status="running", stage="claimed", claimed_by=worker_id, lease_until=now + lease_seconds,
-                            heartbeat_at=now, started_at=now, attempts=JobRow.attempts + 1))
+                            heartbeat_at=now, started_at=now, attempts=JobRow.attempts + 1,
+                            deadline_at=None if timeout_seconds is None else now + timeout_seconds))
             if res.rowcount == 1:
                 return self.get_job(job_id=job_id)
         return None
 
     def heartbeat(self, *, job_id: str, worker_id: str, lease_seconds: float, stage: str | None = None) -> bool:
-        """Renew the lease (and record the stage); False when this worker no longer holds the job."""
+        """Renew the lease, never past the attempt's deadline (and record the stage); False when this worker
+        no longer holds the job or its deadline has passed."""
         now = time.time()
-        values: dict = {"lease_until": now + lease_seconds, "heartbeat_at": now}
+        renewed = now + lease_seconds
+        values: dict = {"heartbeat_at": now,
+                        "lease_until": case((JobRow.deadline_at < renewed, JobRow.deadline_at), else_=renewed)}
         if stage is not None:
             values["stage"] = stage
         with self.engine.begin() as conn:
             res = conn.execute(update(JobRow).where(JobRow.id == job_id, JobRow.claimed_by == worker_id,
-                                                    JobRow.status == "running").values(**values))
+                                                    JobRow.status == "running",
+                                                    or_(JobRow.deadline_at.is_(None), JobRow.deadline_at > now))
+                               .values(**values))
             return res.rowcount == 1
+
+    def time_out_job(self, *, job_id: str, worker_id: str, max_attempts: int, timeout_seconds: float) -> str | None:
+        """The worker's attempt ran past its deadline and counts as failed: the job is queued again, or fails
+        after `max_attempts` attempts. Returns the job's new status; None when the worker no longer held it."""
+        now = time.time()
+        message = (f"extraction took longer than the {timeout_seconds:g} s limit per attempt "
+                   "(job_timeout_seconds) and was stopped")
+        held = (JobRow.id == job_id, JobRow.claimed_by == worker_id, JobRow.status == "running")
+        with self.engine.begin() as conn:
+            final = JobError(stage="worker", category="internal", message=f"{message}; {max_attempts} attempts, "
+                                                                          "not retried again")
+            res = conn.execute(update(JobRow).where(*held, JobRow.attempts >= max_attempts).values(
+                status="failed", outcome="failure", stage="finished", finished_at=now, lease_until=None,
+                deadline_at=None, errors_json=json.dumps([final.model_dump()], ensure_ascii=False)))
+            if res.rowcount == 1:
+                return "failed"
+            retry = JobError(stage="worker", category="internal", message=f"{message}; queued again")
+            res = conn.execute(update(JobRow).where(*held).values(
+                status="queued", stage="queued", claimed_by=None, lease_until=None, deadline_at=None,
+                errors_json=json.dumps([retry.model_dump()], ensure_ascii=False)))
+            return "queued" if res.rowcount == 1 else None
 
     def finish_job(self, *, job_id: str, worker_id: str, result: JobResultSet) -> bool:
         """Store the result; False (nothing stored) when the lease was lost to another worker."""
@@ -340,7 +371,8 @@ class Store:
             res = conn.execute(
                 update(JobRow).where(JobRow.id == job_id, JobRow.claimed_by == worker_id, JobRow.status == "running")
                 .values(status=result.status, outcome=result.outcome, stage="finished", finished_at=time.time(),
-                        lease_until=None, result_json=result.result_json, document_path=result.document_path,
+                        lease_until=None, deadline_at=None, result_json=result.result_json,
+                        document_path=result.document_path,
                         errors_json=json.dumps([e.model_dump() for e in result.errors], ensure_ascii=False),
                         timings_json=json.dumps(result.timings)))
             return res.rowcount == 1
@@ -350,6 +382,26 @@ class Store:
         with self.engine.begin() as conn:
             res = conn.execute(
                 update(JobRow).where(JobRow.id == job_id, JobRow.claimed_by == worker_id, JobRow.status == "running")
-                .values(status="queued", stage="queued", claimed_by=None, lease_until=None,
+                .values(status="queued", stage="queued", claimed_by=None, lease_until=None, deadline_at=None,
                         attempts=JobRow.attempts - 1))
             return res.rowcount == 1
+
+    # ---------------------------------------------------------------- retention
+
+    def delete_finished_jobs(self, *, before: float, limit: int = 500) -> list[tuple[str, str, str | None]]:
+        """Delete up to `limit` jobs finished before `before` (epoch seconds), with their review sessions;
+        returns (job id, sha256, document path) of each, so their files can go too."""
+        with Session(self.engine) as s, s.begin():
+            rows = s.execute(select(JobRow.id, JobRow.sha256, JobRow.document_path)
+                             .where(JobRow.finished_at < before, JobRow.status.in_(("done", "failed")))
+                             .order_by(JobRow.finished_at).limit(limit)).all()
+            ids = [r.id for r in rows]
+            if ids:
+                s.execute(delete(SessionRow).where(SessionRow.job_id.in_(ids)))
+                s.execute(delete(JobRow).where(JobRow.id.in_(ids)))
+            return [(r.id, r.sha256, r.document_path) for r in rows]
+
+    def sha_in_use(self, *, sha256: str) -> bool:
+        """Whether any job (of any token, in any state) still refers to these bytes."""
+        with Session(self.engine) as s:
+            return s.scalar(select(JobRow.id).where(JobRow.sha256 == sha256).limit(1)) is not None

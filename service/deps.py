@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from service.db import Store
 from service.errors import ApiError
+from service.render import PageRenderer
 from service.schemas import JobRecord
 from service.sessions import session_caller
 from service.storage import FileStore
@@ -34,10 +35,15 @@ def _editions(request: Request) -> dict[str, Edition]:
     return request.app.state.editions
 
 
+def _renderer(request: Request) -> PageRenderer:
+    return request.app.state.renderer
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 StoreDep = Annotated[Store, Depends(_store)]
 FilesDep = Annotated[FileStore, Depends(_files)]
 EditionsDep = Annotated[dict[str, Edition], Depends(_editions)]
+RendererDep = Annotated[PageRenderer, Depends(_renderer)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `xxgk token create --name NAME`.")
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]

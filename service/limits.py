@@ -48,16 +48,18 @@ class BodyLimit:
         return _Refused(413, "too_large", f"the request body is over {what}")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        headers = dict(scope["headers"]) if scope["type"] == "http" else {}
+        declared = headers.get(b"content-length", b"")
+        if scope["type"] != "http" or (not declared.strip(b"0") and b"transfer-encoding" not in headers):
+            await self.app(scope, receive, send)  # no body: nothing to bound
             return
         limit = self.limit(scope)
-        declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
             await _answer(self._too_large(limit), scope, receive, send)
             return
-        received, complete, refused = 0, False, None
-        started = False
+        received, complete = 0, False
+        refused: _Refused | None = None
+        started = replaced = False
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.read_timeout
 
@@ -82,14 +84,15 @@ class BodyLimit:
             return message
 
         async def guarded_send(message: Message) -> None:
-            nonlocal started
-            if refused is not None and not started:  # the app answered the refusal its own way: ours instead
+            nonlocal started, replaced
+            if message["type"] == "http.response.start":
                 started = True
-                await _answer(refused, scope, receive, send)
+                if refused is not None:  # the app answered the refusal its own way: ours instead
+                    replaced = True
+                    await _answer(refused, scope, receive, send)
+                    return
+            elif replaced:
                 return
-            if refused is not None:
-                return
-            started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
@@ -97,8 +100,7 @@ class BodyLimit:
         except Exception:
             if refused is None:
                 raise
-            if not started:
-                started = True
+            if not started:  # whatever the app made of the refusal, the client gets it as it is
                 await _answer(refused, scope, receive, send)
 
 

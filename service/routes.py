@@ -19,6 +19,7 @@ from service.deps import (
     EditionsDep,
     FilesDep,
     JobDep,
+    RendererDep,
     SettingsDep,
     StoreDep,
     caller,
@@ -26,6 +27,7 @@ from service.deps import (
 )
 from service.errors import ApiError
 from service.multipart import FormError, read_form
+from service.render import RenderBusy, RenderFailed
 from service.review import REVIEW_CSP, render_review
 from service.schemas import ErrorBody, JobAccepted, JobCreate, JobPublic, JobRecord
 from service.sessions import open_review
@@ -37,7 +39,7 @@ from xxgk.export import write_csv, write_xlsx
 router = APIRouter(prefix="/v1")
 PREFIX = "/v1/reports"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 409, 413, 415, 422)}
+_ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 409, 413, 415, 422, 503)}
 
 
 UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -168,13 +170,25 @@ def get_review(job_id: str, request: Request, store: StoreDep, files: FilesDep, 
 
 
 @router.get("/reports/{job_id}/pages/{number}.png", responses={**_ERRORS, 200: {"content": {"image/png": {}}}},
-            response_class=FileResponse, summary="Page image (PNG, 200 dpi) for the review page")
-def get_page_image(job: JobDep, number: int, files: FilesDep) -> FileResponse:
+            response_class=FileResponse, summary="Page image (PNG, 200 dpi or less) for the review page")
+async def get_page_image(job: JobDep, number: int, files: FilesDep, renderer: RendererDep) -> FileResponse:
+    """The page at 200 dpi (the frame of the boxes), or smaller for a page bigger than A2; rendered once, in
+    a child process with memory and time limits, then served from the cache."""
     if job.kind not in ("pdf", "image") or number < 1 or (job.pages is not None and number > job.pages):
         raise ApiError(404, "not_found", f"job {job.id} has no page image {number}")
-    path = files.page_image(job.sha256, job.kind, number)
-    if path is None:
-        raise ApiError(404, "not_found", f"job {job.id} has no page image {number}")
+    path = files.page_path(job.sha256, number)
+    blob = files.blob_path(job.sha256, job.kind)
+    if not path.is_file():
+        if not blob.is_file():
+            raise ApiError(404, "not_found", f"job {job.id} has no page image {number}")
+        try:
+            rendered = await renderer.render(blob, job.kind, number, path)
+        except RenderBusy as exc:
+            raise ApiError(503, "unavailable", str(exc), headers={"Retry-After": "5"}) from exc
+        except RenderFailed as exc:
+            raise ApiError(422, "unrenderable", str(exc)) from exc
+        if not rendered:
+            raise ApiError(404, "not_found", f"job {job.id} has no page image {number}")
     return FileResponse(path, media_type="image/png")
 
 

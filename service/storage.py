@@ -11,11 +11,12 @@ a half-written file under its final name.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import shutil
 import tempfile
-import threading
+import time
 from pathlib import Path
 
 from xxgk.document import Document
@@ -28,12 +29,6 @@ IMAGE_SUFFIX = ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"II*\x00", ".
 def image_suffix(head: bytes) -> str:
     """The file suffix of an image's format, from its first bytes (a blob's name tells its format)."""
     return next((suffix for magic, suffix in IMAGE_SUFFIX if head.startswith(magic)), ".img")
-RENDER_DPI = 200
-"""Page images are rendered at the resolution the pipeline's boxes are measured in."""
-
-_render_lock = threading.Lock()
-"""PDFium is not thread-safe; the server renders pages from its thread pool."""
-
 
 def _fsync_dir(path: Path) -> None:
     try:
@@ -58,8 +53,6 @@ class FileStore:
 
     def sweep_tmp(self, max_age_seconds: float = 3600.0) -> int:
         """Delete leftovers of uploads cut off by a crash (old enough that no live upload owns them)."""
-        import time
-
         cutoff, removed = time.time() - max_age_seconds, 0
         for path in self.tmp_dir.iterdir():
             try:
@@ -87,10 +80,27 @@ class FileStore:
         dest.parent.mkdir(parents=True, exist_ok=True)
         if dest.exists():
             tmp.unlink(missing_ok=True)
+            os.utime(dest)  # fresh again: clean-up leaves a recently uploaded blob alone
         else:
             os.replace(tmp, dest)
             _fsync_dir(dest.parent)
         return dest
+
+    def delete_blob(self, sha256: str, *, unused_for: float) -> bool:
+        """Delete the uploaded bytes unless they were stored or uploaded again in the last `unused_for`
+        seconds (an upload of the same bytes may be about to queue its job)."""
+        cutoff = time.time() - unused_for
+        removed = False
+        for path in (self.root / "blobs" / sha256[:2]).glob(f"{sha256}.*"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed = True
+        return removed
+
+    def delete_pages(self, sha256: str) -> None:
+        """Drop the page images of a file (a cache: rendered again if the file is uploaded again)."""
+        shutil.rmtree(self.root / "pages" / sha256, ignore_errors=True)
 
     # ---------------------------------------------------------------- review documents
 
@@ -101,6 +111,10 @@ class FileStore:
         name = self.document_name(job_id)
         self._write_atomic(self.root / name, gzip.compress(doc.model_dump_json().encode(), compresslevel=5))
         return name
+
+    def delete_document(self, name: str | None) -> None:
+        if name and name.startswith("documents/"):
+            (self.root / name).unlink(missing_ok=True)
 
     def load_document(self, name: str | None) -> Document | None:
         if not name:
@@ -130,35 +144,27 @@ class FileStore:
         return dest
 
     def page_image(self, sha256: str, kind: str, number: int) -> Path | None:
-        """The PNG of page `number` (1-based): cached, else rendered from the PDF / converted from the image."""
+        """The PNG of page `number` (1-based): cached, else rendered here, in this process, pixels capped.
+
+        For command-line tools (`xxgk annotate push JOB`); the server renders in child processes with
+        memory and time limits (`service.render.PageRenderer`)."""
+        from service.render import render_to_png
+
         dest = self.page_path(sha256, number)
         if dest.is_file():
             return dest
         blob = self.blob_path(sha256, kind)
-        if not blob.is_file():
-            return None
-        if kind == "pdf":
-            import pypdfium2 as pdfium
-
-            with _render_lock:
-                pdf = pdfium.PdfDocument(blob)
-                try:
-                    if not 1 <= number <= len(pdf):
-                        return None
-                    page = pdf[number - 1]
-                    image = page.render(scale=RENDER_DPI / 72).to_pil()
-                    page.close()
-                finally:
-                    pdf.close()
-        elif kind == "image" and number == 1:
-            from PIL import Image
-
-            image = Image.open(blob)
-            image.load()
-        else:
+        if kind not in ("pdf", "image") or not blob.is_file():
             return None
         dest.parent.mkdir(parents=True, exist_ok=True)
-        self._save_png(image, dest)
+        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, suffix=".png")
+        os.close(fd)
+        try:
+            if not render_to_png(blob, kind, number, Path(tmp)):
+                return None
+            os.replace(tmp, dest)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         return dest
 
     # ---------------------------------------------------------------- helpers

@@ -12,6 +12,7 @@ child processes (`run_worker_process`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -19,6 +20,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from inference.batch import Job, extract_one
@@ -35,15 +37,27 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-class _Lease:
-    """Renews a job's lease in the background while the job runs; `stage` is reported with it."""
+EXIT_TIMED_OUT = 75
+"""Exit status of a worker process that stopped itself because its job ran past its deadline."""
 
-    def __init__(self, store: Store, job_id: str, worker_id: str, settings: Settings):
-        self.store, self.job_id, self.worker_id, self.settings = store, job_id, worker_id, settings
+
+class _Lease:
+    """Renews a job's lease in the background while the job runs; `stage` is reported with it.
+
+    At the attempt's deadline it stops renewing, records the attempt as failed (`Store.time_out_job`)
+    and calls `on_timeout`: the extraction in the main thread cannot be interrupted (it may be stuck
+    in native code), so a worker process exits there and then and is started again by its pool.
+    """
+
+    def __init__(self, store: Store, job: JobRecord, worker_id: str, settings: Settings,
+                 on_timeout: Callable[[], None]):
+        self.store, self.job_id, self.worker_id, self.settings = store, job.id, worker_id, settings
+        self.deadline = job.deadline_at
+        self.on_timeout = on_timeout
         self.stage: str | None = None
         self.lost = False
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name=f"lease-{job_id[:8]}", daemon=True)
+        self._thread = threading.Thread(target=self._beat, name=f"lease-{job.id[:8]}", daemon=True)
 
     def __enter__(self) -> _Lease:
         self._thread.start()
@@ -66,19 +80,43 @@ class _Lease:
             log.warning("heartbeat for job %s failed", self.job_id, exc_info=True)
 
     def _beat(self) -> None:
-        while not self._stop.wait(self.settings.heartbeat_seconds):
+        while not self._stop.wait(self._next_wait()):
+            if self.deadline is not None and time.time() >= self.deadline:
+                self._time_out()
+                return
             self._renew()
+
+    def _next_wait(self) -> float:
+        wait = self.settings.heartbeat_seconds
+        return wait if self.deadline is None else max(0.0, min(wait, self.deadline - time.time()))
+
+    def _time_out(self) -> None:
+        self.lost = True
+        try:
+            status = self.store.time_out_job(job_id=self.job_id, worker_id=self.worker_id,
+                                             max_attempts=self.settings.max_attempts,
+                                             timeout_seconds=self.settings.job_timeout_seconds)
+        except Exception:  # the deadline still holds in the database: the lease runs out there
+            log.warning("job %s: recording its timeout failed", self.job_id, exc_info=True)
+            status = None
+        log.warning("job %s ran past its %g s deadline: %s", self.job_id, self.settings.job_timeout_seconds,
+                    status or "no longer held")
+        self.on_timeout()
 
 
 class Worker:
     def __init__(self, settings: Settings, *, store: Store | None = None, files: FileStore | None = None,
-                 pipeline: Pipeline | None = None, worker_id: str | None = None):
+                 pipeline: Pipeline | None = None, worker_id: str | None = None,
+                 on_timeout: Callable[[], None] | None = None):
+        """`on_timeout` runs when a job passes its deadline (in the lease thread); by default the job's result
+        is only dropped when its extraction returns, `run_worker_process` exits the process instead."""
         self.settings = settings
         self.store = store or Store.of(settings)
         self.files = files or FileStore(Path(settings.data_dir))
         self._pipeline = pipeline
         self.worker_id = worker_id or new_worker_id()
         self.stop = threading.Event()
+        self.on_timeout = on_timeout or (lambda: None)
 
     @property
     def pipeline(self) -> Pipeline:
@@ -101,7 +139,8 @@ class Worker:
     def run_one(self) -> bool:
         """Claim and process one job; False when none was waiting."""
         job = self.store.claim_job(worker_id=self.worker_id, lease_seconds=self.settings.lease_seconds,
-                                   max_attempts=self.settings.max_attempts)
+                                   max_attempts=self.settings.max_attempts,
+                                   timeout_seconds=self.settings.job_timeout_seconds)
         if job is None:
             return False
         self.process(job)
@@ -109,7 +148,7 @@ class Worker:
 
     def process(self, job: JobRecord) -> None:
         log.info("job %s (%s, attempt %d): claimed", job.id, job.filename, job.attempts)
-        with _Lease(self.store, job.id, self.worker_id, self.settings) as lease:
+        with _Lease(self.store, job, self.worker_id, self.settings, self.on_timeout) as lease:
             if self.settings.worker_test_delay > 0:  # test hook, off by default (see Settings)
                 lease.set_stage("test_delay")
                 time.sleep(self.settings.worker_test_delay)
@@ -142,13 +181,21 @@ class Worker:
         document_path = None
         if outcome.document is not None:
             doc = outcome.document.model_copy(update={"source": job.filename})
+            scratch = set()
             for page in doc.pages:
                 image = self._page_image(page.image)
                 if image is not None:
                     self.files.keep_page_image(job.sha256, page.number, image)
+                    image.unlink(missing_ok=True)  # the pipeline's scratch copy: kept only in the page store
+                    scratch.add(image.parent)
                     page.image = f"{page.number}.png"
+                elif page.image and self.files.page_path(job.sha256, page.number).is_file():
+                    page.image = f"{page.number}.png"  # a worker on the same file stored it (and took the scratch)
                 else:
                     page.image = None
+            for folder in scratch:
+                with contextlib.suppress(OSError):  # not empty: something else of the pipeline's is there
+                    folder.rmdir()
             document_path = self.files.save_document(job.id, doc)
         report = outcome.report
         return JobResultSet(status="done" if report is not None else "failed", outcome=outcome.status,
@@ -176,7 +223,12 @@ def run_worker_process(settings: Settings, parent_pid: int | None = None) -> Non
     """Entry point of a worker process: SIGTERM/SIGINT stop it after the job in hand, and so does the
     death of `parent_pid` (the server that started it as an embedded worker)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    worker = Worker(settings)
+
+    def _exit_timed_out() -> None:
+        logging.shutdown()
+        os._exit(EXIT_TIMED_OUT)  # the extraction cannot be interrupted; the pool starts a fresh worker
+
+    worker = Worker(settings, on_timeout=_exit_timed_out)
 
     def _stop(_signum, _frame) -> None:
         worker.stop.set()

@@ -76,6 +76,15 @@ class Settings(BaseSettings):
     """A request body (an upload) must arrive within this long, or it is refused (408) and the
     connection closed: a client trickling bytes cannot hold a connection and a temporary file forever."""
 
+    render_processes: int = 2
+    """Page images for review pages rendered at once, each in its own child process."""
+
+    render_timeout_seconds: float = 30.0
+    """A page image render is killed after this long (and the page not tried again for an hour)."""
+
+    render_memory_mb: int = 1024
+    """Address-space limit of a page image render (a page image is at most 25 MP)."""
+
     review_session_seconds: float = 3600.0
     """Lifetime of a review session: opening `/v1/reports/{id}/review?token=...` in a browser sets a cookie
     for that job's pages, valid this long (the token itself never appears in the page)."""
@@ -96,6 +105,24 @@ class Settings(BaseSettings):
 
     max_attempts: int = 3
     """A job whose worker died this many times fails (a file that crashes workers must not loop)."""
+
+    job_timeout_seconds: float = 1800.0
+    """Longest one attempt at a job may take (a 100-page scan needs about 6 minutes on two cores). Past it
+    the attempt counts as failed: the worker stops (its pool starts a fresh one) and the job is queued
+    again, or fails after `max_attempts` attempts."""
+
+    worker_restart_backoff_seconds: float = 1.0
+    """Delay before restarting an embedded worker that died soon after it started; doubles with each such
+    death, up to `worker_restart_backoff_max_seconds`."""
+
+    worker_restart_backoff_max_seconds: float = 60.0
+
+    retention_days: float = 30.0
+    """Finished jobs older than this are deleted with their results, review documents, page images and
+    uploaded files (when no other job uses the same file); 0 keeps everything."""
+
+    cleanup_interval_seconds: float = 3600.0
+    """How often the server looks for jobs past `retention_days` (and expired review sessions)."""
 
     worker_test_delay: float = 0.0
     """TEST HOOK, off (0) by default: seconds a worker waits, heartbeating, after claiming a job and

@@ -38,7 +38,7 @@ import numpy as np
 
 from inference.errors import ExtractionError
 from inference.ingest.segments import PageItem, is_page_number
-from inference.layout import RENDER_DPI
+from inference.layout import MAX_PAGE_PIXELS, RENDER_DPI
 from inference.layout.geometry import (
     BBox,
     Quad,
@@ -60,8 +60,6 @@ from xxgk.document import Page
 from xxgk.settings import Settings
 
 A4_WIDTH_PX = round(210 / 25.4 * RENDER_DPI)
-MAX_PAGE_PIXELS = 25_000_000
-"""A page image larger than this in the 200-dpi frame (bigger than A2) is scaled down to it."""
 BLANK_INK = 0.0008
 """Share of ink pixels below which a page is blank (a scanner's specks, a faint bleed-through)."""
 MIN_FREE_SCORE = 0.5

@@ -12,3 +12,7 @@ RENDER_DPI = 200
 
 PX_PER_PT = RENDER_DPI / 72
 """PDF points (1/72 inch) to pixels at `RENDER_DPI`."""
+
+MAX_PAGE_PIXELS = 25_000_000
+"""A page image larger than this in the 200-dpi frame (bigger than A2) is made no bigger than this: scans
+are scaled down to it before OCR, and review pages get page images no bigger (`service.render`)."""

@@ -197,3 +197,32 @@ def test_db_revoked_token_and_its_sessions_stop_working(store: Store) -> None:
     assert store.token_id(token=token) is None
     assert store.session_token_id(secret=secret, job_id=job.id) is None
     assert [r.revoked_at is not None for r in store.list_tokens()] == [True]
+
+
+def test_db_no_lease_outlives_the_attempts_deadline(store: Store) -> None:
+    _, t = store.create_token(name="a")
+    job = _job(store, t.id)
+    claimed = store.claim_job(worker_id="w1", lease_seconds=60, max_attempts=3, timeout_seconds=0.3)
+    assert claimed.deadline_at == pytest.approx(claimed.started_at + 0.3)
+    assert store.heartbeat(job_id=job.id, worker_id="w1", lease_seconds=60)
+    assert store.get_job(job_id=job.id).lease_until == pytest.approx(claimed.deadline_at)  # capped, not +60 s
+    time.sleep(0.4)
+    assert not store.heartbeat(job_id=job.id, worker_id="w1", lease_seconds=60)  # past the deadline: lost
+    again = store.claim_job(worker_id="w2", lease_seconds=60, max_attempts=3, timeout_seconds=30)
+    assert again.id == job.id and again.attempts == 2 and again.claimed_by == "w2"
+
+
+def test_db_timed_out_attempt_counts_and_the_last_one_fails_the_job(store: Store) -> None:
+    _, t = store.create_token(name="a")
+    job = _job(store, t.id)
+    store.claim_job(worker_id="w1", lease_seconds=60, max_attempts=2, timeout_seconds=5)
+    assert store.time_out_job(job_id=job.id, worker_id="w1", max_attempts=2, timeout_seconds=5) == "queued"
+    queued = store.get_job(job_id=job.id)
+    assert queued.status == "queued" and queued.attempts == 1 and "queued again" in queued.errors[0].message
+    store.claim_job(worker_id="w2", lease_seconds=60, max_attempts=2, timeout_seconds=5)
+    assert store.time_out_job(job_id=job.id, worker_id="w1", max_attempts=2, timeout_seconds=5) is None  # not w1's
+    assert store.time_out_job(job_id=job.id, worker_id="w2", max_attempts=2, timeout_seconds=5) == "failed"
+    failed = store.get_job(job_id=job.id)
+    assert failed.status == "failed" and failed.attempts == 2
+    assert "longer than the 5 s limit" in failed.errors[0].message
+    assert store.claim_job(worker_id="w3", lease_seconds=60, max_attempts=2) is None

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from PIL import Image
+from reportlab.pdfgen import canvas
 
 from tests.service.helpers import ServerProc, auth, make_token, multipart_head, raw_chunked_post, submit
 
@@ -131,3 +134,45 @@ def test_limits_multi_page_tiff_counts_its_pages(bare: ServerProc, token: str, t
     assert resp.status_code == 202, resp.text
     job = httpx.get(f"{bare.url}{resp.json()['links']['self']}", headers=auth(token)).json()
     assert job["kind"] == "image" and job["pages"] == 3
+
+
+def _poster_pdf() -> bytes:
+    """A 1.4 KB PDF whose one page is 7200 x 7200 pt: 20000 x 20000 pixels at 200 dpi."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=(7200, 7200))
+    pdf.drawString(100, 100, "poster")
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def _peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
+
+
+def test_limits_huge_page_renders_capped_outside_the_server_without_blocking_others(
+        bare: ServerProc, token: str, reports: dict[str, Path], tmp_path: Path) -> None:
+    poster = submit(bare.url, token, tmp_path, data=_poster_pdf(), name="poster.pdf").json()
+    a4 = submit(bare.url, token, reports["pdf"]).json()
+    before = _peak_rss_mb(bare.proc.pid)
+    answers: dict[str, tuple[httpx.Response, float]] = {}
+
+    def fetch(name: str, job_id: str) -> None:
+        start = time.monotonic()
+        resp = httpx.get(f"{bare.url}/v1/reports/{job_id}/pages/1.png", headers=auth(token), timeout=120)
+        answers[name] = (resp, time.monotonic() - start)
+
+    slow = threading.Thread(target=fetch, args=("poster", poster["id"]))
+    slow.start()
+    time.sleep(0.3)
+    fetch("a4", a4["id"])
+    slow.join()
+    (resp, poster_s), (a4_resp, a4_s) = answers["poster"], answers["a4"]
+    assert resp.status_code == 200, resp.text
+    with Image.open(io.BytesIO(resp.content)) as im:
+        assert im.width * im.height <= 25_000_000 and im.width == im.height  # the cap, same shape
+    assert a4_resp.status_code == 200 and a4_s < poster_s, (a4_s, poster_s)  # not queued behind the poster
+    assert _peak_rss_mb(bare.proc.pid) - before < 150  # the pixels never were in the server
+    cached = httpx.get(f"{bare.url}/v1/reports/{poster['id']}/pages/1.png", headers=auth(token), timeout=60)
+    assert cached.status_code == 200 and cached.content == resp.content
