@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from inference.assemble import Assembly, RowRead
+from inference.columns import place_rows
 from inference.metadata import Meta as FoundMeta
 from inference.numbers import parse
 from inference.reconcile import Alternative, CellValue, Reconciled, reconcile
@@ -15,8 +16,8 @@ from xxgk.templates import Edition
 
 SPLIT_PENALTY = 0.97
 """Confidence factor for a cell cut out of a segment that held several (`0 0 0`)."""
-SURPLUS_CONFIDENCE = 0.5
-"""A cell kept from a row that printed more numbers than it has cells: as likely wrong as right."""
+GUESS_CONFIDENCE = 0.5
+"""A cell whose column was guessed (see `RowOption.guess_from`): as likely wrong as right."""
 COST_LABEL_DOUBT = 4.0
 """Reading cost per unit of doubt (1 - probability) in the label that opened a row."""
 
@@ -40,8 +41,8 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition) -> Alternati
             conf = min(conf, slot.segment.read_score)
         if slot.text != slot.segment.text and slot.derivation == "printed":
             conf *= SPLIT_PENALTY
-        if option.surplus:
-            conf = min(conf, SURPLUS_CONFIDENCE)
+        if option.guess_from is not None and row.keys.index(key) >= option.guess_from:
+            conf = min(conf, GUESS_CONFIDENCE)
         readings[key] = (parse(slot.text, edition.units[key]), round(conf, 4))
         if slot.derivation != "printed":
             restored[key] = slot.derivation
@@ -59,7 +60,8 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
     """
     warnings = list(assembly.warnings)
     groups: dict[tuple[str, ...], list[tuple[RowRead, RowOption]]] = {}
-    for row in assembly.rows:
+    for placed in place_rows(assembly.rows):
+        row = placed.row
         equations = [eq for eq in edition.equations if {*eq.lhs, *eq.rhs} <= set(row.keys)]
         options = row_options(row.segments, row.keys, edition.units, equations, damage)
         if any(o.truncated and not o.slots for o in options):
@@ -70,7 +72,14 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
             slots = tuple(Slot(s.text, s) for s in row.segments[:n])
             warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}, "
                             "flagged for review")
-            options = [RowOption(slots, 0.0, surplus=True)]
+            options = [RowOption(slots, 0.0, guess_from=0)]
+        if placed.unplaced or placed.trailing_blanks:
+            guess = 0 if placed.unplaced else len(row.keys) - placed.trailing_blanks
+            if placed.unplaced:
+                warnings.append(f"{_name(row)}: {len(row.keys)} columns but fewer numbers, and their positions do "
+                                "not say which columns; flagged for review")
+            options = [replace(o, guess_from=guess if o.guess_from is None else min(o.guess_from, guess))
+                       for o in options]
         doubt = COST_LABEL_DOUBT * (1.0 - (row.label.label_score or 1.0)) if row.label is not None else 0.0
         groups.setdefault(row.keys, []).extend(
             (row, replace(o, cost=round(o.cost + doubt, 3))) for o in options)

@@ -60,9 +60,10 @@ class RowOption:
     cost: float
     truncated: bool = False
     """More damaged readings fit the row than were kept: none of them can be trusted alone."""
-    surplus: bool = False
-    """The row printed more numbers than it has cells and no reading explains why: the first ones
-    are kept, as a guess a reviewer must confirm."""
+    guess_from: int | None = None
+    """Cells from this index on are a guess a reviewer must confirm: a row that printed more
+    numbers than it has cells (the first ones kept), a short row a space-laid dump gave no
+    positions for, blank cells after a row's last number (blank, or the row cut short?)."""
 
 
 def _digits_only(text: str) -> bool:

@@ -64,6 +64,9 @@ class Segment(_Model):
     """Character offsets in the source text, for text and HTML inputs."""
     cell: GridCell | None = None
     """Grid position, when the segment is a cell of a recovered table grid."""
+    columns: tuple[int, int] | None = None
+    """Display columns (start, end) of the text on its line, for dumps that lay tables out with
+    spaces: where a number sits says which column it is when blank cells left no trace."""
     read_score: float | None = None
     """Recogniser confidence for OCR text; None when the text came from a text layer."""
     label: str | None = None

@@ -4,7 +4,7 @@
 repeats the page's head and foot on every page — the file's URL, the print date, the title, `4/5`.
 Inside a table that breaks across pages these lines sit between two rows and read as labels or
 values. They are found as what they are: lines at a page's edge that recur, digits aside, at the
-edge of other pages, or that are nothing but a page number. They are blanked in place, so every
+same place at the edge of other pages, or that are nothing but a page number. They are blanked in place, so every
 other character keeps its offset (spans point into the text as given).
 """
 
@@ -27,9 +27,13 @@ def _key(line: str) -> str:
     return _SPACE.sub(" ", _DIGITS.sub("#", line)).strip()
 
 
-def _edges(page: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def _edges(page: list[tuple[int, str]]) -> list[tuple[int, str, int]]:
+    """(line index, text, place) of the lines at the page's edges; place counts from the top
+    (0, 1, 2) or from the bottom (-1, -2, -3), where running heads and feet keep their place."""
     nonblank = [(i, t) for i, t in page if t.strip()]
-    return nonblank[:EDGE_LINES] + nonblank[EDGE_LINES:][-EDGE_LINES:]
+    top = [(i, t, k) for k, (i, t) in enumerate(nonblank[:EDGE_LINES])]
+    rest = nonblank[EDGE_LINES:][-EDGE_LINES:]
+    return top + [(i, t, k - len(rest)) for k, (i, t) in enumerate(rest)]
 
 
 def strip_furniture(text: str) -> str:
@@ -46,12 +50,12 @@ def strip_furniture(text: str) -> str:
             index += 1
         pages.append([])
     pages = [p for p in pages if any(t.strip() for _, t in p)]
-    seen = Counter(key for page in pages for key in {_key(t) for _, t in _edges(page)})
+    seen = Counter(key for page in pages for key in {(_key(t), place) for _, t, place in _edges(page)})
     for page in pages:
-        for i, line in _edges(page):
+        for i, line, place in _edges(page):
             stripped = line.strip()
             key = _key(line)
-            recurs = len(pages) >= 2 and seen[key] >= 2 and len(_WORDS.findall(key)) >= 2
+            recurs = seen[(key, place)] >= 2 and len(_WORDS.findall(key)) >= 2
             if recurs or _PAGE_NUMBER.match(stripped):
                 lines[i] = " " * len(line)
     return "\n".join(lines)

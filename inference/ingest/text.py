@@ -28,9 +28,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from inference.ingest.boxes import box_rows
 from inference.ingest.furniture import strip_furniture
 from inference.ingest.runon import RunOnSplitter
-from inference.ingest.wrapped import wrapped_rows
+from inference.ingest.wrapped import display_width, wrapped_rows
 from xxgk.document import Document, DumpDamage, Page, Segment
 
 Shape = Literal["lines", "tab_prefixed", "blocks"]
@@ -56,6 +57,8 @@ class _Cell:
     end: int
     row: int
     field: int = 0
+    columns: tuple[int, int] | None = None
+    """Display columns on its line, for cells of space-laid lines."""
 
 
 def clean(text: str) -> str:
@@ -166,13 +169,15 @@ def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = N
     markdown = any(_MD_RULE.match(t) for t, _ in lines)
     cells: list[_Cell] = []
     row = -1
-    wrapped = wrapped_rows(lines)
+    wrapped = box_rows(lines)
+    wrapped |= wrapped_rows([("" if offset in wrapped else t, offset) for t, offset in lines])
     for group in _logical_rows(lines, markdown):
         text, offset = group[0]
         if offset in wrapped:
             if wrapped[offset]:
                 row += 1
-                cells.extend(_Cell(t, s, e, row, i) for i, (t, s, e) in enumerate(wrapped[offset]))
+                cells.extend(_Cell(t, s, e, row, i, _columns_in(lines, s, e))
+                             for i, (t, s, e) in enumerate(wrapped[offset]))
             continue
         row += 1
         if splitter is not None and len(group) == 1 and len(text) >= RUN_ON_LENGTH and splitter.is_run_on(text):
@@ -189,9 +194,24 @@ def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = N
                 start = offset + len(text) - len(text.lstrip(" \u3000"))
                 pieces = [(stripped, start, start + len(stripped))]
         expanded = [sub for p in pieces for sub in _split_trailing_numbers(p)]
+        spaced = "\t" not in text and "|" not in text
         for i, (t, s, e) in enumerate(expanded):
-            cells.append(_Cell(t, s, e, row, i))
+            cells.append(_Cell(t, s, e, row, i, _columns(text, offset, s, e) if spaced else None))
     return cells
+
+
+def _columns(line: str, offset: int, start: int, end: int) -> tuple[int, int]:
+    """Display columns of text at document offsets [start, end) on a line starting at `offset`."""
+    lead = display_width(line[: start - offset])
+    return lead, lead + display_width(line[start - offset: end - offset])
+
+
+def _columns_in(lines: list[tuple[str, int]], start: int, end: int) -> tuple[int, int] | None:
+    """Display columns of a piece on the line holding its end (a joined piece: the line of its tail)."""
+    for text, offset in lines:
+        if offset <= end - 1 < offset + len(text) + 1 and offset <= start:
+            return _columns(text, offset, max(start, offset), min(end, offset + len(text)))
+    return None
 
 
 def _run_on_cells(text: str, offset: int, splitter: RunOnSplitter, cells: list[_Cell], row: int) -> int:
@@ -304,7 +324,7 @@ def segment_text(text: str, splitter: RunOnSplitter | None = None) -> tuple[Shap
     rows = {r: i for i, r in enumerate(dict.fromkeys(c.row for c in cells))}
     segments = [
         Segment(id=i, text=c.text, page=1, row=rows[c.row], source="text", span=(c.start, c.end),
-                bbox=(FIELD_DX * c.field, ROW_DY * rows[c.row],
+                columns=c.columns, bbox=(FIELD_DX * c.field, ROW_DY * rows[c.row],
                       FIELD_DX * c.field + FIELD_DX * 0.9, ROW_DY * rows[c.row] + ROW_DY * 0.9))
         for i, c in enumerate(cells)
     ]

@@ -49,12 +49,13 @@ class _Line:
         return n
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns a text takes in a monospaced dump: two for wide (CJK) characters."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _runs(text: str, offset: int) -> _Line:
-    runs = [(m.group(), offset + m.start(), _width(text[:m.start()])) for m in _RUN.finditer(text)]
+    runs = [(m.group(), offset + m.start(), display_width(text[:m.start()])) for m in _RUN.finditer(text)]
     return _Line(text, offset, runs)
 
 
@@ -67,7 +68,7 @@ def _number_apart(line: _Line) -> _Line:
         return line
     text, start, col = line.runs[n_text - 1]
     cut = m.start("num")
-    split = [(text[:m.end("label")], start, col), (m.group("num"), start + cut, col + _width(text[:cut]))]
+    split = [(text[:m.end("label")], start, col), (m.group("num"), start + cut, col + display_width(text[:cut]))]
     return _Line(line.text, line.offset, [*line.runs[:n_text - 1], *split, *line.runs[n_text:]])
 
 
@@ -86,8 +87,9 @@ def _merge_block(block: list[_Line]) -> list[Piece] | None:
     first_value = row.runs[n_text][2]
     texts: list[tuple[str, int, int]] = []
     for line in block:
-        for text, start, col in (line.runs[:n_text] if line is row else line.runs):
-            if line is not row and (col >= first_value - COLUMN_SLACK or len(text) > MAX_FRAGMENT
+        is_row = line is rows[0]
+        for text, start, col in (row.runs[:n_text] if is_row else line.runs):
+            if not is_row and (col >= first_value - COLUMN_SLACK or len(text) > MAX_FRAGMENT
                                     or text.endswith(_SENTENCE_END) or _HEADING.match(text)):
                 return None
             texts.append((text, start, col))

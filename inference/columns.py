@@ -1,0 +1,102 @@
+"""Rows of space-laid dumps placed by where their numbers sit, when blank cells left no trace.
+
+`pdftotext -layout` and text browsers print a table's cells at their columns and a blank cell as
+nothing, so a row `规章  ·  ·  187` arrives as one number, which read in order would fill the
+first column. Rows of the same columns that print every cell show where each column is; a short
+row's numbers are matched to those positions and the gaps become blank cells (blank = 0, as the
+template prints them). Where the positions cannot decide (no complete row to learn them from,
+numbers between two columns), the row is marked `unplaced` and its cells are flagged, never
+read confidently in order.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from dataclasses import dataclass, replace
+
+from inference.assemble import RowRead
+from xxgk.document import Segment
+
+MAX_OFFSET = 0.45
+"""How far from a column's centre a number may sit, as a share of the gap to the next column."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    row: RowRead
+    unplaced: bool = False
+    """A short row of a space-laid dump that positions could not place."""
+    trailing_blanks: int = 0
+    """Blank cells placed after the row's last number: a blank and a row cut short look alike."""
+
+
+def _centre(seg: Segment) -> float:
+    assert seg.columns is not None
+    return (seg.columns[0] + seg.columns[1]) / 2
+
+
+def _signature(row: RowRead) -> tuple[str, ...]:
+    """Rows with the same column keys share column positions (the rows of one table block)."""
+    return (row.table, *(k.rsplit(".", 1)[1] for k in row.keys))
+
+
+def _values(row: RowRead) -> list[Segment]:
+    return [s for s in row.segments if s.text.strip()]
+
+
+def _centres(rows: list[RowRead]) -> dict[tuple[str, ...], list[float]]:
+    """Per column signature, each column's centre: the median over rows printing every cell."""
+    samples: dict[tuple[str, ...], list[list[float]]] = {}
+    for row in rows:
+        values = _values(row)
+        if row.label is None or len(values) != len(row.keys) or any(s.columns is None for s in values) \
+                or len({s.row for s in values}) > 1:
+            continue
+        samples.setdefault(_signature(row), []).append([_centre(s) for s in values])
+    return {sig: [statistics.median(col) for col in zip(*rows_, strict=True)] for sig, rows_ in samples.items()}
+
+
+def _assign(values: list[Segment], centres: list[float]) -> list[int] | None:
+    """Each number's column, or None unless each is near one column, in order, one per column."""
+    gaps = [b - a for a, b in itertools.pairwise(centres)]
+    if any(g <= 0 for g in gaps):
+        return None
+    out: list[int] = []
+    for seg in values:
+        x = _centre(seg)
+        i = min(range(len(centres)), key=lambda j: abs(centres[j] - x))
+        near = [g for j, g in enumerate(gaps) if j in (i - 1, i)]
+        if abs(centres[i] - x) > MAX_OFFSET * min(near, default=float("inf")) or (out and i <= out[-1]):
+            return None
+        out.append(i)
+    return out
+
+
+def _blank(like: Segment) -> Segment:
+    return like.model_copy(update={"text": "", "columns": None})
+
+
+def place_rows(rows: list[RowRead]) -> list[Placed]:
+    """Every row, short rows of space-laid dumps rebuilt at their columns where positions decide.
+
+    Only numbers printed on one line have positions that compare; a row whose numbers stand on
+    lines of their own (one cell per line) is left to the reading in order.
+    """
+    centres = _centres(rows)
+    out = []
+    for row in rows:
+        values = _values(row)
+        short = 0 < len(values) < len(row.keys)
+        if not short or any(s.columns is None for s in values) or len({s.row for s in values}) > 1:
+            out.append(Placed(row))
+            continue
+        known = centres.get(_signature(row))
+        index = _assign(values, known) if known else None
+        if index is None:
+            out.append(Placed(row, unplaced=True))
+            continue
+        by_index = dict(zip(index, values, strict=True))
+        segments = [by_index.get(i) or _blank(values[0]) for i in range(len(row.keys))]
+        out.append(Placed(replace(row, segments=segments), trailing_blanks=len(row.keys) - 1 - index[-1]))
+    return out

@@ -1,0 +1,75 @@
+"""Tables drawn with box-drawing characters, as text browsers (`w3m -dump`) print bordered tables.
+
+A cell border `│` separates fields and a line with `─` is a rule between rows. A cell whose text
+wraps fills several lines between two rules, its label's head above the line with the numbers
+and its tail below; so the lines between two rules are one row, each field's text joined across
+them at the border positions. A rule that runs only under some columns (`│  │ ├────┼──`) leaves
+the cells left of it open (a group label spanning rows); what such a line prints there is a row
+of its own, which the labeler reads as a group label.
+"""
+
+from __future__ import annotations
+
+import re
+
+Piece = tuple[str, int, int]
+"""Text and its start and end offsets in the document."""
+
+_VERTICAL = frozenset("│┃║")
+_RULE = frozenset("─━═")
+_BOX = frozenset("│┃║─━═┼╋╬├┤┣┫╠╣┌┐└┘┏┓┗┛╔╗╚╝┬┴┳┻╦╩╪╫")
+_TEXT = re.compile(r"[^\s\u3000" + "".join(sorted(_BOX)) + r"]+(?:[ \u3000][^\s\u3000" + "".join(sorted(_BOX))
+                   + r"]+)*")
+MIN_BOX_LINES = 3
+"""Lines with box-drawing characters a text needs before they are read as a drawn table."""
+
+
+def _fragments(line: str, offset: int) -> list[tuple[str, int, int]]:
+    """Runs of text on a line: (text, start offset, column)."""
+    return [(m.group(), offset + m.start(), m.start()) for m in _TEXT.finditer(line)]
+
+
+def _fields(line: str) -> list[int]:
+    """Column positions of the line's inner borders (its outer borders bound the table)."""
+    marks = [i for i, ch in enumerate(line) if ch in _VERTICAL or ch in _BOX - _RULE]
+    return marks[1:-1] if len(marks) >= 2 else marks
+
+
+def _merge(lines: list[tuple[str, int]]) -> list[Piece]:
+    """One row from the lines between two rules: each field's text joined down the lines."""
+    borders = max((_fields(t) for t, _ in lines), key=len)
+    fields: dict[int, list[tuple[str, int, int]]] = {}
+    for text, offset in lines:
+        for frag, start, col in _fragments(text, offset):
+            index = sum(1 for b in borders if b < col)
+            fields.setdefault(index, []).append((frag, start, start + len(frag)))
+    return [("".join(f[0] for f in parts), parts[0][1], parts[-1][2])
+            for _, parts in sorted(fields.items())]
+
+
+def box_rows(lines: list[tuple[str, int]]) -> dict[int, list[Piece]]:
+    """Rows of drawn tables keyed by the offset of their first line; the other lines of a row are
+    keyed too, with no pieces (they are consumed). Empty when the text draws no table."""
+    boxed = [any(ch in _BOX for ch in text) for text, _ in lines]
+    if sum(boxed) < MIN_BOX_LINES:
+        return {}
+    rows: dict[int, list[Piece]] = {}
+    pending: list[tuple[str, int]] = []
+
+    def flush() -> None:
+        if pending:
+            rows[pending[0][1]] = _merge(pending)
+            rows.update({offset: [] for _, offset in pending[1:]})
+            pending.clear()
+
+    for (text, offset), box in zip(lines, boxed, strict=True):
+        if not box:
+            flush()
+        elif any(ch in _RULE for ch in text):
+            flush()
+            fragments = _fragments(text, offset)
+            rows[offset] = [(f, s, s + len(f)) for f, s, _ in fragments]
+        else:
+            pending.append((text, offset))
+    flush()
+    return rows

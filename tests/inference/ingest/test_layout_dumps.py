@@ -1,0 +1,114 @@
+"""Text that users' own tools write: paginated `pdftotext -layout` output, labels wrapped around
+their numbers, tables drawn with box characters (`w3m -dump`), blank cells that left no trace."""
+
+from __future__ import annotations
+
+from inference.assemble import RowRead
+from inference.columns import place_rows
+from inference.ingest.boxes import box_rows
+from inference.ingest.furniture import strip_furniture
+from inference.ingest.wrapped import wrapped_rows
+from xxgk.document import Segment
+
+PAGE_FOOT = "file:///reports/report.html{n}                         {n}/5"
+PAGE_HEAD = "12/2/26, 10:36 AM              某某局2024年政府信息公开工作年度报告"
+
+
+def _lines(text: str) -> list[tuple[str, int]]:
+    out, offset = [], 0
+    for line in text.split("\n"):
+        out.append((line, offset))
+        offset += len(line) + 1
+    return out
+
+
+def test_running_heads_feet_and_page_numbers_are_blanked_in_place() -> None:
+    bodies = ["一、总体情况\n本机关坚持公开为常态。", "  行政许可   2   0   1\n  行政处罚   0   0   0",
+              "五、存在的主要问题\n无。"]
+    pages = [f"{PAGE_HEAD}\n{body}\n{PAGE_FOOT.format(n=n)}\n" for n, body in enumerate(bodies, 1)]
+    text = "\f".join(pages) + "\f"
+    cleaned = strip_furniture(text)
+    assert len(cleaned) == len(text)  # offsets kept
+    assert "10:36" not in cleaned and "file:///" not in cleaned
+    assert "总体情况" in cleaned and "行政许可   2   0   1" in cleaned and "行政处罚" in cleaned
+
+
+def test_a_line_of_numbers_recurring_at_page_edges_is_not_furniture() -> None:
+    text = "甲\n0   0   0\f乙\n0   0   0\f"
+    assert strip_furniture(text).count("0   0   0") == 2
+
+
+def test_text_without_pages_is_unchanged() -> None:
+    assert strip_furniture("一\n二\n3/5") == "一\n二\n3/5"
+
+
+def test_label_wrapped_above_and_below_its_numbers_is_one_row() -> None:
+    text = ("\n"
+            "             1.申请人无正当理由逾期不补\n"
+            "             正、行政机关不再处理其政府信      0    0     0\n"
+            "             息公开申请\n"
+            "\n"
+            "  （六）\n"
+            "  其他处        2.申请人逾期未按收费通知要求\n"
+            "  理            缴纳费用、行政机关不再处理其 2      0     2\n"
+            "\n")
+    rows = [r for r in wrapped_rows(_lines(text)).values() if r]
+    first = "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    assert [p[0] for p in rows[0]] == [first, "0", "0", "0"]
+    assert [p[0] for p in rows[1]] == ["（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其",
+                                       "2", "0", "2"]
+
+
+def test_a_heading_above_a_row_is_not_joined_to_its_label() -> None:
+    text = "三、收到和处理政府信息公开申请情况\n  一、本年新收政府信息公开申请数量   1   0   1\n"
+    assert wrapped_rows(_lines(text)) == {}
+
+
+BOXED = """四、政府信息公开行政复议、行政诉讼情况
+┌──────────┬────┬────┐
+│（二）部分公开（区分处理│  1 │  3 │
+│的，只计这一情形）      │    │    │
+├──────────┼────┼────┤
+│          │结果│总计│
+│结果维持  ├────┼────┤
+│          │  2 │  7 │
+└──────────┴────┴────┘
+"""
+
+
+def test_box_drawn_rows_join_their_lines_per_field() -> None:
+    rows = [[p[0] for p in r] for r in box_rows(_lines(BOXED)).values() if r]
+    assert ["（二）部分公开（区分处理的，只计这一情形）", "1", "3"] in rows
+    assert ["结果维持"] in rows  # text on a partial rule: a row of its own (a label spanning rows)
+    assert ["2", "7"] in rows
+
+
+def _seg(i: int, text: str, row: int, cols: tuple[int, int] | None, label: str = "value") -> Segment:
+    return Segment(id=i, text=text, row=row, source="text", bbox=(0, 0, 1, 1), columns=cols, label=label)
+
+
+def _row(name: str, row: int, values: list[tuple[str, int]]) -> RowRead:
+    keys = tuple(f"t2.{name}.{c}" for c in ("issued", "repealed", "in_force"))
+    label = _seg(100 + row, name, row, (2, 10), f"row:t2.{name}")
+    return RowRead("t2", keys, label, [_seg(10 * row + i, t, row, (c, c + len(t))) for i, (t, c) in enumerate(values)])
+
+
+def test_blank_cells_of_a_space_laid_table_are_placed_by_position() -> None:
+    """A row printing every cell shows where the columns are; a row printing one number is read
+    at its column, its other cells blank (0), not as the first column."""
+    full = _row("rules", 1, [("3", 24), ("1", 42), ("12", 60)])
+    short = _row("normative_docs", 2, [("7", 61)])
+    placed = place_rows([full, short])
+    assert [s.text for s in placed[1].row.segments] == ["", "", "7"]
+    assert not placed[1].unplaced and placed[1].trailing_blanks == 0
+
+
+def test_a_short_row_without_positions_to_learn_from_is_flagged() -> None:
+    placed = place_rows([_row("rules", 1, [("3", 24), ("12", 60)])])
+    assert placed[0].unplaced
+
+
+def test_a_short_row_read_one_cell_per_line_is_left_in_order() -> None:
+    row = _row("rules", 1, [("3", 24)])
+    row.segments.append(_seg(99, "12", 2, (0, 2)))
+    assert not place_rows([row])[0].unplaced
