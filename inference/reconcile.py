@@ -56,6 +56,9 @@ CONFIRMED_CONFIDENCE = 0.99
 """A read cell pinned by an identity that holds, every other cell of which is trusted."""
 UNCHECKED_CONFIDENCE = 0.8
 """A read cell whose every identity goes unchecked for cells missing beside it."""
+MERGED_RULE = "merged:"
+"""Rule of a row's 0 taken from another layout's row printing 0 for it and its siblings: as sure as
+that printed 0 (counts are never negative)."""
 
 
 @dataclass(frozen=True)
@@ -189,17 +192,17 @@ def _confirm(edition: Edition, out: Reconciled) -> set[str]:
     """Confidence from the identities (step 4 above): pinned cells confirmed, unchecked ones
     doubted. Returns the confirmed cells.
 
-    Trusted cells are read, confident and in no failed identity. A cell of a failed identity can
-    still be pinned by another identity that holds: one misread cell breaks its row and column
-    while the cells beside it stay pinned by theirs, so only the cell no identity vouches for is
-    left to review. A row read from the wrong line breaks every column it crosses, so no cell of
-    it is trusted and its own total pins none.
+    Trusted cells are read (or taken from a printed 0, see `MERGED_RULE`), confident and in no
+    failed identity. A cell of a failed identity can still be pinned by another identity that
+    holds: one misread cell breaks its row and column while the cells beside it stay pinned by
+    theirs, so only the cell no identity vouches for is left to review. A row read from the wrong
+    line breaks every column it crosses, so no cell of it is trusted and its own total pins none.
     """
     cells = out.cells
     failed = {k for eq, c in zip(edition.equations, out.checks, strict=True) if c.ok is False
               for k in (*eq.lhs, *eq.rhs)}
-    trusted = {k for k, c in cells.items()
-               if c.status == "read" and c.confidence >= REVIEW_BELOW and k not in failed}
+    trusted = {k for k, c in cells.items() if c.confidence >= REVIEW_BELOW and k not in failed
+               and (c.status == "read" or (c.rule or "").startswith(MERGED_RULE))}
     held = [(*eq.lhs, *eq.rhs) for eq, c in zip(edition.equations, out.checks, strict=True) if c.ok]
     confirmed: set[str] = set()
     changed = True
@@ -211,13 +214,12 @@ def _confirm(edition: Edition, out: Reconciled) -> set[str]:
                 continue  # two doubtful cells may be wrong together and still add up
             for k in doubtful or keys:
                 c = cells[k]
-                if c.status != "read" or k in confirmed:
-                    continue
-                cells[k] = replace(c, confidence=max(c.confidence, CONFIRMED_CONFIDENCE))
-                confirmed.add(k)
-                if k not in trusted:
-                    trusted.add(k)
+                if k not in trusted and c.value is not None:
+                    trusted.add(k)  # an inferred or corrected value pinned by trusted cells vouches too
                     changed = True
+                if c.status == "read" and k not in confirmed:
+                    cells[k] = replace(c, confidence=max(c.confidence, CONFIRMED_CONFIDENCE))
+                    confirmed.add(k)
     unchecked: dict[str, bool] = {}
     for eq, check in zip(edition.equations, out.checks, strict=True):
         keys = (*eq.lhs, *eq.rhs)
@@ -250,7 +252,7 @@ def _split_merged(edition: Edition, out: Reconciled, printed: dict[str, tuple[Nu
             if value == 0 and edition.units[key] != "signed":
                 for part in parts:
                     k = part[col]
-                    out.cells[k] = CellValue(k, 0, "inferred", conf, None, f"merged:{merged.layout.row}")
+                    out.cells[k] = CellValue(k, 0, "inferred", conf, None, f"{MERGED_RULE}{merged.layout.row}")
             else:
                 unknown.append(f"{key.rsplit('.', 1)[1]}={_fmt_value(value)}")
         rows = ", ".join(p.row for p in merged.parts)

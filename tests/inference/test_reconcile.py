@@ -165,3 +165,15 @@ def test_reconcile_row_consistent_but_wrong_stays_flagged(ed):
     flagged = {k for k, c in r.cells.items() if c.confidence < 0.9}
     assert {"t3.granted.natural_person", "t3.granted.total", "t3.partial.natural_person"} <= flagged
     assert "t3.total.natural_person" not in flagged and "t3.granted.commercial" not in flagged
+
+
+def test_reconcile_value_inferred_from_trusted_cells_vouches_for_others(ed):
+    """The total row is lost and solved from the balance; the outcome row read in doubt is then
+    pinned by the solved totals, which trusted cells alone determine."""
+    given = dict(t3__new_received__natural_person="6", t3__new_received__total="6",
+                 t3__other__natural_person="6", t3__other__total="6")
+    given.update({f"t3__total__{c}": None for c in ("natural_person", "commercial", "research", "social_org",
+                                                     "legal_service", "other_org", "total")})
+    r = reconcile(ed, _doubt(zeros(ed, **given), ed, 0.5, *(f"t3.other.{c}" for c in ("natural_person", "total"))))
+    assert (r.cells["t3.total.natural_person"].value, r.cells["t3.total.natural_person"].status) == (6, "inferred")
+    assert r.cells["t3.other.natural_person"].confidence == CONFIRMED_CONFIDENCE
