@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from inference.numbers import Number, Reading
+from xxgk.contract import REVIEW_BELOW
 from xxgk.templates import Edition, Equation
 
 Status = Literal["read", "inferred", "corrected", "missing"]
@@ -50,8 +51,6 @@ RESTORED_CONFIDENCE = 0.9
 JOINED_CONFIDENCE = 0.85
 """A number printed in two pieces, joined because the arithmetic confirms it."""
 MAX_NAMED_CANDIDATES = 4
-REVIEW_BELOW = 0.9
-"""The output contract's review threshold: a read cell at least this confident is trusted."""
 CONFIRMED_CONFIDENCE = 0.99
 """A read cell pinned by an identity that holds, every other cell of which is trusted."""
 UNCHECKED_CONFIDENCE = 0.8

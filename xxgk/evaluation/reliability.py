@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xxgk.export import REVIEW_BELOW
+from xxgk.contract import REVIEW_BELOW
 from xxgk.templates import Edition, load_editions
 
 BINS: tuple[tuple[float, float], ...] = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 0.99), (0.99, 1.0))
