@@ -12,9 +12,17 @@
 2. Infer: a cell missing from the document that is the only unknown of an identity is solved from
    it (`inferred`, naming the rule), repeatedly, as long as the result is a valid count.
 3. Check: every identity of every rule is evaluated on the final values into `checks`.
+4. Confirm: confidence is the probability that a value is right. A read cell is pinned by an
+   identity that holds when every other cell of it is trusted (read, confident, in no failed
+   identity): were it wrong, the identity would fail unless a second, compensating error sat among
+   those trusted cells. Such a cell is confirmed whatever its reading's doubt (an OCR score, a
+   label's score, a tie between readings), and confirmed cells are trusted in turn. A read cell
+   whose identities all go unchecked because cells are missing around it is doubted: nothing
+   vouches for where it was placed.
 
 An unambiguous read value is never changed: when a report's own arithmetic is wrong, the check
-fails and the cells involved are flagged for review by a lower confidence.
+fails and the cells of it that no holding identity pins are flagged for review by a lower
+confidence.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from inference.numbers import Number, Reading
+from xxgk.contract import REVIEW_BELOW
 from xxgk.templates import Edition, Equation
 
 Status = Literal["read", "inferred", "corrected", "missing"]
@@ -42,6 +51,13 @@ RESTORED_CONFIDENCE = 0.9
 JOINED_CONFIDENCE = 0.85
 """A number printed in two pieces, joined because the arithmetic confirms it."""
 MAX_NAMED_CANDIDATES = 4
+CONFIRMED_CONFIDENCE = 0.99
+"""A read cell pinned by an identity that holds, every other cell of which is trusted."""
+UNCHECKED_CONFIDENCE = 0.8
+"""A read cell whose every identity goes unchecked for cells missing beside it."""
+MERGED_RULE = "merged:"
+"""Rule of a row's 0 taken from another layout's row printing 0 for it and its siblings: as sure as
+that printed 0 (counts are never negative)."""
 
 
 @dataclass(frozen=True)
@@ -167,8 +183,53 @@ def reconcile(edition: Edition, groups: list[list[Alternative]]) -> Reconciled:
     _split_merged(edition, out, printed_elsewhere)
     _infer(edition, out)
     out.checks = [_check(eq, cells) for eq in edition.equations]
-    _flag_failures(edition, out)
+    _flag_failures(edition, out, _confirm(edition, out))
     return out
+
+
+def _confirm(edition: Edition, out: Reconciled) -> set[str]:
+    """Confidence from the identities (step 4 above): pinned cells confirmed, unchecked ones
+    doubted. Returns the confirmed cells.
+
+    Trusted cells are read (or taken from a printed 0, see `MERGED_RULE`), confident and in no
+    failed identity. A cell of a failed identity can still be pinned by another identity that
+    holds: one misread cell breaks its row and column while the cells beside it stay pinned by
+    theirs, so only the cell no identity vouches for is left to review. A row read from the wrong
+    line breaks every column it crosses, so no cell of it is trusted and its own total pins none.
+    """
+    cells = out.cells
+    failed = {k for eq, c in zip(edition.equations, out.checks, strict=True) if c.ok is False
+              for k in (*eq.lhs, *eq.rhs)}
+    trusted = {k for k, c in cells.items() if c.confidence >= REVIEW_BELOW and k not in failed
+               and (c.status == "read" or (c.rule or "").startswith(MERGED_RULE))}
+    held = [(*eq.lhs, *eq.rhs) for eq, c in zip(edition.equations, out.checks, strict=True) if c.ok]
+    confirmed: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for keys in held:
+            doubtful = [k for k in keys if k not in trusted]
+            if len(doubtful) > 1:
+                continue  # two doubtful cells may be wrong together and still add up
+            for k in doubtful or keys:
+                c = cells[k]
+                if k not in trusted and c.value is not None:
+                    trusted.add(k)  # an inferred or corrected value pinned by trusted cells vouches too
+                    changed = True
+                if c.status == "read" and k not in confirmed:
+                    cells[k] = replace(c, confidence=max(c.confidence, CONFIRMED_CONFIDENCE))
+                    confirmed.add(k)
+    unchecked: dict[str, bool] = {}
+    for eq, check in zip(edition.equations, out.checks, strict=True):
+        keys = (*eq.lhs, *eq.rhs)
+        gap = check.ok is None and any(cells[k].status == "missing" for k in keys)
+        for k in keys:
+            unchecked[k] = unchecked.get(k, True) and gap
+    for k, alone in unchecked.items():
+        c = cells[k]
+        if alone and c.status == "read" and c.value is not None:
+            cells[k] = replace(c, confidence=min(c.confidence, UNCHECKED_CONFIDENCE))
+    return confirmed
 
 
 def _split_merged(edition: Edition, out: Reconciled, printed: dict[str, tuple[Number | None, float]]) -> None:
@@ -190,7 +251,7 @@ def _split_merged(edition: Edition, out: Reconciled, printed: dict[str, tuple[Nu
             if value == 0 and edition.units[key] != "signed":
                 for part in parts:
                     k = part[col]
-                    out.cells[k] = CellValue(k, 0, "inferred", conf, None, f"merged:{merged.layout.row}")
+                    out.cells[k] = CellValue(k, 0, "inferred", conf, None, f"{MERGED_RULE}{merged.layout.row}")
             else:
                 unknown.append(f"{key.rsplit('.', 1)[1]}={_fmt_value(value)}")
         rows = ", ".join(p.row for p in merged.parts)
@@ -527,7 +588,8 @@ def _fmt(v: Number) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def _flag_failures(edition: Edition, out: Reconciled) -> None:
+def _flag_failures(edition: Edition, out: Reconciled, confirmed: set[str]) -> None:
+    """Cells of failed identities that no holding identity pins are flagged for review."""
     failed = {(c.rule, c.scope_key) for c in out.checks if c.ok is False}
     if not failed:
         return
@@ -535,5 +597,5 @@ def _flag_failures(edition: Edition, out: Reconciled) -> None:
         if (eq.rule, eq.scope_key) in failed:
             for k in (*eq.lhs, *eq.rhs):
                 c = out.cells[k]
-                if c.status in ("read", "inferred"):
+                if c.status in ("read", "inferred") and k not in confirmed:
                     out.cells[k] = replace(c, confidence=min(c.confidence, FLAGGED_CONFIDENCE))

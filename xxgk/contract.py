@@ -13,6 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
+REVIEW_BELOW = 0.9
+"""A read cell with lower confidence needs review, like any cell whose status is not `read`."""
 CellStatus = Literal["read", "inferred", "corrected", "missing"]
 
 

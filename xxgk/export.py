@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from xxgk.contract import CellOut, CheckOut, Report
+from xxgk.contract import REVIEW_BELOW, CellOut, CheckOut, Report
 from xxgk.formulas import inert
 from xxgk.templates import Edition
 
@@ -29,8 +29,6 @@ META_COLUMNS = ("doc_id", "agency", "year", "edition", "publish_date", "input_ki
 CELL_SHEET_COLUMNS = ("doc_id", "key", "table", "row", "col", "value", "status", "confidence", "text",
                       "rule")
 CHECK_SHEET_COLUMNS = ("doc_id", "rule", "column", "row", "ok", "detail")
-REVIEW_BELOW = 0.9
-"""A read cell with lower confidence needs review (the output contract's threshold)."""
 
 Value = str | int | float | None
 

@@ -137,12 +137,12 @@ def ed2021():
     return load_editions()["2021"]
 
 
-def _t3_with_merged_other(ed, label: str, other: tuple[str, ...]):
+def _t3_with_merged_other(ed, label: str, other: tuple[str, ...], **rows_as_read: tuple[str, ...]):
     """A 2021 table 3 whose （六）其他处理 is printed as one row (the 2019 layout), labeled `label`;
     3 requests, granted and other outcomes as `other` leaves them."""
     granted = str(3 - int(other[0]))
     given = {"new_received": ("3", "0", "0", "0", "0", "0", "3"), "total": ("3", "0", "0", "0", "0", "0", "3"),
-             "granted": (granted, "0", "0", "0", "0", "0", granted)}
+             "granted": (granted, "0", "0", "0", "0", "0", granted), **rows_as_read}
     parts = {"other_no_correction", "other_unpaid_fee", "other_misc"}
     rows = []
     for r in ed.rows:
@@ -172,3 +172,11 @@ def test_assemble_merged_row_all_zero_gives_every_sub_row_zero_and_checks_hold(e
         assert {cells[f"t3.{row}.total"].status} == {"inferred"} and cells[f"t3.{row}.total"].value == 0
     assert all(c.ok for c in table.reconciled.checks if c.rule.startswith("t3"))
     assert not any("其他处理" in w for w in table.warnings)
+
+
+def test_assemble_zeros_of_a_merged_row_vouch_for_the_cells_beside_them(ed2021):
+    """A misread cell in an outcome row: the sub-rows' zeros, as sure as the printed 0, still pin
+    the rest of the row through their columns, so only the misread cell is left to review."""
+    table = _t3_with_merged_other(ed2021, "row_group", ("0",) * 7, partial=("0", "0", "0", "0", "0", "0", "1"))
+    flagged = {k for k, c in table.reconciled.cells.items() if c.status == "read" and c.confidence < 0.9}
+    assert flagged == {"t3.partial.total"}

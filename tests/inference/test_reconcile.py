@@ -3,7 +3,14 @@
 import pytest
 
 from inference.numbers import parse
-from inference.reconcile import FLAGGED_CONFIDENCE, Alternative, reconcile
+from inference.reconcile import (
+    CONFIRMED_CONFIDENCE,
+    FLAGGED_CONFIDENCE,
+    UNCHECKED_CONFIDENCE,
+    UNDECIDED_CONFIDENCE,
+    Alternative,
+    reconcile,
+)
 from xxgk.templates import load_editions
 
 
@@ -59,7 +66,7 @@ def test_reconcile_split_digits_resolved_by_arithmetic(ed):
     assert r.cells["t3.granted.total"].status == "read"
     spaced = reconcile(ed, zeros(ed, **{**base, "t3__granted__natural_person": "2 0"}))
     cell = spaced.cells["t3.granted.natural_person"]
-    assert cell.value == 20 and cell.status == "read" and cell.confidence < 0.99
+    assert cell.value == 20 and cell.status == "read" and cell.confidence >= 0.9  # the identities pin it
     merged = reconcile(ed, zeros(ed, **{**base, "t3__granted__total": "2 0"}))
     assert merged.cells["t3.granted.total"].value == 20
 
@@ -82,3 +89,91 @@ def test_reconcile_broken_report_arithmetic_is_kept_and_flagged(ed):
     failed = [c for c in r.checks if c.ok is False]
     assert [(c.rule, c.scope_key) for c in failed] == [("t4.row_total", "review")]
     assert "1+0+0+0" in failed[0].detail
+
+
+def _doubt(groups, ed, confidence: float, *keys: str):
+    """The groups with the given cells read at a lower confidence (an OCR score, a label's doubt)."""
+    out = []
+    for group in groups:
+        out.append([Alternative({k: (r, confidence if k in keys else c) for k, (r, c) in alt.readings.items()})
+                    for alt in group])
+    return out
+
+
+def test_reconcile_doubtful_cell_pinned_by_a_holding_identity_is_confirmed(ed):
+    given = dict(t3__new_received__natural_person="5", t3__new_received__total="5", t3__granted__natural_person="5",
+                 t3__granted__total="5", t3__total__natural_person="5", t3__total__total="5")
+    r = reconcile(ed, _doubt(zeros(ed, **given), ed, 0.4, "t3.granted.natural_person", "t3.granted.total"))
+    # both doubtful cells of the row: its own identity cannot pin either, each column's can
+    for key in ("t3.granted.natural_person", "t3.granted.total"):
+        assert r.cells[key].confidence == CONFIRMED_CONFIDENCE
+    assert r.cells["t2.rules.new_made"].confidence == 0.99  # no identity: the reading's own confidence
+
+
+def test_reconcile_two_doubtful_cells_of_one_identity_stay_doubtful(ed):
+    """Table 4 has only row identities: `3 + 0 == 3` would also hold as `8 + 0 == 8`."""
+    groups = _doubt(zeros(ed, t4__review__upheld="3", t4__review__total="3"), ed, 0.5,
+                    "t4.review.upheld", "t4.review.total")
+    r = reconcile(ed, groups)
+    assert r.cells["t4.review.upheld"].confidence == 0.5 and r.cells["t4.review.total"].confidence == 0.5
+    assert r.cells["t4.review.other"].confidence == CONFIRMED_CONFIDENCE
+
+
+def test_reconcile_cells_left_unchecked_by_missing_neighbours_are_doubted(ed):
+    r = reconcile(ed, zeros(ed, t4__review__upheld="7", t4__review__total=None, t4__review__pending=None))
+    cell = r.cells["t4.review.upheld"]
+    assert (cell.value, cell.status) == (7, "read") and cell.confidence == UNCHECKED_CONFIDENCE
+    na = reconcile(ed, zeros(ed, t4__review__upheld="7", t4__review__total="—"))
+    assert na.cells["t4.review.upheld"].confidence == 0.99  # not applicable is no sign of a misread
+
+
+def test_reconcile_row_read_twice_is_confirmed_where_the_table_pins_it(ed):
+    """Two occurrences of a row, both fitting the row's own total: the columns tell them apart."""
+    given = dict(t3__new_received__natural_person="4", t3__new_received__total="4", t3__granted__natural_person="4",
+                 t3__granted__total="4", t3__total__natural_person="4", t3__total__total="4")
+    groups = zeros(ed, **given)
+    row = next(i for i, g in enumerate(groups) if "t3.granted.total" in g[0].readings)
+    other = {k: (parse("3" if k.endswith((".natural_person", ".total")) else "0", ed.units[k]), 0.99)
+             for k in groups[row][0].readings}
+    groups[row] = [groups[row][0], Alternative(other)]
+    r = reconcile(ed, groups)
+    assert r.cells["t3.granted.natural_person"].value == 4
+    assert r.cells["t3.granted.natural_person"].confidence == CONFIRMED_CONFIDENCE
+    t2 = zeros(ed)
+    rules = next(i for i, g in enumerate(t2) if "t2.rules.new_made" in g[0].readings)
+    t2[rules] = [t2[rules][0], Alternative({k: (parse("1", ed.units[k]), 0.99) for k in t2[rules][0].readings})]
+    assert reconcile(ed, t2).cells["t2.rules.new_made"].confidence == UNDECIDED_CONFIDENCE  # nothing can tell
+
+
+def test_reconcile_one_misread_cell_is_the_only_one_flagged(ed):
+    """`3` read for 8 breaks its row and its column; every other cell of them is pinned by another
+    identity that holds, so the review goes to the one cell nothing vouches for."""
+    r = reconcile(ed, zeros(ed, t3__new_received__natural_person="8", t3__new_received__total="8",
+                              t3__granted__natural_person="8", t3__granted__total="8",
+                              t3__total__natural_person="3", t3__total__total="8"))
+    flagged = {k for k, c in r.cells.items() if c.confidence < 0.9}
+    assert flagged == {"t3.total.natural_person"}
+    assert r.cells["t3.total.natural_person"].confidence == FLAGGED_CONFIDENCE
+
+
+def test_reconcile_row_consistent_but_wrong_stays_flagged(ed):
+    """A row read from the wrong line adds up on its own: its total pins nothing, and since any
+    outcome row could be the wrong one, all of them in the broken columns are left to review."""
+    r = reconcile(ed, zeros(ed, t3__new_received__natural_person="8", t3__new_received__total="8",
+                              t3__granted__natural_person="5", t3__granted__total="5",
+                              t3__total__natural_person="8", t3__total__total="8"))
+    flagged = {k for k, c in r.cells.items() if c.confidence < 0.9}
+    assert {"t3.granted.natural_person", "t3.granted.total", "t3.partial.natural_person"} <= flagged
+    assert "t3.total.natural_person" not in flagged and "t3.granted.commercial" not in flagged
+
+
+def test_reconcile_value_inferred_from_trusted_cells_vouches_for_others(ed):
+    """The total row is lost and solved from the balance; the outcome row read in doubt is then
+    pinned by the solved totals, which trusted cells alone determine."""
+    given = dict(t3__new_received__natural_person="6", t3__new_received__total="6",
+                 t3__other__natural_person="6", t3__other__total="6")
+    given.update({f"t3__total__{c}": None for c in ("natural_person", "commercial", "research", "social_org",
+                                                     "legal_service", "other_org", "total")})
+    r = reconcile(ed, _doubt(zeros(ed, **given), ed, 0.5, *(f"t3.other.{c}" for c in ("natural_person", "total"))))
+    assert (r.cells["t3.total.natural_person"].value, r.cells["t3.total.natural_person"].status) == (6, "inferred")
+    assert r.cells["t3.other.natural_person"].confidence == CONFIRMED_CONFIDENCE

@@ -33,7 +33,7 @@ def test_reliability_bins_cells_by_confidence_and_counts_silent_errors(tmp_path)
     assert counts[(0.99, 1.0)] == (len(ed.cell_keys) - 3, len(ed.cell_keys) - 4)
     assert (table.wrong, table.wrong_flagged, table.silent_errors) == (2, 1, 1)
     assert table.flagged == 3  # the missing blank, the 0.6 and the inferred cell
-    assert (table.consistent_cells, table.consistent_flagged) == (len(ed.cell_keys) - 1, 2)
+    assert table.clean_cells == 0  # two cells wrong: flags there are no false alarms
     assert any("silent 1" in line for line in table.lines())
 
 
@@ -45,3 +45,14 @@ def test_reliability_consistency_is_the_gold_arithmetic():
     assert not consistent(cells, ed)
     cells["t4.review.upheld"] = None  # an identity the gold cannot evaluate is not a failure
     assert consistent(cells, ed)
+
+
+def test_reliability_counts_false_alarms_in_documents_read_right(tmp_path):
+    ed = load_editions()["2021"]
+    _write(tmp_path / "gold", "d.gold.json",
+           {"doc_id": "d", "meta": {"edition": "2021"}, "cells": dict.fromkeys(ed.cell_keys, 0)})
+    pred = {k: {"value": 0, "status": "read", "confidence": 0.99} for k in ed.cell_keys}
+    pred["t4.review.total"]["confidence"] = 0.7
+    _write(tmp_path / "pred", "d.json", {"cells": pred})
+    table = reliability(tmp_path / "gold", tmp_path / "pred")
+    assert (table.clean_cells, table.clean_flagged, table.silent_errors) == (len(ed.cell_keys), 1, 0)

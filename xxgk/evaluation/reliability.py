@@ -5,7 +5,8 @@ review threshold), so confidence must be the probability that the value is right
 should be right 99 times in 100, and flags should be rare where the report's own arithmetic holds.
 `reliability` reads gold files (`<doc_id>.gold.json`, the scorer's format) and predictions
 (`<doc_id>.json`, the output contract) and tabulates both: accuracy per confidence bin, and the
-share of cells flagged in documents whose gold satisfies every identity of its edition.
+share of cells flagged in documents read without error whose gold satisfies every identity of its
+edition (where every flag is a false alarm).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xxgk.export import REVIEW_BELOW
+from xxgk.contract import REVIEW_BELOW
 from xxgk.templates import Edition, load_editions
 
 BINS: tuple[tuple[float, float], ...] = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 0.99), (0.99, 1.0))
@@ -44,9 +45,10 @@ class Reliability:
     flagged: int = 0
     silent_errors: int = 0
     """Wrong values read with confidence at or above the review threshold."""
-    consistent_cells: int = 0
-    """Cells with a gold value in documents whose gold satisfies every identity of its edition."""
-    consistent_flagged: int = 0
+    clean_cells: int = 0
+    """Cells with a gold value in documents read without error whose gold satisfies every identity:
+    every flag there is a false alarm."""
+    clean_flagged: int = 0
     wrong_flagged: int = 0
     wrong: int = 0
 
@@ -57,8 +59,8 @@ class Reliability:
             acc = "-" if b.accuracy is None else f"{100 * b.accuracy:.2f}%"
             out.append(f"[{b.low:.2f}, {b.high:.2f}{closing}  {b.count:6d}  {acc}")
         out.append(f"flagged {self.flagged}/{self.cells} cells ({_pct(self.flagged, self.cells)}), "
-                   f"{self.consistent_flagged}/{self.consistent_cells} where every identity holds "
-                   f"({_pct(self.consistent_flagged, self.consistent_cells)}); "
+                   f"{self.clean_flagged}/{self.clean_cells} in documents read right whose identities "
+                   f"hold ({_pct(self.clean_flagged, self.clean_cells)}); "
                    f"wrong {self.wrong}, flagged {self.wrong_flagged}, silent {self.silent_errors}")
         return out
 
@@ -66,7 +68,7 @@ class Reliability:
         return {"bins": [{"low": b.low, "high": b.high, "count": b.count, "accuracy": b.accuracy}
                          for b in self.bins],
                 "cells": self.cells, "flagged": self.flagged,
-                "consistent_cells": self.consistent_cells, "consistent_flagged": self.consistent_flagged,
+                "clean_cells": self.clean_cells, "clean_flagged": self.clean_flagged,
                 "wrong": self.wrong, "wrong_flagged": self.wrong_flagged, "silent_errors": self.silent_errors}
 
 
@@ -104,8 +106,8 @@ def add_document(table: Reliability, gold: dict[str, Any], pred: dict[str, Any],
     """Count one document's cells. A cell absent or `missing` has confidence 0; a gold null is
     right when nothing was given for it, wrong when a value was `read` there."""
     edition = editions.get(str(gold.get("meta", {}).get("edition")))
-    holds = edition is not None and consistent(gold["cells"], edition)
     cells = pred.get("cells", {})
+    wrong_before, scored, flagged_scored = table.wrong, 0, 0
     for key, gv in gold["cells"].items():
         cell = cells.get(key) or {"value": None, "status": "missing"}
         status = cell.get("status", "read")
@@ -120,13 +122,16 @@ def add_document(table: Reliability, gold: dict[str, Any], pred: dict[str, Any],
         b = _bin_of(table.bins, confidence)
         b.count += 1
         b.correct += right
-        if holds and gv is not None:
-            table.consistent_cells += 1
-            table.consistent_flagged += flagged
+        if gv is not None:
+            scored += 1
+            flagged_scored += flagged
         if not right:
             table.wrong += 1
             table.wrong_flagged += flagged
             table.silent_errors += not flagged
+    if table.wrong == wrong_before and edition is not None and consistent(gold["cells"], edition):
+        table.clean_cells += scored
+        table.clean_flagged += flagged_scored
 
 
 def reliability(gold_dir: Path, pred_dir: Path, editions: dict[str, Edition] | None = None) -> Reliability:
