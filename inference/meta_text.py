@@ -1,0 +1,137 @@
+"""How a report title, a dateline and a labelled field look as text.
+
+A title holds the report phrase (政府信息公开工作年度报告); its agency is what precedes the phrase,
+less the year and any site or navigation text before a separator, and its year is the one next to
+the phrase (the report year, not the year of publication). A dateline is a line that is a date and
+nothing else (`2021年1月22日`, `2025-01-09 09:44`), which a date inside a sentence or a period
+(`2019年1月1日至12月31日`) never is. A field is a label a page prints before a value
+(`发布时间：…`, `来源：…`): the label must start the line or follow a space or punctuation, so
+`统计时间：` is not the field `时间`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from inference.agency import agency_name, norm
+from inference.meta_config import MetaConfig, TitleWords, default_meta_config
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年度?|$)")
+"""A year in a title: `2021年`, `2021年度`, or `2021` right before the phrase took its `年度`."""
+_DATE_CN = r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"
+_DATE_ISO = r"((?:19|20)\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"
+_ANY_DATE = re.compile(rf"{_DATE_CN}|{_DATE_ISO}")
+_TIME = r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+_DATELINE = re.compile(rf"(?:{_DATE_CN}|{_DATE_ISO}){_TIME}")
+_WRAPPERS = "()（）[]【】〔〕<>《》 \u3000。.,，:：;；"
+_TITLE_NOISE = re.compile(r"^(?:关于|发布|公布|印发)+|[《》“”\"']|的$")
+
+
+def _date(groups: tuple[str | None, ...]) -> str | None:
+    y, mo, d = (int(g) for g in groups if g is not None)
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def parse_date(text: str) -> str | None:
+    """The first date anywhere in `text` (ISO `YYYY-MM-DD`), or None."""
+    m = _ANY_DATE.search(unicodedata.normalize("NFKC", text))
+    return _date(m.groups()) if m else None
+
+
+def dateline(text: str) -> str | None:
+    """The date `text` is, when it is a date and nothing else (a time of day may follow)."""
+    t = unicodedata.normalize("NFKC", text).strip(_WRAPPERS)
+    m = _DATELINE.fullmatch(t)
+    return _date(m.groups()) if m else None
+
+
+@lru_cache(maxsize=4)
+def _phrase(words: TitleWords) -> re.Pattern[str]:
+    return re.compile(words.phrase)
+
+
+def is_title(text: str, words: TitleWords | None = None) -> bool:
+    """A report title: the report phrase, short, not a sentence and not a navigation trail."""
+    words = words or default_meta_config().title
+    t = norm(text)
+    return (len(t) <= words.max_length and bool(_phrase(words).search(t)) and not t.endswith("。")
+            and not any(n in t for n in words.navigation))
+
+
+@dataclass(frozen=True)
+class TitleParts:
+    agency: str | None
+    year: int | None
+
+
+def title_parts(text: str, words: TitleWords | None = None) -> TitleParts:
+    """Agency and report year a title names (either None when it does not name it)."""
+    words = words or default_meta_config().title
+    t = norm(text)
+    m = _phrase(words).search(t)
+    if m is None:
+        return TitleParts(None, None)
+    head = t[: m.start()]
+    marks = {s.strip() for s in (*words.separators, *words.navigation)} - {""}
+    head = head[max((head.rfind(s) + len(s) for s in marks if s in head), default=0):]
+    years = _YEAR.findall(head) or _YEAR.findall(t[m.end():])
+    name = _TITLE_NOISE.sub("", _YEAR.sub("", head))
+    return TitleParts(agency_name(name, place_ok=True) if name else None, int(years[-1]) if years else None)
+
+
+@dataclass(frozen=True)
+class Field:
+    field: str
+    """`title`, `agency` or `publish_date`."""
+    label: str
+    value: str
+
+
+@lru_cache(maxsize=4)
+def _field_patterns(config: MetaConfig) -> tuple[re.Pattern[str], dict[str, str]]:
+    by_label = {label: name for name in ("title", "agency", "publish_date")
+                for label in getattr(config.fields, name)}
+    alternation = "|".join(re.escape(lb) for lb in sorted(by_label, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])({alternation})\s*[:：]"), by_label
+
+
+def field_label(text: str, config: MetaConfig | None = None) -> str | None:
+    """The field a cell or line that is only a label (`发布机构`, `标题：`) introduces, or None."""
+    _, by_label = _field_patterns(config or default_meta_config())
+    return by_label.get(norm(text).rstrip(":："))
+
+
+def fields_in(line: str, config: MetaConfig | None = None) -> list[Field]:
+    """Every `label: value` field of a line; a value runs to the next label or the line's end."""
+    pattern, by_label = _field_patterns(config or default_meta_config())
+    text = unicodedata.normalize("NFKC", line)
+    hits = list(pattern.finditer(text))
+    out = []
+    for i, m in enumerate(hits):
+        end = hits[i + 1].start() if i + 1 < len(hits) else len(text)
+        value = text[m.end(): end].strip()
+        if value:
+            out.append(Field(by_label[m.group(1)], m.group(1), value))
+    return out
+
+
+def field_value(f: Field) -> str | int | None:
+    """What a field says: a title (kept whole), an agency name, or a publication date."""
+    if f.field == "title":
+        return f.value
+    if f.field == "agency":
+        first = f.value.split()[0] if f.value.split() else ""
+        return agency_name(first)
+    value = unicodedata.normalize("NFKC", f.value).strip()
+    m = _ANY_DATE.match(value)
+    if m is None:
+        return None
+    rest = value[m.end():].lstrip()
+    if rest.startswith(("至", "到", "—", "-", "~", "起")):
+        return None  # a period, not a date
+    return _date(m.groups())
