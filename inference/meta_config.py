@@ -37,6 +37,8 @@ class TitleWords(_Model):
     max_length: int
     navigation: tuple[str, ...]
     separators: tuple[str, ...]
+    record_labels: tuple[str, ...]
+    noise: str
 
 
 class FieldLabels(_Model):

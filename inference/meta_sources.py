@@ -41,7 +41,7 @@ HEAD_ROWS = 80
 TAIL_ROWS = 40
 """Text rows read, from the end, for the signature: past a site's footer."""
 FIELD_LINE_MAX = 160
-"""A field line is short: a longer line is prose, whose `时间：` is no field."""
+"""A line longer than this is prose (or OCR text glued together): only the longer labels are read."""
 _TITLE_JOIN = 3
 _BLOCK_ABOVE = 2
 _DATELINE_BELOW = 3
@@ -88,7 +88,7 @@ def _clip(text: str, n: int = 120) -> str:
 
 
 def _from_title_text(title: str, source: str, trust: float, shown: str, config: MetaConfig) -> list[Evidence]:
-    parts = title_parts(title, config.title)
+    parts = title_parts(title, config)
     out = []
     if parts.agency:
         out.append(Evidence("agency", parts.agency, source, _clip(shown), trust))
@@ -121,7 +121,8 @@ def from_properties(doc: Document, config: MetaConfig) -> list[Evidence]:
 
 def _row_fields(line: Line, config: MetaConfig) -> list[tuple[str, str, str]]:
     """(field, label, value) of a row: `label: value` text, or a label cell and the cell after it."""
-    found = [(f.field, f.label, f.value) for cell in line.cells for f in fields_in(cell, config)]
+    found = [(f.field, f.label, f.value) for cell in line.cells
+             for f in fields_in(cell, config, short_ok=len(norm(cell)) <= FIELD_LINE_MAX)]
     for label_cell, value_cell in zip(line.cells, line.cells[1:], strict=False):
         field = field_label(label_cell, config)
         if field and value_cell.strip() and field_label(value_cell, config) is None:
@@ -135,8 +136,6 @@ def from_fields(lines: list[Line], config: MetaConfig) -> list[Evidence]:
     picked = lines[:HEAD_ROWS] + lines[max(HEAD_ROWS, len(lines) - TAIL_ROWS):]
     out: list[Evidence] = []
     for line in picked:
-        if len(norm(line.text)) > FIELD_LINE_MAX:
-            continue
         for field, label, value in _row_fields(line, config):
             shown = _clip(f"{label}: {value}")
             if field == "title":
@@ -175,7 +174,7 @@ def from_title(lines: list[Line], config: MetaConfig) -> list[Evidence]:
     titles = _find_titles(head)
     if not titles:
         return []
-    first, last, title = next((t for t in titles if title_parts(t[2], config.title).year), titles[0])
+    first, last, title = next((t for t in titles if title_parts(t[2], config).year), titles[0])
     trust = config.confidence
     out = _from_title_text(title, "title", trust.title, title, config)
     if not any(e.field == "agency" for e in out):

@@ -69,19 +69,32 @@ class TitleParts:
     year: int | None
 
 
-def title_parts(text: str, words: TitleWords | None = None) -> TitleParts:
+@lru_cache(maxsize=4)
+def _head_marks(config: MetaConfig) -> tuple[str, ...]:
+    """Where a title's agency can start: after a separator, a navigation word or a printed label."""
+    words = config.title
+    labels = (*config.fields.title, *config.fields.agency, *config.fields.publish_date)
+    marks = {s.strip() for s in (*words.separators, *words.navigation, *words.record_labels, *labels)}
+    return tuple(sorted(marks - {""}, key=len, reverse=True))
+
+
+def title_parts(text: str, config: MetaConfig | None = None) -> TitleParts:
     """Agency and report year a title names (either None when it does not name it)."""
-    words = words or default_meta_config().title
+    config = config or default_meta_config()
     t = norm(text)
-    m = _phrase(words).search(t)
+    m = _phrase(config.title).search(t)
     if m is None:
         return TitleParts(None, None)
     head = t[: m.start()]
-    marks = {s.strip() for s in (*words.separators, *words.navigation)} - {""}
-    head = head[max((head.rfind(s) + len(s) for s in marks if s in head), default=0):]
+    head = head[max((head.rfind(s) + len(s) for s in _head_marks(config) if s in head), default=0):]
     years = _YEAR.findall(head) or _YEAR.findall(t[m.end():])
-    name = _TITLE_NOISE.sub("", _YEAR.sub("", head))
+    name = _TITLE_NOISE.sub("", _YEAR.sub("", head).translate(_drop(config.title.noise)))
     return TitleParts(agency_name(name, place_ok=True) if name else None, int(years[-1]) if years else None)
+
+
+@lru_cache(maxsize=4)
+def _drop(chars: str) -> dict[int, None]:
+    return str.maketrans("", "", chars)
 
 
 @dataclass(frozen=True)
@@ -92,31 +105,43 @@ class Field:
     value: str
 
 
-@lru_cache(maxsize=4)
-def _field_patterns(config: MetaConfig) -> tuple[re.Pattern[str], dict[str, str]]:
+SHORT_LABEL = 2
+"""Labels this long or shorter (时间, 来源) must stand apart; longer ones (发布时间) may be glued."""
+
+
+@lru_cache(maxsize=8)
+def _field_patterns(config: MetaConfig, short_ok: bool) -> tuple[re.Pattern[str], dict[str, str]]:
     by_label = {label: name for name in ("title", "agency", "publish_date")
                 for label in getattr(config.fields, name)}
-    alternation = "|".join(re.escape(lb) for lb in sorted(by_label, key=len, reverse=True))
-    return re.compile(rf"(?<![\w])({alternation})\s*[:：]"), by_label
+
+    def alternation(labels: list[str]) -> str:
+        return "|".join(re.escape(lb) for lb in sorted(labels, key=len, reverse=True))
+
+    long = alternation([lb for lb in by_label if len(lb) > SHORT_LABEL])
+    short = alternation([lb for lb in by_label if len(lb) <= SHORT_LABEL])
+    pattern = rf"(?:({long})|(?<![\w])({short}))\s*[:：]" if short_ok else rf"({long})()\s*[:：]"
+    return re.compile(pattern), by_label
 
 
 def field_label(text: str, config: MetaConfig | None = None) -> str | None:
     """The field a cell or line that is only a label (`发布机构`, `标题：`) introduces, or None."""
-    _, by_label = _field_patterns(config or default_meta_config())
+    _, by_label = _field_patterns(config or default_meta_config(), True)
     return by_label.get(norm(text).rstrip(":："))
 
 
-def fields_in(line: str, config: MetaConfig | None = None) -> list[Field]:
-    """Every `label: value` field of a line; a value runs to the next label or the line's end."""
-    pattern, by_label = _field_patterns(config or default_meta_config())
+def fields_in(line: str, config: MetaConfig | None = None, *, short_ok: bool = True) -> list[Field]:
+    """Every `label: value` field of a line; a value runs to the next label or the line's end.
+    `short_ok=False` (a long line, prose or glued OCR text) reads only the longer labels."""
+    pattern, by_label = _field_patterns(config or default_meta_config(), short_ok)
     text = unicodedata.normalize("NFKC", line)
     hits = list(pattern.finditer(text))
     out = []
     for i, m in enumerate(hits):
         end = hits[i + 1].start() if i + 1 < len(hits) else len(text)
         value = text[m.end(): end].strip()
+        label = m.group(1) or m.group(2)
         if value:
-            out.append(Field(by_label[m.group(1)], m.group(1), value))
+            out.append(Field(by_label[label], label, value))
     return out
 
 
