@@ -31,8 +31,8 @@ from inference.meta_text import (
     field_value,
     fields_in,
     is_title,
-    parse_date,
     title_parts,
+    trailing_date,
 )
 from xxgk.document import Document
 
@@ -44,9 +44,9 @@ FIELD_LINE_MAX = 160
 """A line longer than this is prose (or OCR text glued together): only the longer labels are read."""
 _TITLE_JOIN = 3
 _BLOCK_ABOVE = 2
+_BLOCK_BELOW = 2
 _DATELINE_BELOW = 3
 _PERIOD = re.compile(r"统计(?:期限|时限|区间|时间|周期)[^。]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
-_TAIL_DATE = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?|(?:19|20)\d{2}-\d{1,2}-\d{1,2})$")
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,8 @@ def from_title(lines: list[Line], config: MetaConfig) -> list[Evidence]:
     trust = config.confidence
     out = _from_title_text(title, "title", trust.title, title, config)
     if not any(e.field == "agency" for e in out):
-        for ln in reversed(head[max(0, first - _BLOCK_ABOVE): first]):
+        around = [*reversed(head[max(0, first - _BLOCK_ABOVE): first]), *head[last + 1: last + 1 + _BLOCK_BELOW]]
+        for ln in around:
             if name := agency_name(ln.text, place_ok=True):
                 out.append(Evidence("agency", name, "heading_block", _clip(ln.text), trust.heading_block))
                 break
@@ -207,10 +208,9 @@ def from_signature(lines: list[Line], config: MetaConfig) -> list[Evidence]:
         date = dateline(text)
         name_line: Line | None = None
         if date is None:
-            m = _TAIL_DATE.search(norm(text))
-            before = norm(text)[: m.start()] if m else ""
-            if m and agency_name(before):
-                date = parse_date(m.group())
+            split = trailing_date(text)
+            if split and agency_name(split[0]):
+                before, date = split
                 name_line = Line(tail[i].index, before, (before,))
         if date is None:
             continue

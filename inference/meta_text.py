@@ -21,13 +21,33 @@ from inference.meta_config import MetaConfig, TitleWords, default_meta_config
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年度?|$)")
 """A year in a title: `2021年`, `2021年度`, or `2021` right before the phrase took its `年度`."""
-_DATE_CN = r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"
+_DATE_CN = r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日目曰]?"
+"""A date written with 年月日 (OCR reads 日 as 目 or 曰 now and then)."""
 _DATE_ISO = r"((?:19|20)\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"
 _ANY_DATE = re.compile(rf"{_DATE_CN}|{_DATE_ISO}")
 _TIME = r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 _DATELINE = re.compile(rf"(?:{_DATE_CN}|{_DATE_ISO}){_TIME}")
 _WRAPPERS = "()（）[]【】〔〕<>《》 \u3000。.,，:：;；"
 _TITLE_NOISE = re.compile(r"^(?:关于|发布|公布|印发)+|[《》“”\"']|的$")
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+_CN_YEAR = re.compile(r"([〇○零O一二三四五六七八九]{4})(\s*年)")
+_CN_NUM = "([一二三四五六七八九十]{1,3})"
+_CN_MONTH_DAY = re.compile(rf"(\d{{4}}\s*年\s*){_CN_NUM}(\s*月\s*){_CN_NUM}(\s*日)")
+
+
+def _cn_number(text: str) -> int:
+    """一 … 三十一, as official datelines write months and days."""
+    if "十" not in text:
+        return _CN_DIGIT[text]
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+
+
+def arabic_dates(text: str) -> str:
+    """Years and dates written in Chinese numerals (二〇二一年一月二十日) in Arabic digits."""
+    text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGIT[c]) for c in m.group(1)) + m.group(2), text)
+    return _CN_MONTH_DAY.sub(lambda m: f"{m.group(1)}{_cn_number(m.group(2))}{m.group(3)}"
+                                       f"{_cn_number(m.group(4))}{m.group(5)}", text)
 
 
 def _date(groups: tuple[str | None, ...]) -> str | None:
@@ -39,15 +59,26 @@ def _date(groups: tuple[str | None, ...]) -> str | None:
 
 def parse_date(text: str) -> str | None:
     """The first date anywhere in `text` (ISO `YYYY-MM-DD`), or None."""
-    m = _ANY_DATE.search(unicodedata.normalize("NFKC", text))
+    m = _ANY_DATE.search(arabic_dates(unicodedata.normalize("NFKC", text)))
     return _date(m.groups()) if m else None
 
 
 def dateline(text: str) -> str | None:
     """The date `text` is, when it is a date and nothing else (a time of day may follow)."""
-    t = unicodedata.normalize("NFKC", text).strip(_WRAPPERS)
+    t = arabic_dates(unicodedata.normalize("NFKC", text)).strip(_WRAPPERS)
     m = _DATELINE.fullmatch(t)
     return _date(m.groups()) if m else None
+
+
+_TRAILING_DATE = re.compile(rf"(?:{_DATE_CN}|{_DATE_ISO}){_TIME}$")
+
+
+def trailing_date(text: str) -> tuple[str, str] | None:
+    """(text before, date) of a line that ends with a date (`某市教育局 2021年1月22日`), or None."""
+    t = arabic_dates(norm(text)).rstrip(_WRAPPERS)
+    m = _TRAILING_DATE.search(t)
+    date = _date(m.groups()) if m else None
+    return (t[: m.start()], date) if m and date else None
 
 
 @lru_cache(maxsize=4)
@@ -81,7 +112,7 @@ def _head_marks(config: MetaConfig) -> tuple[str, ...]:
 def title_parts(text: str, config: MetaConfig | None = None) -> TitleParts:
     """Agency and report year a title names (either None when it does not name it)."""
     config = config or default_meta_config()
-    t = norm(text)
+    t = arabic_dates(norm(text))
     m = _phrase(config.title).search(t)
     if m is None:
         return TitleParts(None, None)

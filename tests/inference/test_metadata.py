@@ -82,7 +82,8 @@ def test_bare_place_only_from_a_title():
 @pytest.mark.parametrize(("text", "date"), [
     ("2021年1月22日", "2021-01-22"), ("2025-01-09 09:44", "2025-01-09"), ("（2021年1月22日）", "2021-01-22"),
     ("2021 年 1 月 22 日", "2021-01-22"), ("2019年1月1日至12月31日", None), ("统计期限为2019年1月1日", None),
-    ("2019年1月1日起至2019年12月31日止", None),
+    ("2019年1月1日起至2019年12月31日止", None), ("二〇二一年一月二十日", "2021-01-20"),
+    ("二○二一年十二月三十一日", "2021-12-31"), ("2021年1月22目", "2021-01-22"),
 ])
 def test_dateline_is_a_date_and_nothing_else(text, date):
     assert dateline(text) == date
@@ -159,6 +160,13 @@ def test_publish_date_never_from_a_period_in_the_prose():
                    "一、总体情况", "本年度我局主动公开信息。", "某县财政局", "2020年1月15日")
     assert (meta.year, meta.publish_date) == (2019, "2020-01-15")
     assert meta.evidence["publish_date"].source == "signature"
+
+
+def test_agency_line_under_the_title_and_a_one_line_signature():
+    meta = meta_of("二〇二〇年政府信息公开工作年度报告", "某县自然资源局", "一、总体情况", "正文。",
+                   "某县自然资源局 二〇二一年一月十五日")
+    assert (meta.agency, meta.year, meta.publish_date) == ("某县自然资源局", 2020, "2021-01-15")
+    assert meta.evidence["agency"].source == "heading_block" and meta.evidence["agency"].confidence >= 0.99
 
 
 def test_year_is_the_report_year_not_the_publication_year():
