@@ -64,6 +64,7 @@ class Trust(_Model):
     dateline: float
     prose: float
     agreed: float
+    disputed: float
 
 
 class MetaConfig(_Model):

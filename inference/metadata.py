@@ -2,14 +2,16 @@
 
 Every place that prints them (see `inference.meta_sources`: the title, the page's title and meta
 tags, labelled fields, the dateline, the signature, the statistics period) gives evidence; for each
-field the most trusted place wins, and its confidence rises to the config's `agreed` when another
-kind of place says the same (agency names agree when one starts the other: 洪泽区 / 洪泽区人民政府).
+field the most trusted place wins (the year: the value with most trust summed over its places), and
+its confidence rises to the config's `agreed` when another kind of place says the same (agency
+names agree when one starts the other: 洪泽区 / 洪泽区人民政府), or falls to `disputed` when
+places disagree on the year.
 A field no place states stays None: the prose reader may fill it later, flagged as such.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from inference.agency import agency_name
 from inference.meta_config import MetaConfig, default_meta_config
@@ -59,14 +61,28 @@ def _agree(name: str, a: str | int, b: str | int) -> bool:
     return a == b
 
 
-def choose(evidence: list[Evidence], name: str, agreed: float) -> Evidence | None:
-    """The most trusted evidence for a field (reading order breaks ties), confirmed by agreement."""
+def choose(evidence: list[Evidence], name: str, config: MetaConfig) -> Evidence | None:
+    """The most trusted evidence for a field (reading order breaks ties), confirmed by agreement.
+
+    The year is voted on (trust summed per value), because every place that states it states the
+    same thing, and an OCR misread of one (2028 for 2023) is outvoted by the others; a year some
+    place contradicts keeps at most the `disputed` confidence, so a reviewer sees it.
+    """
     mine = [e for e in evidence if e.field == name]
     if not mine:
         return None
+    trust = config.confidence
     best = max(mine, key=lambda e: e.confidence)
+    if name == "year":
+        votes: dict[str | int, float] = {}
+        for e in mine:
+            votes[e.value] = votes.get(e.value, 0.0) + e.confidence
+        winner = max(votes, key=lambda v: votes[v])
+        best = max((e for e in mine if e.value == winner), key=lambda e: e.confidence)
+        if len(votes) > 1:
+            return replace(best, confidence=min(best.confidence, trust.disputed))
     if any(e.source != best.source and _agree(name, e.value, best.value) for e in mine):
-        return Evidence(best.field, best.value, best.source, best.text, max(best.confidence, agreed))
+        return replace(best, confidence=max(best.confidence, trust.agreed))
     return best
 
 
@@ -79,7 +95,7 @@ def gather(doc: Document, config: MetaConfig) -> list[Evidence]:
 def extract_meta(doc: Document, config: MetaConfig | None = None) -> Meta:
     config = config or default_meta_config()
     evidence = gather(doc, config)
-    chosen = {name: e for name in FIELDS if (e := choose(evidence, name, config.confidence.agreed))}
+    chosen = {name: e for name in FIELDS if (e := choose(evidence, name, config))}
     agency, year, date = (chosen[n].value if n in chosen else None for n in FIELDS)
     return Meta(agency=str(agency) if agency is not None else None, year=int(year) if year is not None else None,
                 publish_date=str(date) if date is not None else None, evidence=chosen)

@@ -169,6 +169,17 @@ def test_agency_line_under_the_title_and_a_one_line_signature():
     assert meta.evidence["agency"].source == "heading_block" and meta.evidence["agency"].confidence >= 0.99
 
 
+def test_a_year_places_disagree_on_is_voted_and_flagged():
+    """An OCR misread of the title's year (2028) is outvoted by the printed field and the period."""
+    period = "本报告统计期限自2023年1月1日起至2023年12月31日止。"
+    alone = meta_of("某县财政局2028年政府信息公开工作年度报告", period)
+    assert alone.year == 2028 and alone.evidence["year"].confidence < 0.9
+    voted = meta_of("某县财政局2028年政府信息公开工作年度报告",
+                    "标题：某县财政局2023年政府信息公开工作年度报告", period)
+    assert voted.year == 2023 and voted.evidence["year"].confidence < 0.9
+    assert meta_of("某县财政局2023年政府信息公开工作年度报告", period).evidence["year"].confidence >= 0.9
+
+
 def test_year_is_the_report_year_not_the_publication_year():
     meta = meta_of("发布日期：2021-01-22", "某市教育局2020年政府信息公开工作年度报告", "一、总体情况")
     assert (meta.year, meta.publish_date) == (2020, "2021-01-22")
