@@ -30,9 +30,11 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from inference.meta_config import default_meta_config
+from inference.meta_text import dateline
 from inference.metadata import clean_agency, parse_date
 from inference.sections import SectionSplit
-from xxgk.contract import CheckOut, Report
+from xxgk.contract import CheckOut, MetaEvidence, Report
 from xxgk.settings import REPO_ROOT
 from xxgk.templates import Edition
 
@@ -440,8 +442,8 @@ def prose_meta(paragraphs: Sequence[tuple[str, str]]) -> tuple[str | None, int |
     if date is None and year is not None:
         tail = [normalize(t) for w, t in paragraphs if w == "other"][-2:]
         for text in reversed(tail):
-            found = parse_date(text)
-            if found and int(found[:4]) == year + 1 and len(text) <= 40:
+            found = dateline(text)
+            if found and int(found[:4]) == year + 1:
                 date = found
                 break
     return agency, year, date
@@ -452,10 +454,12 @@ def _fill_meta(report: Report, paragraphs: Sequence[tuple[str, str]]) -> None:
     if meta.agency and meta.year and meta.publish_date:
         return
     agency, year, date = prose_meta(paragraphs)
+    trust = default_meta_config().confidence.prose
     for name, value in (("agency", agency), ("year", year), ("publish_date", date)):
         if getattr(meta, name) is None and value is not None:
             setattr(meta, name, value)
             report.warnings.append(f"meta.{name} taken from the prose: {value}")
+            report.meta_evidence[name] = MetaEvidence(source="prose", text=str(value), confidence=trust)
 
 
 @lru_cache(maxsize=1)

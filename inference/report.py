@@ -10,7 +10,7 @@ from inference.metadata import Meta as FoundMeta
 from inference.numbers import parse
 from inference.reconcile import Alternative, CellValue, Reconciled, reconcile
 from inference.row_options import RowOption, Slot, row_options
-from xxgk.contract import CellOut, CheckOut, Meta, Report
+from xxgk.contract import CellOut, CheckOut, Meta, MetaEvidence, Report
 from xxgk.document import Document, DumpDamage
 from xxgk.templates import Edition
 
@@ -138,4 +138,6 @@ def build_report(*, doc: Document, edition: Edition, table: TableReading, meta: 
         checks=checks,
         sections=sections,
         warnings=warnings,
+        meta_evidence={name: MetaEvidence(source=e.source, text=e.text, confidence=e.confidence)
+                       for name, e in meta.evidence.items()},
     )

@@ -60,6 +60,16 @@ class Meta(_Model):
     model_version: str | None = None
 
 
+class MetaEvidence(_Model):
+    """Where one meta field was read: the kind of place (`title`, `page_title`, `html_meta`, `field`,
+    `heading_block`, `dateline`, `signature`, `period`, `prose`), the text there, and how far
+    the value is trusted (below 0.9 a reviewer should check it)."""
+
+    source: str
+    text: str
+    confidence: float
+
+
 class Report(_Model):
     schema_version: str = SCHEMA_VERSION
     doc_id: str
@@ -68,6 +78,8 @@ class Report(_Model):
     checks: list[CheckOut] = Field(default_factory=list)
     sections: dict[str, str] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+    meta_evidence: dict[str, MetaEvidence] = Field(default_factory=dict)
+    """Per meta field (agency, year, publish_date) found, where it was read."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +90,7 @@ class Report(_Model):
             "checks": [c.to_dict() for c in self.checks],
             "sections": self.sections,
             "warnings": self.warnings,
+            "meta_evidence": {k: e.model_dump() for k, e in self.meta_evidence.items()},
         }
 
     def to_json(self) -> str:

@@ -82,6 +82,10 @@ class Document(_Model):
     warnings: list[str] = Field(default_factory=list)
     damage: list[DumpDamage] = Field(default_factory=list)
     """Damage the dump shows, which lets the reconciler read short rows as expanded runs or cut digits."""
+    properties: dict[str, str] = Field(default_factory=dict)
+    """What the file says about itself outside the report's text, where people and sites put a
+    report's title, source and date: an HTML page's `<title>` (key `title`) and its
+    `<meta name|property=… content=…>` tags (key `meta:<name>`, the name lower-cased)."""
 
     def rows(self) -> list[list[Segment]]:
         """Segments grouped by physical row, rows in reading order of their first segment."""

@@ -206,10 +206,27 @@ def ingest_html(text: str, *, doc_id: str, source: str) -> Document:
         raise ExtractionError("ingest", "corrupt", f"{source}: not readable as HTML ({exc})") from exc
     builder = _Builder()
     out = _Lines()
+    properties = _head_properties(root)
     _walk(root, out, lambda table: builder.table(table, out))
     builder.text_lines(out)
     segments = builder.segments()
     width = max((p.col + p.col_span for p in builder.pieces), default=1)
     n_rows = len({s.row for s in segments})
     page = Page(number=1, width=FIELD_DX * width, height=ROW_DY * max(n_rows, 1))
-    return Document(doc_id=doc_id, source=source, input_kind="html", pages=[page], segments=segments)
+    return Document(doc_id=doc_id, source=source, input_kind="html", pages=[page], segments=segments,
+                    properties=properties)
+
+
+def _head_properties(root: etree._Element) -> dict[str, str]:
+    """The page's `<title>` and named `<meta>` tags: the title and source a site gives the report."""
+    out: dict[str, str] = {}
+    for title in root.xpath("//title"):
+        text = " ".join((title.text_content() or "").translate(_INVISIBLE).split())
+        if text:
+            out.setdefault("title", text)
+    for tag in root.xpath("//meta[(@name or @property) and @content]"):
+        name = (tag.get("name") or tag.get("property") or "").strip().lower()
+        content = " ".join(tag.get("content", "").translate(_INVISIBLE).split())
+        if name and content:
+            out.setdefault(f"meta:{name}", content)
+    return out

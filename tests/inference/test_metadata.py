@@ -1,6 +1,14 @@
+import json
+from pathlib import Path
+
 import pytest
 
-from inference.metadata import extract_meta, is_title
+from inference.agency import agency_name
+from inference.ingest import ingest
+from inference.ingest.html import ingest_html
+from inference.ingest.text import ingest_text
+from inference.meta_text import dateline, fields_in, title_parts
+from inference.metadata import clean_agency, extract_meta, is_title
 from tests.inference.helpers import doc_from_rows
 
 
@@ -15,23 +23,185 @@ def meta_of(*texts: str):
     (["2021年江门市教育局年度政府信息公开工作报告"], "江门市教育局", 2021),
     (["首页 > 政务公开 > 信息公开年报", "遵义市科学技术局", "2022年政府信息公开工作年度报告"],
      "遵义市科学技术局", 2022),
+    (["某某综合实验区2021年度政府信息公开工作年度报告"], "某某综合实验区", 2021),
+    (["洪泽区2023年政府信息公开工作年度报告"], "洪泽区", 2023),
 ])
 def test_metadata_titles(texts, agency, year):
     meta = meta_of(*texts)
     assert (meta.agency, meta.year) == (agency, year)
+    assert meta.evidence["agency"].source in ("title", "heading_block")
 
 
 def test_metadata_signature_and_period_when_no_title():
     meta = meta_of("本报告信息数据统计期限为:2021年1月1日—2021年12月31日。", "一、总体情况", "正文。",
                    "会宁县民政局", "2022年1月20日")
     assert (meta.agency, meta.year, meta.publish_date) == ("会宁县民政局", 2021, "2022-01-20")
+    assert meta.evidence["agency"].source == "signature"
+    assert meta.evidence["year"].source == "period" and meta.evidence["year"].confidence < 0.9
 
 
 def test_metadata_no_agency_is_none_not_a_guess():
     meta = meta_of("2021年以来,我局认真贯彻落实条例。统计期限为2021年1月1日至2021年12月31日。", "一、总体情况")
     assert meta.agency is None and meta.year == 2021
+    assert "agency" not in meta.evidence
 
 
 def test_metadata_breadcrumbs_are_not_titles():
     assert not is_title("首页 > 政务公开 > 信息公开年报")
     assert is_title("2020年政府信息公开工作年度报告")
+
+
+@pytest.mark.parametrize("clause", [
+    "请联系三明市政务公开工作领导小组办公室", "并报送莆田市档案馆和图书馆", "紧紧围绕实验区党工委",
+    "聚焦实验区党工委", "我局办公室", "以下简称市政府办公室",
+])
+def test_agency_clauses_are_no_names(clause):
+    assert agency_name(clause) is None and clean_agency(clause) is None
+
+
+def test_agency_one_character_clause_words_only_in_sentences():
+    """由…/向… start a clause in prose, but 和平区 or 向阳区 start a name in a title or signature."""
+    assert clean_agency("由县政务公开办公室") is None and clean_agency("向市人民政府办公室") is None
+    assert agency_name("和平区科学技术局") == "和平区科学技术局"
+    assert meta_of("和平区科学技术局 2023年年度政府信息公开工作报告").agency == "和平区科学技术局"
+
+
+@pytest.mark.parametrize("name", [
+    "三明市政务公开工作领导小组办公室", "莆田市海洋与渔业局", "淮安市洪泽区人民政府", "某某综合实验区",
+    "某市住房和城乡建设局", "某市委机构编制委员会办公室", "某县经济开发区管委会", "某市经济和信息化局",
+])
+def test_agency_names_are_names(name):
+    assert agency_name(name) == name
+
+
+def test_bare_place_only_from_a_title():
+    assert agency_name("洪泽区") is None
+    assert agency_name("洪泽区", place_ok=True) == "洪泽区"
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("2021年1月22日", "2021-01-22"), ("2025-01-09 09:44", "2025-01-09"), ("（2021年1月22日）", "2021-01-22"),
+    ("2021 年 1 月 22 日", "2021-01-22"), ("2019年1月1日至12月31日", None), ("统计期限为2019年1月1日", None),
+    ("2019年1月1日起至2019年12月31日止", None), ("二〇二一年一月二十日", "2021-01-20"),
+    ("二○二一年十二月三十一日", "2021-12-31"), ("2021年1月22目", "2021-01-22"),
+])
+def test_dateline_is_a_date_and_nothing_else(text, date):
+    assert dateline(text) == date
+
+
+def test_fields_in_a_line_and_labels_inside_words():
+    found = fields_in("当前位置：首页 平潭某报告 来源：某市人民政府 时间：2022-02-08 16:34")
+    assert [(f.field, f.label) for f in found] == [("agency", "来源"), ("publish_date", "时间")]
+    assert fields_in("统计时间：2021年1月1日至2021年12月31日") == []
+
+
+def test_page_title_cut_from_the_site_name():
+    parts = title_parts("某市海洋与渔业局2024年政府信息公开工作年度报告_ 政府信息公开年报_某市人民政府")
+    assert (parts.agency, parts.year) == ("某市海洋与渔业局", 2024)
+
+
+PAGE = """<!DOCTYPE html><html><head><meta charset="UTF-8">
+<meta name="SiteName" content="某市人民政府"><meta name="ColumnName" content="政府信息公开年报">
+<meta name="ArticleTitle" content="某市海洋与渔业局2024年政府信息公开工作年度报告">
+<meta name="PubDate" content="2025-01-09 09:44"><meta name="ContentSource" content="某市海洋与渔业局">
+<title>某市海洋与渔业局2024年政府信息公开工作年度报告_ 政府信息公开年报_某市人民政府</title></head>
+<body><div class="logo">|某市海洋与渔业局</div><div>返回首页</div>
+<ul><li>政府信息</li><li>公开年报</li><li>政府信息</li><li>公开指南</li></ul>
+<div>当前位置：首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>
+<table><tr><td>发布机构</td><td></td><td>生成日期</td><td></td></tr>
+<tr><td>标题</td><td colspan="3">某市海洋与渔业局2024年政府信息公开工作年度报告</td></tr></table>
+<h2>某市海洋与渔业局2024年政府信息公开工作年度报告</h2><div>发布时间：2025-01-09 09:44</div>
+<p>本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止。如对本报告有疑问，请联系某市政务公开工作领导小组办公室。</p>
+<p>一、总体情况</p><p>2024年，市海洋与渔业局坚持公开为常态。</p>
+<p>某市海洋与渔业局</p><p>2025年1月9日</p><p>（此件主动公开）</p>
+<div>附件下载：</div><div>联系我们| 使用帮助| 网站地图</div>
+<div>主办：某市人民政府办公室承办：某市数字建设领导小组办公室联系电话：0594-2221669</div></body></html>"""
+
+
+def test_metadata_of_a_web_page_with_site_chrome():
+    meta = extract_meta(ingest_html(PAGE, doc_id="p", source="p.html"))
+    assert (meta.agency, meta.year, meta.publish_date) == ("某市海洋与渔业局", 2024, "2025-01-09")
+    assert meta.evidence["agency"].source == "title" and meta.evidence["agency"].confidence >= 0.99
+    assert meta.evidence["publish_date"].source in ("html_meta", "field")
+
+
+def test_metadata_of_a_web_page_from_its_head_alone():
+    bare = ("<html><head><title>2023年政府信息公开工作年度报告_某县人民政府</title>"
+            "<meta name=\"ContentSource\" content=\"某县民政局\"><meta name=\"PubDate\" content=\"2024-01-30\">"
+            "</head><body><p>一、总体情况</p><p>2023年，我局认真贯彻条例。</p></body></html>")
+    meta = extract_meta(ingest_html(bare, doc_id="b", source="b.html"))
+    assert (meta.agency, meta.year, meta.publish_date) == ("某县民政局", 2023, "2024-01-30")
+    assert meta.evidence["agency"].source == "html_meta"
+
+
+CRAWLED = """标题: 某某综合实验区2021年度政府信息公开工作年度报告
+发布时间: 2022-02-08 16:34
+文号:
+发布机构:
+栏目: 政府信息公开年报
+==================== 正文 ====================
+当前位置： 首页政务公开年报 某某综合实验区2021年度政府信息公开工作年度报告 来源：某某县人民政府 时间：2022-02-08
+本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。
+如对本报告有任何疑问，请联系某某综合实验区政府信息公开工作领导小组办公室，并报送某市档案馆和图书馆。
+一、总体情况
+2021年，紧紧围绕实验区党工委的部署，全年主动公开政府信息2645条。
+六、其他需要报告的事项
+无。
+"""
+
+
+def test_metadata_of_crawler_text_is_the_title_not_a_clause():
+    meta = extract_meta(ingest_text(CRAWLED, doc_id="c", source="c.txt"))
+    assert (meta.agency, meta.year, meta.publish_date) == ("某某综合实验区", 2021, "2022-02-08")
+
+
+def test_publish_date_never_from_a_period_in_the_prose():
+    meta = meta_of("某县财政局2019年政府信息公开工作年度报告", "（2019年1月1日至12月31日）",
+                   "一、总体情况", "本年度我局主动公开信息。", "某县财政局", "2020年1月15日")
+    assert (meta.year, meta.publish_date) == (2019, "2020-01-15")
+    assert meta.evidence["publish_date"].source == "signature"
+
+
+def test_agency_line_under_the_title_and_a_one_line_signature():
+    meta = meta_of("二〇二〇年政府信息公开工作年度报告", "某县自然资源局", "一、总体情况", "正文。",
+                   "某县自然资源局 二〇二一年一月十五日")
+    assert (meta.agency, meta.year, meta.publish_date) == ("某县自然资源局", 2020, "2021-01-15")
+    assert meta.evidence["agency"].source == "heading_block" and meta.evidence["agency"].confidence >= 0.99
+
+
+def test_a_year_places_disagree_on_is_voted_and_flagged():
+    """An OCR misread of the title's year (2028) is outvoted by the printed field and the period."""
+    period = "本报告统计期限自2023年1月1日起至2023年12月31日止。"
+    alone = meta_of("某县财政局2028年政府信息公开工作年度报告", period)
+    assert alone.year == 2028 and alone.evidence["year"].confidence < 0.9
+    voted = meta_of("某县财政局2028年政府信息公开工作年度报告",
+                    "标题：某县财政局2023年政府信息公开工作年度报告", period)
+    assert voted.year == 2023 and voted.evidence["year"].confidence < 0.9
+    assert meta_of("某县财政局2023年政府信息公开工作年度报告", period).evidence["year"].confidence >= 0.9
+
+
+def test_year_is_the_report_year_not_the_publication_year():
+    meta = meta_of("发布日期：2021-01-22", "某市教育局2020年政府信息公开工作年度报告", "一、总体情况")
+    assert (meta.year, meta.publish_date) == (2020, "2021-01-22")
+
+
+REAL_KINDS = ("html", "text", "pdf")
+
+
+def _real_files(shared_dir: Path) -> list[Path]:
+    files = [p for kind in REAL_KINDS for p in sorted((shared_dir / "data" / "real" / kind).glob("*"))
+             if p.suffix in (".html", ".txt", ".pdf")]
+    return files + sorted((shared_dir / "data" / "seeds").glob("*.txt"))
+
+
+def test_metadata_of_the_real_dev_reports(shared_dir):
+    """Every real web page, crawler text and PDF of the dev set: agency and year as the gold says."""
+    wrong = []
+    for path in _real_files(shared_dir):
+        gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))["meta"]
+        meta = extract_meta(ingest(path, doc_id=path.stem))
+        g = gold.get("agency")
+        ok_agency = g is None or (meta.agency is not None and (g.startswith(meta.agency) or meta.agency.startswith(g)))
+        if not ok_agency or meta.year != gold["year"]:
+            wrong.append((path.name, meta.agency, meta.year))
+    assert wrong == []
