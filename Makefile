@@ -11,7 +11,7 @@ LS_VENV := .venv-ls
 LS_STAMP := $(LS_VENV)/.installed
 EXTRA    = $(shell $(PY) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['$(1)']))")
 
-.PHONY: setup demo test bench train lint clean loadtest serve demo-edition label-studio
+.PHONY: setup demo test eval bench train lint clean loadtest serve demo-edition label-studio
 
 $(STAMP): pyproject.toml
 	bash scripts/install-system-deps.sh
@@ -51,6 +51,9 @@ demo-edition: $(STAMP) $(LS_STAMP)
 label-studio: $(LS_STAMP)
 	LABEL_STUDIO_LATEST_VERSION_CHECK=false LABEL_STUDIO_COLLECT_ANALYTICS=false \
 		$(LS_VENV)/bin/label-studio start --no-browser --host 127.0.0.1 --port 8080
+
+eval: $(STAMP)
+	$(BIN)/xxgk eval --shared ../shared
 
 bench: $(STAMP)
 	$(BIN)/xxgk bench

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from inference.labeling.lexicon import core
 from xxgk.document import Document, Segment
-from xxgk.templates import Edition, RowLayout
+from xxgk.templates import Edition, MergedRow, RowLayout
 
 
 @dataclass
@@ -105,6 +106,10 @@ class Assembler:
         if row_positions:
             self._labeled_row(phys, row_positions, st)
             return
+        merged = self._merged_start(phys)
+        if merged is not None:
+            self._merged_row(phys, *merged, st)
+            return
         if all(lab == "value" for lab in labels):
             self._value_row(phys, st)
             return
@@ -128,6 +133,33 @@ class Assembler:
             # in the printed layout these labels are column-group headers; a row only if values follow
             return any(s.label == "value" and s.text.strip() for s in phys[i + 1:])
         return True
+
+    def _merged_start(self, phys: list[Segment]) -> tuple[int, MergedRow] | None:
+        """Where a row of another layout (the edition's `merged_rows`) starts on this line: a label
+        naming it (the other edition's row, or the group cell of the rows it stands for) with
+        values after it on the same line."""
+        for i, seg in enumerate(phys):
+            merged = self._merged_of(seg)
+            if merged is not None and any(s.label == "value" and s.text.strip() for s in phys[i + 1:]):
+                return i, merged
+        return None
+
+    def _merged_of(self, seg: Segment) -> MergedRow | None:
+        if seg.label and seg.label.startswith("row:") and "." in seg.label:
+            table, row = seg.label[4:].split(".", 1)
+            return self.edition.merged_row(table, row)
+        if seg.label == "row_group":
+            text = core(seg.text)
+            return next((m for m in self.edition.merged_rows if any(core(w) == text for w in m.wordings)), None)
+        return None
+
+    def _merged_row(self, phys: list[Segment], i: int, merged: MergedRow, st: _State) -> None:
+        layout = merged.layout
+        label = phys[i].model_copy(update={"label": f"row:{layout.table}.{layout.row}"})
+        st.close()
+        st.table = layout.table
+        st.note_table(layout.table)
+        st.open_row(RowRead(layout.table, layout.cell_keys, label, [s for s in phys[i + 1:] if s.label == "value"]))
 
     def _labeled_row(self, phys: list[Segment], positions: list[int], st: _State) -> None:
         for i in range(positions[0], len(phys)):
@@ -160,6 +192,10 @@ class Assembler:
                 if not st.open.full:
                     st.open.segments.append(seg)
             return
+        if self._overflows(phys, st):
+            assert st.open is not None
+            st.open.segments.extend(phys)
+            return
         st.close()
         table = self._block_table(phys, st)
         if table is None:
@@ -173,6 +209,19 @@ class Assembler:
         st.note_table(table)
         st.blocks_done.add(table)
         st.open_row(RowRead(table, keys, None, list(phys)))
+
+    def _overflows(self, phys: list[Segment], st: _State) -> bool:
+        """A lone number right after a labelled row that is already full belongs to that row.
+
+        Dumps with one text node per line split a number over two nodes (`16` + `28` for 1628);
+        the row then holds one number too many. Kept with its row, the surplus makes the reading
+        depend on the row's arithmetic (`row_options` joins only what an identity confirms)
+        instead of silently dropping whichever number came last.
+        """
+        row = st.open
+        if row is None or row.label is None or row.table in self.single_row:
+            return False
+        return len(phys) == 1 and bool(phys[0].text.strip())
 
     def _block_keys(self, table: str, st: _State) -> tuple[str, ...]:
         return tuple(k for r in self.edition.rows if r.table == table and r.row not in st.rows_done(table)
@@ -206,6 +255,9 @@ class Assembler:
 
     def _report_gaps(self, out: Assembly) -> None:
         read = {k for r in out.rows for k in r.keys[: len(r.segments)]}
+        for m in self.edition.merged_rows:  # a row of another layout stands for its parts
+            if read & set(m.layout.cell_keys):
+                read.update(k for p in m.parts for k in p.cell_keys)
         for t in self.edition.spec.tables:
             layouts = [r for r in self.edition.rows if r.table == t.id]
             found = [any(k in read for k in r.cell_keys) for r in layouts]

@@ -128,6 +128,8 @@ def reconcile(edition: Edition, groups: list[list[Alternative]]) -> Reconciled:
     cells = {key: CellValue(key, None, "missing", 0.0) for key in edition.cell_keys}
     out = Reconciled(cells, chosen=[options[i][c].alternative if options[i] else 0 for i, c in enumerate(chosen)])
     values = _values(options, chosen)
+    printed_elsewhere: dict[str, tuple[Number | None, float]] = {}
+    """Cells of rows another layout prints (the edition's merged rows): value and confidence."""
     for gi, (group, pick) in enumerate(zip(groups, chosen, strict=True)):
         if not options[gi]:
             continue
@@ -136,6 +138,8 @@ def reconcile(edition: Edition, groups: list[list[Alternative]]) -> Reconciled:
         unsettled: list[str] = []
         for key, (reading, conf) in alt.readings.items():
             if key not in cells:
+                number = reading.kind in ("number", "blank", "na")
+                printed_elsewhere[key] = (assignment.values[key] if number else None, conf)
                 continue
             if reading.kind not in ("number", "blank", "na"):
                 cells[key] = CellValue(key, None, "missing", 0.0, reading)
@@ -160,10 +164,39 @@ def reconcile(edition: Edition, groups: list[list[Alternative]]) -> Reconciled:
             cells[key] = CellValue(key, value, status, conf, reading, rule)
         if alt.restored:
             out.warnings.append(_restored_warning(alt, options[gi], search.fitting(gi), unsettled))
+    _split_merged(edition, out, printed_elsewhere)
     _infer(edition, out)
     out.checks = [_check(eq, cells) for eq in edition.equations]
     _flag_failures(edition, out)
     return out
+
+
+def _split_merged(edition: Edition, out: Reconciled, printed: dict[str, tuple[Number | None, float]]) -> None:
+    """A row of another layout printed in place of rows of this edition: where it prints 0, each
+    of its rows is 0 (counts cannot be negative); elsewhere they stay missing, the printed value
+    named in a warning. Rows of this edition printed as well are not overwritten."""
+    for merged in edition.merged_rows:
+        keys = merged.layout.cell_keys
+        if not any(k in printed for k in keys):
+            continue
+        name = f"{merged.layout.table}.{merged.layout.row} ({merged.wordings[0]})"
+        parts = [p.cell_keys for p in merged.parts]
+        if any(out.cells[k].status != "missing" for part in parts for k in part):
+            out.warnings.append(f"{name}: printed as one row besides its sub-rows; the sub-rows are kept")
+            continue
+        unknown = []
+        for col, key in enumerate(keys):
+            value, conf = printed.get(key, (None, 0.0))
+            if value == 0 and edition.units[key] != "signed":
+                for part in parts:
+                    k = part[col]
+                    out.cells[k] = CellValue(k, 0, "inferred", conf, None, f"merged:{merged.layout.row}")
+            else:
+                unknown.append(f"{key.rsplit('.', 1)[1]}={_fmt_value(value)}")
+        rows = ", ".join(p.row for p in merged.parts)
+        if unknown:
+            out.warnings.append(f"{name}: printed as one row for {rows}; where it prints a value other "
+                                f"than 0 ({', '.join(unknown)}) their cells are left missing")
 
 
 def _restored_warning(alt: Alternative, opts: list[_Assignment], fitting: list[int] | None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from inference.assemble import Assembly, RowRead
 from inference.metadata import Meta as FoundMeta
@@ -15,6 +15,8 @@ from xxgk.templates import Edition
 
 SPLIT_PENALTY = 0.97
 """Confidence factor for a cell cut out of a segment that held several (`0 0 0`)."""
+SURPLUS_CONFIDENCE = 0.5
+"""A cell kept from a row that printed more numbers than it has cells: as likely wrong as right."""
 COST_LABEL_DOUBT = 4.0
 """Reading cost per unit of doubt (1 - probability) in the label that opened a row."""
 
@@ -38,6 +40,8 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition) -> Alternati
             conf = min(conf, slot.segment.read_score)
         if slot.text != slot.segment.text and slot.derivation == "printed":
             conf *= SPLIT_PENALTY
+        if option.surplus:
+            conf = min(conf, SURPLUS_CONFIDENCE)
         readings[key] = (parse(slot.text, edition.units[key]), round(conf, 4))
         if slot.derivation != "printed":
             restored[key] = slot.derivation
@@ -64,11 +68,12 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
         if not options and row.segments:
             n = len(row.keys)
             slots = tuple(Slot(s.text, s) for s in row.segments[:n])
-            warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}")
-            options = [RowOption(slots, 0.0)]
+            warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}, "
+                            "flagged for review")
+            options = [RowOption(slots, 0.0, surplus=True)]
         doubt = COST_LABEL_DOUBT * (1.0 - (row.label.label_score or 1.0)) if row.label is not None else 0.0
         groups.setdefault(row.keys, []).extend(
-            (row, RowOption(o.slots, round(o.cost + doubt, 3))) for o in options)
+            (row, replace(o, cost=round(o.cost + doubt, 3))) for o in options)
     ordered = [sorted(_complete(g), key=lambda ro: ro[1].cost) for g in groups.values()]
     reconciled = reconcile(edition, [[_alternative(row, o, edition) for row, o in g] for g in ordered])
     slots: dict[str, Slot] = {}

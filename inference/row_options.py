@@ -60,6 +60,9 @@ class RowOption:
     cost: float
     truncated: bool = False
     """More damaged readings fit the row than were kept: none of them can be trusted alone."""
+    surplus: bool = False
+    """The row printed more numbers than it has cells and no reading explains why: the first ones
+    are kept, as a guess a reviewer must confirm."""
 
 
 def _digits_only(text: str) -> bool:

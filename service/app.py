@@ -8,18 +8,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
 from service.db import Store
-from service.errors import ApiError, api_error_handler, error_response
+from service.errors import install_error_handlers
+from service.headers import SecurityHeaders
+from service.limits import BodyLimit
+from service.routes import PREFIX as UPLOAD_PATH
 from service.routes import router
 from service.storage import FileStore
 from xxgk import __version__
 from xxgk.settings import Settings, get_settings
 from xxgk.templates import load_editions
-
-MULTIPART_SLACK = 1 << 20
-"""Room for the multipart envelope around the file when comparing Content-Length with the limit."""
 
 DESCRIPTION = """Submit 政府信息公开工作年度报告 files (PDF, image, HTML or text) and get exact, checked table numbers.
 
@@ -54,17 +54,11 @@ def create_app(settings: Settings | None = None, *, workers: int = 0) -> FastAPI
             app.state.store.close()
 
     app = FastAPI(title="xxgk", version=__version__, description=DESCRIPTION, lifespan=lifespan)
-    app.add_exception_handler(ApiError, api_error_handler)
+    install_error_handlers(app)
     app.include_router(router)
-    limit = int(settings.max_upload_mb * 2**20)
-
-    @app.middleware("http")
-    async def refuse_huge_bodies(request: Request, call_next):
-        """A declared body far over the limit is refused before it is read (exact check: `uploads`)."""
-        length = request.headers.get("content-length")
-        if request.method == "POST" and length and length.isdigit() and int(length) > limit + MULTIPART_SLACK:
-            return error_response(413, "too_large", f"the upload is over the {settings.max_upload_mb:g} MB limit")
-        return await call_next(request)
+    app.add_middleware(BodyLimit, upload_path=UPLOAD_PATH, upload_bytes=int(settings.max_upload_mb * 2**20),
+                       read_timeout=settings.upload_timeout_seconds)
+    app.add_middleware(SecurityHeaders)  # outermost: refusals of BodyLimit get the headers too
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, object]:

@@ -7,6 +7,11 @@ workers can never hold one job. Times are epoch seconds (floats), compared the s
 Durability: a job row is committed before the upload is answered; a worker holds a job only while
 its lease (`lease_until`) is in the future and renews it by heartbeat. A job whose worker died is
 claimed again once the lease has passed; after `max_attempts` such deaths it fails with a message.
+
+One job per token and file: a unique index on (token, sha256, revision) makes "the same bytes from
+the same token give the existing job" hold under concurrent uploads (insert, or return the row
+that won); `rerun` adds the next revision. Existing databases are brought up to this schema by
+`service.migrate` when a `Store` opens them.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
     func,
     or_,
@@ -33,8 +39,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from service.migrate import FINISHED_INDEX, UNIQUE_INDEX, upgrade
 from service.schemas import JobCreate, JobError, JobRecord, JobResultSet, TokenRecord
 from xxgk.settings import Settings
 
@@ -52,6 +60,7 @@ class TokenRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[float] = mapped_column(Float)
+    revoked_at: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class JobRow(Base):
@@ -60,6 +69,8 @@ class JobRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     token_id: Mapped[int] = mapped_column(ForeignKey("tokens.id"))
     sha256: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """0 for the first job of a token's file, then one more per `rerun`."""
     kind: Mapped[str] = mapped_column(String(10))
     size: Mapped[int] = mapped_column(Integer)
     pages: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -71,6 +82,8 @@ class JobRow(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     lease_until: Mapped[float | None] = mapped_column(Float, nullable=True)
     heartbeat_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    deadline_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """When the current attempt must be over (`job_timeout_seconds` after its claim); no lease outlives it."""
     created_at: Mapped[float] = mapped_column(Float)
     started_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     finished_at: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -81,9 +94,26 @@ class JobRow(Base):
     document_path: Mapped[str | None] = mapped_column(String(300), nullable=True)
 
     __table_args__ = (
-        Index("ix_jobs_token_sha", "token_id", "sha256"),
+        Index(UNIQUE_INDEX, "token_id", "sha256", "revision", unique=True),
         Index("ix_jobs_status_created", "status", "created_at"),
+        Index(FINISHED_INDEX, "finished_at"),
     )
+
+
+class SessionRow(Base):
+    """A review session: a browser's cookie (only its hash stored) for one job, on behalf of one token."""
+
+    __tablename__ = "sessions"
+
+    secret_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("tokens.id"))
+    job_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+def _token_record(row: TokenRow) -> TokenRecord:
+    return TokenRecord(id=row.id, name=row.name, created_at=row.created_at, revoked_at=row.revoked_at)
 
 
 def hash_token(token: str) -> str:
@@ -112,10 +142,11 @@ def make_engine(url: str) -> Engine:
 
 def _record(row: JobRow) -> JobRecord:
     return JobRecord(
-        id=row.id, token_id=row.token_id, sha256=row.sha256, kind=row.kind, size=row.size, pages=row.pages,
-        filename=row.filename, doc_id=row.doc_id, status=row.status, stage=row.stage, attempts=row.attempts,
-        claimed_by=row.claimed_by, lease_until=row.lease_until, heartbeat_at=row.heartbeat_at,
-        created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at, outcome=row.outcome,
+        id=row.id, token_id=row.token_id, sha256=row.sha256, revision=row.revision, kind=row.kind, size=row.size,
+        pages=row.pages, filename=row.filename, doc_id=row.doc_id, status=row.status, stage=row.stage,
+        attempts=row.attempts, claimed_by=row.claimed_by, lease_until=row.lease_until, heartbeat_at=row.heartbeat_at,
+        deadline_at=row.deadline_at, created_at=row.created_at, started_at=row.started_at,
+        finished_at=row.finished_at, outcome=row.outcome,
         errors=[JobError(**e) for e in json.loads(row.errors_json or "[]")],
         timings=json.loads(row.timings_json or "{}"), result_json=row.result_json,
         document_path=row.document_path)
@@ -135,6 +166,8 @@ class Store:
         return store
 
     def create_schema(self) -> None:
+        """Upgrade an existing database in place (`service.migrate`), then create what is missing."""
+        upgrade(self.engine)
         Base.metadata.create_all(self.engine)
 
     def close(self) -> None:
@@ -149,33 +182,88 @@ class Store:
             row = TokenRow(name=name, token_hash=hash_token(token), created_at=time.time())
             s.add(row)
             s.flush()
-            record = TokenRecord(id=row.id, name=row.name, created_at=row.created_at)
+            record = _token_record(row)
         return token, record
 
     def token_id(self, *, token: str) -> int | None:
+        """The id of a live token; None for an unknown or revoked one."""
         with Session(self.engine) as s:
-            return s.scalar(select(TokenRow.id).where(TokenRow.token_hash == hash_token(token)))
+            return s.scalar(select(TokenRow.id).where(TokenRow.token_hash == hash_token(token),
+                                                      TokenRow.revoked_at.is_(None)))
 
     def list_tokens(self) -> list[TokenRecord]:
         with Session(self.engine) as s:
-            rows = s.scalars(select(TokenRow).order_by(TokenRow.id)).all()
-            return [TokenRecord(id=r.id, name=r.name, created_at=r.created_at) for r in rows]
+            return [_token_record(r) for r in s.scalars(select(TokenRow).order_by(TokenRow.id)).all()]
+
+    def revoke_token(self, *, token_id: int) -> TokenRecord | None:
+        """Revoke a token for good, with every review session opened with it; None when there is no such
+        token. Its jobs stay (until their retention ends) but nobody can reach them."""
+        now = time.time()
+        with Session(self.engine) as s, s.begin():
+            row = s.get(TokenRow, token_id)
+            if row is None:
+                return None
+            if row.revoked_at is None:
+                row.revoked_at = now
+            s.execute(delete(SessionRow).where(SessionRow.token_id == token_id))
+            return _token_record(row)
+
+    # ---------------------------------------------------------------- review sessions
+
+    def create_session(self, *, token_id: int, job_id: str, ttl_seconds: float) -> str:
+        """A new review session for one job; returns its secret (the cookie), of which only the hash is kept."""
+        secret = secrets.token_urlsafe(32)
+        now = time.time()
+        with Session(self.engine) as s, s.begin():
+            s.add(SessionRow(secret_hash=hash_token(secret), token_id=token_id, job_id=job_id, created_at=now,
+                             expires_at=now + ttl_seconds))
+        return secret
+
+    def session_token_id(self, *, secret: str, job_id: str) -> int | None:
+        """The token behind a live session for this job; None when unknown, expired, for another job, or
+        its token was revoked."""
+        with Session(self.engine) as s:
+            return s.scalar(select(SessionRow.token_id).join(TokenRow, TokenRow.id == SessionRow.token_id)
+                            .where(SessionRow.secret_hash == hash_token(secret), SessionRow.job_id == job_id,
+                                   SessionRow.expires_at > time.time(), TokenRow.revoked_at.is_(None)))
+
+    def delete_expired_sessions(self) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(delete(SessionRow).where(SessionRow.expires_at <= time.time())).rowcount
 
     # ---------------------------------------------------------------- jobs: API side
 
-    def add_job(self, *, job: JobCreate) -> JobRecord:
+    def queue_job(self, *, job: JobCreate, rerun: bool = False) -> tuple[JobRecord, bool]:
+        """The job for a token's upload and whether it existed: the latest job of the token for the same
+        bytes, else (or with `rerun`) a new queued one.
+
+        Insert-or-return: the insert of revision 0 (or latest + 1 for a rerun) succeeds for one of any
+        number of racing identical uploads; the others' inserts break the unique index, and they read
+        and return the winner's job.
+        """
+        for _ in range(8):
+            latest = self.find_job(token_id=job.token_id, sha256=job.sha256)
+            if latest is not None and not rerun:
+                return latest, True
+            try:
+                return self._insert_job(job, revision=0 if latest is None else latest.revision + 1), False
+            except IntegrityError:
+                continue  # another upload took this revision: read again
+        raise RuntimeError(f"could not queue a job for {job.sha256}: too much contention")
+
+    def _insert_job(self, job: JobCreate, *, revision: int) -> JobRecord:
         with Session(self.engine) as s, s.begin():
             row = JobRow(id=uuid.uuid4().hex, status="queued", stage="queued", attempts=0, created_at=time.time(),
-                         errors_json="[]", timings_json="{}", **job.model_dump())
+                         errors_json="[]", timings_json="{}", revision=revision, **job.model_dump())
             s.add(row)
             s.flush()
             return _record(row)
 
     def find_job(self, *, token_id: int, sha256: str) -> JobRecord | None:
-        """The token's latest job for these bytes, if any."""
+        """The token's latest job (highest revision) for these bytes, if any."""
         with Session(self.engine) as s:
             row = s.scalars(select(JobRow).where(JobRow.token_id == token_id, JobRow.sha256 == sha256)
-                            .order_by(JobRow.created_at.desc()).limit(1)).first()
+                            .order_by(JobRow.revision.desc()).limit(1)).first()
             return _record(row) if row else None
 
     def get_job(self, *, job_id: str, token_id: int | None = None) -> JobRecord | None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from service.db import Store
 from service.errors import ApiError
 from service.schemas import JobRecord
+from service.sessions import session_caller
 from service.storage import FileStore
 from xxgk.settings import Settings
 from xxgk.templates import Edition
@@ -39,22 +40,29 @@ FilesDep = Annotated[FileStore, Depends(_files)]
 EditionsDep = Annotated[dict[str, Edition], Depends(_editions)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `xxgk token create --name NAME`.")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def caller(store: StoreDep,
-           credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-           token: Annotated[str | None, Query(description="The API token, for links opened in a browser "
-                                                          "(review page, page images); prefer the header")] = None,
-           ) -> int:
-    """The id of the caller's token: `Authorization: Bearer <token>` (or `?token=`), else 401."""
-    given = credentials.credentials if credentials is not None else token
-    if not given:
-        raise ApiError(401, "unauthorized", "an API token is required: Authorization: Bearer <token>",
-                       headers={"WWW-Authenticate": "Bearer"})
-    token_id = store.token_id(token=given)
-    if token_id is None:
-        raise ApiError(401, "unauthorized", "unknown API token", headers={"WWW-Authenticate": "Bearer"})
-    return token_id
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def caller(request: Request, store: StoreDep, credentials: BearerDep) -> int:
+    """The id of the caller's token: `Authorization: Bearer <token>`, or on a GET of a job the review session
+    opened for it (`service.sessions`); else 401. A token in the URL is refused here: only the review page
+    takes one, once, to open a session."""
+    if credentials is not None:
+        token_id = store.token_id(token=credentials.credentials)
+        if token_id is None:
+            raise _unauthorized("unknown or revoked API token")
+        return token_id
+    token_id = session_caller(request, store)
+    if token_id is not None:
+        return token_id
+    if "token" in request.query_params:
+        raise _unauthorized("a token in the URL is accepted only when opening a review page "
+                            "(GET /v1/reports/{id}/review?token=...); send it as Authorization: Bearer <token>")
+    raise _unauthorized("an API token is required: Authorization: Bearer <token>")
 
 
 CallerDep = Annotated[int, Depends(caller)]

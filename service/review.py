@@ -9,11 +9,15 @@ Highlighted everywhere (same colours in the boxes and the tables): cells `inferr
 `missing`, read with confidence below 0.9 (`low`), and cells of a failed check (`check`); failed
 checks, warnings and errors are listed on top. A table cell read from a page links to its box.
 
-One self-contained HTML string: no scripts, no external assets besides the page images.
+One self-contained HTML string: no scripts, no external assets besides the page images, and no
+token (page images are fetched with the review session's cookie). `REVIEW_CSP` is its policy:
+images from the service, its one stylesheet by hash, nothing else.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections import Counter
 from html import escape
 
@@ -78,6 +82,11 @@ ul.warnings li{color:#8d6e00}
 """
 
 
+REVIEW_CSP = ("default-src 'none'; img-src 'self'; "
+              f"style-src 'sha256-{base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()}'; "
+              "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+
+
 def cell_flags(cell: CellOut, key: str, failed_keys: frozenset[str]) -> list[str]:
     """Why a reviewer should look at a cell: its status, a low confidence, a failed check."""
     flags = [cell.status] if cell.status in ("inferred", "corrected", "missing") else []
@@ -96,14 +105,13 @@ def failed_check_cells(report: Report, edition: Edition | None) -> frozenset[str
     return frozenset(k for eq in edition.equations if (eq.rule, eq.scope_key) in failed for k in (*eq.lhs, *eq.rhs))
 
 
-def render_review(job: JobRecord, report: Report | None, document: Document | None, edition: Edition | None,
-                  *, query: str = "") -> str:
-    """The page's HTML; `query` (e.g. `?token=...`) is appended to the page image links."""
+def render_review(job: JobRecord, report: Report | None, document: Document | None, edition: Edition | None) -> str:
+    """The page's HTML; page images are linked relative to the page (`pages/N.png`)."""
     failed_keys = failed_check_cells(report, edition) if report else frozenset()
     parts = [f"<!doctype html><html lang=zh><head><meta charset=utf-8><title>Review: {escape(job.filename)}"
              f"</title><style>{CSS}</style></head><body>", _header(job, report, failed_keys),
              '<input type=checkbox id=hide-labels> <label for=hide-labels>hide box labels</label>',
-             "<main><section id=pages>", _pages(job, report, document, failed_keys, query),
+             "<main><section id=pages>", _pages(report, document, failed_keys),
              "</section><section id=tables>", _tables(report, edition, failed_keys), "</section></main>",
              "</body></html>"]
     return "".join(parts)
@@ -136,8 +144,7 @@ def _header(job: JobRecord, report: Report | None, failed_keys: frozenset[str]) 
     return "".join(out)
 
 
-def _pages(job: JobRecord, report: Report | None, document: Document | None, failed_keys: frozenset[str],
-           query: str) -> str:
+def _pages(report: Report | None, document: Document | None, failed_keys: frozenset[str]) -> str:
     if document is None:
         return "<p>No document to show (the file could not be read).</p>"
     if document.input_kind in ("text", "html"):
@@ -163,7 +170,7 @@ def _pages(job: JobRecord, report: Report | None, document: Document | None, fai
                 x0, y0, x1, y1 = seg.bbox
                 boxes.append(f'<rect class="lbl" x="{x0}" y="{y0}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}">'
                              f'<title>{escape(seg.label)} {escape(seg.text)}</title></rect>')
-        src = f"pages/{page.number}.png{query}"
+        src = f"pages/{page.number}.png"
         out.append(f'<figure class=page id="page-{page.number}"><figcaption>page {page.number} · '
                    f'{len([b for b in boxes if b.startswith("<g")])} cells</figcaption><div class=sheet>'
                    f'<img src="{escape(src)}" alt="page {page.number}" loading=lazy '

@@ -6,16 +6,31 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
-from service.deps import CallerDep, EditionsDep, FilesDep, JobDep, SettingsDep, StoreDep
+from service.db import Store
+from service.deps import (
+    BearerDep,
+    CallerDep,
+    EditionsDep,
+    FilesDep,
+    JobDep,
+    SettingsDep,
+    StoreDep,
+    caller,
+    owned_job,
+)
 from service.errors import ApiError
-from service.review import render_review
+from service.multipart import FormError, read_form
+from service.review import REVIEW_CSP, render_review
 from service.schemas import ErrorBody, JobAccepted, JobCreate, JobPublic, JobRecord
-from service.uploads import UploadRefused, receive
+from service.sessions import open_review
+from service.storage import FileStore
+from service.uploads import Received, UploadRefused, UploadSink
 from xxgk.contract import Report
 from xxgk.export import write_csv, write_xlsx
 
@@ -25,35 +40,54 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 404, 409, 413, 415, 422)}
 
 
-@router.post("/reports", status_code=202, response_model=JobAccepted, responses=_ERRORS,
+UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary", "description": "The report file"},
+        "rerun": {"type": "boolean", "default": False,
+                  "description": "Extract again even if this token already submitted the same bytes"}}}}}}}
+
+
+@router.post("/reports", status_code=202, response_model=JobAccepted, responses=_ERRORS, openapi_extra=UPLOAD_BODY,
              summary="Submit a report file (PDF, image, HTML or text)")
-def submit_report(token_id: CallerDep, store: StoreDep, files: FilesDep, settings: SettingsDep, response: Response,
-                  file: Annotated[UploadFile, File(description="The report file")],
-                  rerun: Annotated[bool, Form(description="Extract again even if this token already "
-                                                          "submitted the same bytes")] = False,
-                  rerun_query: Annotated[bool, Query(alias="rerun", include_in_schema=False)] = False) -> JobAccepted:
+async def submit_report(request: Request, token_id: CallerDep, store: StoreDep, files: FilesDep,
+                        settings: SettingsDep, response: Response,
+                        rerun_query: Annotated[bool, Query(alias="rerun", include_in_schema=False)] = False,
+                        ) -> JobAccepted:
     """Stores the bytes (by sha256) and queues a job; answers at once with its id (202).
 
     The same bytes from the same token give the existing job (200, `existing: true`) unless `rerun=true`.
-    Refused with a 4xx JSON error: empty (400), too large (413), not a report format (415),
-    corrupt, encrypted or too many pages (422).
+    Refused with a 4xx JSON error: no token (401, before the body is read), empty (400), too large (413,
+    as soon as the limit is passed), not a report format (415), corrupt, encrypted or too many pages (422).
     """
+    sink = await run_in_threadpool(UploadSink, files.tmp_dir, int(settings.max_upload_mb * 2**20))
     try:
-        received = receive(file.file, filename=file.filename, tmp_dir=files.tmp_dir,
-                           max_bytes=int(settings.max_upload_mb * 2**20), max_pages=settings.max_pdf_pages)
-    except UploadRefused as exc:
-        raise ApiError(exc.status, exc.category, exc.message) from exc
-    if not (rerun or rerun_query):
-        existing = store.find_job(token_id=token_id, sha256=received.sha256)
-        if existing is not None:
-            received.tmp_path.unlink(missing_ok=True)
-            response.status_code = 200
-            return _accepted(existing, existing=True)
+        form = await read_form(request.headers.get("content-type"), request.stream(), file_field="file", sink=sink)
+        received = await run_in_threadpool(sink.finish, max_pages=settings.max_pdf_pages)
+    except BaseException as exc:
+        sink.discard()
+        if isinstance(exc, UploadRefused):
+            raise ApiError(exc.status, exc.category, exc.message) from exc
+        if isinstance(exc, FormError):
+            raise ApiError(422, "invalid_request", str(exc)) from exc
+        if isinstance(exc, ClientDisconnect):
+            raise ApiError(400, "bad_request", "the client went away before the upload was complete") from exc
+        raise
+    rerun = rerun_query or form.fields.get("rerun", "").strip().lower() in ("true", "1", "yes", "on")
+    job, existing = await run_in_threadpool(_queue, store, files, token_id, received, rerun)
+    if existing:
+        response.status_code = 200
+    return _accepted(job, existing=existing)
+
+
+def _queue(store: Store, files: FileStore, token_id: int, received: Received, rerun: bool) -> tuple[JobRecord, bool]:
+    """The job for an accepted upload: the token's existing one for these bytes, or a new queued one.
+
+    The bytes go to their content address first (a no-op when they are there), so a job is never
+    visible to a worker before its file."""
     files.put_blob(received.tmp_path, received.sha256, received.kind)
-    job = store.add_job(job=JobCreate(token_id=token_id, sha256=received.sha256, kind=received.kind,
-                                      size=received.size, pages=received.pages, filename=received.filename,
-                                      doc_id=received.doc_id))
-    return _accepted(job, existing=False)
+    return store.queue_job(job=JobCreate(token_id=token_id, sha256=received.sha256, kind=received.kind,
+                                         size=received.size, pages=received.pages, filename=received.filename,
+                                         doc_id=received.doc_id), rerun=rerun)
 
 
 def _accepted(job: JobRecord, *, existing: bool) -> JobAccepted:
@@ -110,9 +144,19 @@ def get_result_xlsx(job: JobDep, editions: EditionsDep, files: FilesDep) -> Resp
 
 @router.get("/reports/{job_id}/review", response_class=HTMLResponse, responses=_ERRORS,
             summary="HTML review page: page images with boxes, tables, highlights")
-def get_review(job: JobDep, files: FilesDep, editions: EditionsDep, request: Request) -> HTMLResponse:
-    token = request.query_params.get("token")
-    query = f"?token={quote(token, safe='')}" if token else ""
+def get_review(job_id: str, request: Request, store: StoreDep, files: FilesDep, editions: EditionsDep,
+               settings: SettingsDep, credentials: BearerDep,
+               token: Annotated[str | None, Query(description="For a browser: the API token, once. The answer sets "
+                                                              "a review session cookie for this job and opens the "
+                                                              "page without the token in its URL.")] = None,
+               ) -> HTMLResponse:
+    if token is not None and credentials is None:
+        token_id = store.token_id(token=token)
+        if token_id is None:
+            raise ApiError(401, "unauthorized", "unknown or revoked API token")
+        job = owned_job(job_id, token_id, store)
+        return open_review(store, settings, request, token_id=token_id, job_id=job.id)
+    job = owned_job(job_id, caller(request, store, credentials), store)
     if job.status in ("queued", "running"):
         return HTMLResponse(f"<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=3>"
                             f"<title>{job.status}</title><p>Job {job.id} is {job.status} (stage {job.stage}); "
@@ -120,7 +164,7 @@ def get_review(job: JobDep, files: FilesDep, editions: EditionsDep, request: Req
     report = Report.from_json(job.result_json) if job.result_json else None
     edition = editions.get(report.meta.edition or "") if report else None
     document = files.load_document(job.document_path)
-    return HTMLResponse(render_review(job, report, document, edition, query=query))
+    return HTMLResponse(render_review(job, report, document, edition), headers={"Content-Security-Policy": REVIEW_CSP})
 
 
 @router.get("/reports/{job_id}/pages/{number}.png", responses={**_ERRORS, 200: {"content": {"image/png": {}}}},

@@ -42,6 +42,7 @@ class JobRecord(BaseModel):
     id: str
     token_id: int
     sha256: str
+    revision: int = 0
     kind: InputKind
     size: int
     pages: int | None
@@ -53,6 +54,7 @@ class JobRecord(BaseModel):
     claimed_by: str | None
     lease_until: float | None
     heartbeat_at: float | None
+    deadline_at: float | None = None
     created_at: float
     started_at: float | None
     finished_at: float | None
@@ -78,6 +80,7 @@ class TokenRecord(BaseModel):
     id: int
     name: str
     created_at: float
+    revoked_at: float | None = None
 
 
 def _iso(ts: float | None) -> str | None:

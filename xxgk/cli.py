@@ -7,6 +7,7 @@ modules the HTTP service shares (`inference.batch` for extraction).
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 from pathlib import Path
 
@@ -132,6 +133,75 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
         click.echo(line)
 
 
+GENERATED_SETS: dict[str, dict] = {
+    "gen-text": {"kinds": ("text",)},
+    "gen-text-garbled": {"kinds": ("text",), "garble": 0.02},
+    "gen-crawler": {"kinds": ("text",), "shapes": ("nodes", "runon")},
+    "gen-html": {"kinds": ("html",)},
+    "gen-pdf": {"kinds": ("pdf",)},
+}
+"""Generated sets `xxgk eval` writes and scores: keyword arguments of `training.synth.corpus.write_set`."""
+
+
+@main.command("eval")
+@click.option("--shared", "shared_dir", default=Path("../shared"), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The shared folder: data/seeds, data/real/<kind>/ and eval/score.py.")
+@click.option("--out", "-o", "out_dir", default=Path("out/eval"), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Predictions, one folder per set.")
+@click.option("--generated", "n_generated", default=24, show_default=True, type=click.IntRange(min=0),
+              help="Reports per generated set (0: no generated sets).")
+@click.option("--scans", "n_scans", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Reports in a generated scan set (OCR: seconds a page).")
+@click.option("--only", default="", help="Comma-separated set names (or prefixes) to run, e.g. seeds,real-text.")
+@click.option("--seed", default=7, show_default=True, help="Seed of the generated sets.")
+def evaluate(shared_dir: Path, out_dir: Path, n_generated: int, n_scans: int, only: str, seed: int) -> None:
+    """Score every labelled set: the seeds, each folder of data/real and generated sets.
+
+    Prints one row of the scorer's summary per set, then the reliability of the confidences.
+    """
+    from xxgk.evaluation.reliability import reliability
+    from xxgk.evaluation.scoring import SetScore, reliability_table, run_scorer, summary_table
+
+    sets = _eval_sets(shared_dir, out_dir / "generated", n_generated, n_scans, seed,
+                      [p.strip() for p in only.split(",") if p.strip()])
+    if not sets:
+        raise click.UsageError(f"no labelled sets found under {shared_dir} (or none matches --only)")
+    scorer = shared_dir / "eval" / "score.py"
+    scores = []
+    for name, gold_dir in sets:
+        click.echo(f"{name}: extracting {gold_dir} ...", err=True)
+        pred_dir = out_dir / name
+        result = run_batch(plan_jobs(find_inputs([gold_dir])), pred_dir, ("json",))
+        scored = run_scorer(scorer, gold_dir, pred_dir)
+        scores.append(SetScore(name, scored["summary"], reliability(gold_dir, pred_dir), result.failed))
+    for line in [*summary_table(scores), "", *reliability_table(scores)]:
+        click.echo(line)
+
+
+def _eval_sets(shared: Path, gen_dir: Path, n_generated: int, n_scans: int, seed: int,
+               only: list[str]) -> list[tuple[str, Path]]:
+    """(name, folder of inputs beside their gold) for each labelled set, generating the generated ones."""
+    wanted = (lambda name: any(name.startswith(p) for p in only)) if only else (lambda name: True)
+    sets = [("seeds", shared / "data" / "seeds")]
+    real = shared / "data" / "real"
+    sets += [(f"real-{d.name}", d) for d in sorted(real.iterdir()) if d.is_dir()] if real.is_dir() else []
+    sets = [(n, d) for n, d in sets if wanted(n) and any(d.glob("*.gold.json"))]
+    generated = {name: kw for name, kw in GENERATED_SETS.items() if n_generated}
+    if n_scans:
+        generated["gen-scan"] = {"kinds": ("scan",)}
+    for name, kwargs in generated.items():
+        if not wanted(name):
+            continue
+        from training.synth.corpus import write_set
+
+        folder = gen_dir / name
+        shutil.rmtree(folder, ignore_errors=True)  # a set from an older generator would score the wrong thing
+        write_set(folder, n_scans if name == "gen-scan" else n_generated, seed, **kwargs)
+        sets.append((name, folder))
+    return sets
+
+
 DEFAULT_TRAIN_CONFIG = REPO_ROOT / "configs" / "train" / "segment_classifier.toml"
 FINETUNE_CONFIG = REPO_ROOT / "configs" / "train" / "finetune.toml"
 
@@ -218,14 +288,33 @@ def token_create(name: str) -> None:
 
 @token.command("list")
 def token_list() -> None:
-    """Token ids and names (never the tokens)."""
+    """Token ids, names and state (never the tokens)."""
+    from datetime import UTC, datetime
+
     from service.db import Store
     from xxgk.settings import get_settings
 
     store = Store.of(get_settings())
     for record in store.list_tokens():
-        click.echo(f"{record.id}\t{record.name}")
+        state = "active" if record.revoked_at is None else \
+            f"revoked {datetime.fromtimestamp(record.revoked_at, UTC):%Y-%m-%d %H:%M} UTC"
+        click.echo(f"{record.id}\t{record.name}\t{state}")
     store.close()
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke token TOKEN_ID (see `xxgk token list`) at once, with every review session opened with it."""
+    from service.db import Store
+    from xxgk.settings import get_settings
+
+    store = Store.of(get_settings())
+    record = store.revoke_token(token_id=token_id)
+    store.close()
+    if record is None:
+        raise click.ClickException(f"no token {token_id}; `xxgk token list` shows the ids")
+    click.echo(f"token {record.id} ({record.name}) revoked; its jobs stay until their retention ends", err=True)
 
 
 @main.group()

@@ -4,7 +4,8 @@ Both writers take their rows from `wide_table`, so the CSV and the XLSX "reports
 agree. The columns are the union of every edition's cell keys in a fixed order (2019 template order,
 then keys only later editions print), so files from different batches line up column for column.
 A cell the output contract would flag for review (status not `read`, or confidence below 0.9) is
-filled in colour in the XLSX, so a reviewer sees at a glance which numbers to check.
+filled in colour in the XLSX, so a reviewer sees at a glance which numbers to check. Every text
+written to either format goes through `xxgk.formulas.inert`, so no text becomes a formula.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from xxgk.contract import CellOut, CheckOut, Report
+from xxgk.formulas import inert
 from xxgk.templates import Edition
 
 META_COLUMNS = ("doc_id", "agency", "year", "edition", "publish_date", "input_kind", "status",
@@ -105,8 +107,8 @@ def write_rows_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Va
     """Any table as CSV the way the wide table is written (UTF-8 with BOM, None as empty)."""
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        writer.writerow([inert(v) for v in header])
+        writer.writerows([["" if v is None else inert(v) for v in row] for row in rows])
 
 
 def write_xlsx(path: Path, reports: Sequence[Report], statuses: Mapping[str, str],
@@ -139,7 +141,7 @@ def _reports_sheet(ws: WriteOnlyWorksheet, table: WideTable, reports: Sequence[R
         for key, value in zip(table.header[n_meta:], row[n_meta:], strict=True):
             cell = report.cells.get(key)
             styled.append(_filled(ws, value, _fill_for(cell)) if cell and needs_review(cell) else value)
-        ws.append(styled)
+        _append(ws, styled)
 
 
 def _cells_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report]) -> None:
@@ -152,9 +154,9 @@ def _cells_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report]) -> None:
                                    cell.confidence, cell.text, cell.rule]
             if needs_review(cell):
                 fill = _fill_for(cell)
-                ws.append([_filled(ws, v, fill) for v in values])
+                _append(ws, [_filled(ws, v, fill) for v in values])
             else:
-                ws.append(values)
+                _append(ws, values)
 
 
 def _checks_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report], only_failed: bool = False) -> None:
@@ -165,7 +167,7 @@ def _checks_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report], only_failed
             if only_failed and check.ok is not False:
                 continue
             values = [report.doc_id, check.rule, check.column, check.row, check.ok, check.detail]
-            ws.append([_filled(ws, v, _FAILED_FILL) for v in values] if check.ok is False else values)
+            _append(ws, [_filled(ws, v, _FAILED_FILL) for v in values] if check.ok is False else values)
 
 
 def _plain_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
@@ -174,13 +176,18 @@ def _plain_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     ok_col = sheet.header.index("ok") if "ok" in sheet.header else None
     for row in sheet.rows:
         failed = ok_col is not None and row[ok_col] is False
-        ws.append([_filled(ws, v, _FAILED_FILL) for v in row] if failed else list(row))
+        _append(ws, [_filled(ws, v, _FAILED_FILL) for v in row] if failed else list(row))
+
+
+def _append(ws: WriteOnlyWorksheet, values: Sequence[WriteOnlyCell | Value]) -> None:
+    """One row, its texts made inert (`xxgk.formulas`): openpyxl would store a text starting with `=` as a formula."""
+    ws.append([inert(v) for v in values])  # cells made by `_filled` are inert already
 
 
 def _header(ws: WriteOnlyWorksheet, names: Sequence[str]) -> list[WriteOnlyCell]:
     out = []
     for name in names:
-        cell = WriteOnlyCell(ws, value=name)
+        cell = WriteOnlyCell(ws, value=inert(name))
         cell.font = _HEADER_FONT
         out.append(cell)
     return out
@@ -191,6 +198,6 @@ def _fill_for(cell: CellOut) -> PatternFill:
 
 
 def _filled(ws: WriteOnlyWorksheet, value: Value, fill: PatternFill) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = WriteOnlyCell(ws, value=inert(value))
     cell.fill = fill
     return cell

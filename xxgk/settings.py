@@ -72,6 +72,18 @@ class Settings(BaseSettings):
     max_pdf_pages: int = 500
     """PDFs with more pages are refused at upload time (422)."""
 
+    upload_timeout_seconds: float = 300.0
+    """A request body (an upload) must arrive within this long, or it is refused (408) and the
+    connection closed: a client trickling bytes cannot hold a connection and a temporary file forever."""
+
+    review_session_seconds: float = 3600.0
+    """Lifetime of a review session: opening `/v1/reports/{id}/review?token=...` in a browser sets a cookie
+    for that job's pages, valid this long (the token itself never appears in the page)."""
+
+    cookie_secure: bool = False
+    """Mark review cookies `Secure` (HTTPS only) even when the request reached the server over plain HTTP:
+    set it behind a TLS-terminating proxy. Requests the server itself sees as https always get it."""
+
     lease_seconds: float = 60.0
     """How long a worker's claim on a job lasts without a heartbeat; a job whose worker died is taken
     again by another worker after this long."""

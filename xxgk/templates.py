@@ -86,6 +86,23 @@ class RuleSpec(_Strict):
     description: str = ""
 
 
+class MergedRowSpec(_Strict):
+    """A row another layout prints in place of several rows of this edition (the 2019 template's
+    single （六）其他处理 in a 2021 report): each printed value is the sum of those rows' cells."""
+
+    table: str
+    key: str
+    """Names the printed row's cells (`t3.other.total`); not a cell of this edition."""
+    label: str
+    variants: tuple[str, ...] = ()
+    rows: tuple[str, ...]
+    """The rows of this edition the printed row stands for."""
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        return (self.label, *self.variants)
+
+
 class EditionSpec(_Strict):
     edition: str
     description: str
@@ -93,6 +110,7 @@ class EditionSpec(_Strict):
     sections: tuple[SectionSpec, ...]
     tables: tuple[TableSpec, ...]
     rules: tuple[RuleSpec, ...] = Field(default=())
+    merged_rows: tuple[MergedRowSpec, ...] = Field(default=())
 
 
 @dataclass(frozen=True)
@@ -103,6 +121,15 @@ class RowLayout:
     row: str
     cell_keys: tuple[str, ...]
     units: tuple[Unit, ...]
+
+
+@dataclass(frozen=True)
+class MergedRow:
+    """A printed row standing for several template rows, with its cells and theirs."""
+
+    layout: RowLayout
+    parts: tuple[RowLayout, ...]
+    wordings: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -131,6 +158,10 @@ class Edition:
             for key in (*eq.lhs, *eq.rhs):
                 if key not in known:
                     raise ValueError(f"edition {self.id}: rule {eq.rule} names unknown cell {key}")
+        for m in self.spec.merged_rows:
+            if self.row(m.table, m.key) is not None or any(self.row(m.table, r) is None for r in m.rows):
+                raise ValueError(f"edition {self.id}: merged row {m.table}.{m.key} must be a new key "
+                                 f"standing for rows of the edition, got {m.rows}")
 
     def table(self, table_id: str) -> TableSpec:
         for t in self.spec.tables:
@@ -156,6 +187,23 @@ class Edition:
         return None
 
     @cached_property
+    def merged_rows(self) -> tuple[MergedRow, ...]:
+        """Rows of other layouts printed in place of this edition's rows; their cells are the
+        columns of the rows they stand for."""
+        out = []
+        for m in self.spec.merged_rows:
+            parts = tuple(self.row(m.table, r) for r in m.rows)
+            first = parts[0]
+            assert first is not None  # checked by _validate
+            cols = [k.rsplit(".", 1)[1] for k in first.cell_keys]
+            layout = RowLayout(m.table, m.key, tuple(f"{m.table}.{m.key}.{c}" for c in cols), first.units)
+            out.append(MergedRow(layout, parts, m.wordings))  # type: ignore[arg-type]
+        return tuple(out)
+
+    def merged_row(self, table: str, row: str) -> MergedRow | None:
+        return next((m for m in self.merged_rows if m.layout.table == table and m.layout.row == row), None)
+
+    @cached_property
     def cell_keys(self) -> tuple[str, ...]:
         return tuple(k for r in self.rows for k in r.cell_keys)
 
@@ -165,7 +213,9 @@ class Edition:
 
     @cached_property
     def units(self) -> dict[str, Unit]:
-        return {k: u for r in self.rows for k, u in zip(r.cell_keys, r.units, strict=True)}
+        """Per cell key, its unit; merged rows' printed cells included."""
+        layouts = (*self.rows, *(m.layout for m in self.merged_rows))
+        return {k: u for r in layouts for k, u in zip(r.cell_keys, r.units, strict=True)}
 
     @cached_property
     def label_keys(self) -> frozenset[str]:

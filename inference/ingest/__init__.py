@@ -36,24 +36,39 @@ def sniff(head: bytes, suffix: str) -> str:
 
 
 def decode_text(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030; refuses binary content."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030; refuses binary content.
+
+    A UTF-16 BOM settles the encoding: bytes after it that are not UTF-16 (an odd length, a lone
+    surrogate) are refused as undecodable rather than read as something else.
+    """
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
     else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ExtractionError("ingest", "undecodable",
-                                  f"{source}: not text in UTF-8, UTF-16 or GB18030, and not a PDF, "
-                                  "HTML page or image")
+        raise ExtractionError("ingest", "undecodable",
+                              f"{source}: not text in UTF-8, UTF-16 or GB18030, and not a PDF, "
+                              "HTML page or image")
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > 0.01 * min(len(text), 20000):
         raise ExtractionError("ingest", "unsupported_type",
                               f"{source}: binary content; expected a PDF, image, HTML or text report")
+    return text
+
+
+def report_text(data: bytes, source: str) -> str:
+    """The text of a text or HTML report, or the refusal `ingest` gives (undecodable, binary, empty,
+    JSON data); the service checks uploads with it, so an upload it accepts is never refused later."""
+    text = decode_text(data, source)
+    if not text.strip():
+        raise ExtractionError("ingest", "empty", f"{source}: the file has no text")
+    if _is_json(text):
+        raise ExtractionError("ingest", "unsupported_type",
+                              f"{source}: JSON data (an extraction result or a gold file?), not a report; "
+                              "give the report itself as PDF, image, HTML or text")
     return text
 
 
@@ -98,13 +113,7 @@ def ingest(path: Path, doc_id: str | None = None, timings: dict[str, float] | No
         raise ExtractionError("ingest", "too_large",
                               f"{source}: {size / 2**20:.0f} MB is over the "
                               f"{MAX_TEXT_BYTES // 2**20} MB limit for text and HTML reports")
-    text = decode_text(path.read_bytes(), source)
-    if not text.strip():
-        raise ExtractionError("ingest", "empty", f"{source}: the file has no text")
-    if _is_json(text):
-        raise ExtractionError("ingest", "unsupported_type",
-                              f"{source}: JSON data (an extraction result or a gold file?), not a report; "
-                              "give the report itself as PDF, image, HTML or text")
+    text = report_text(path.read_bytes(), source)
     if kind == "html":
         from inference.ingest.html import ingest_html
 

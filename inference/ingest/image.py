@@ -8,8 +8,9 @@ plausible paper size (5.5 to 24 inches on the long side); otherwise the image is
 A4 page (11.69 inches long), which is what a tagless scan or a screenshot of a report is.
 
 Refused with a reason: a file the image library cannot decode or a truncated one (`corrupt`),
-and one of more than `MAX_IMAGE_PIXELS` pixels (`too_large`), checked from the header before the
-pixels are decoded.
+and one with a frame of more than `MAX_IMAGE_PIXELS` pixels (`too_large`), every frame checked from
+its header before any pixels are decoded (`inference.ingest.image_limits`, which the service's
+upload checks use too).
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from inference.errors import ExtractionError
+from inference.ingest.image_limits import check_frames, open_image
 from inference.ingest.scan import open_reader
 from inference.ingest.segments import SegmentBuilder
 from xxgk.document import Document
 from xxgk.settings import Settings, get_settings
 
-MAX_IMAGE_PIXELS = 100_000_000
-"""Frames larger than this (100 MP, a 600-dpi A2 sheet) are refused."""
 A4_LONG_INCHES = 297 / 25.4
 
 
@@ -52,26 +52,13 @@ def _pixels(frame) -> np.ndarray:  # frame: PIL.Image.Image
 
 def ingest_image(path: Path, *, doc_id: str, timings: dict[str, float] | None = None,
                  settings: Settings | None = None) -> Document:
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import ImageOps
 
     settings = settings or get_settings()
     source = str(path)
-    try:
-        im = Image.open(path)
-    except Image.DecompressionBombError as exc:
-        raise ExtractionError("ingest", "too_large", f"{source}: the image is too large to read ({exc})") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ExtractionError("ingest", "corrupt", f"{source}: not a readable image ({exc}); the file is "
-                              "damaged or in an unsupported format") from exc
+    im = open_image(path, source)
     with im:
-        w, h = im.size
-        if w * h > MAX_IMAGE_PIXELS:
-            raise ExtractionError("ingest", "too_large",
-                                  f"{source}: {w} x {h} pixels ({w * h / 1e6:.0f} MP) is over the "
-                                  f"{MAX_IMAGE_PIXELS // 10**6} MP limit; scan at 200-300 dpi")
-        if w < 50 or h < 50:
-            raise ExtractionError("ingest", "corrupt", f"{source}: a {w} x {h} pixel image is too small to be a page")
-        n_frames = getattr(im, "n_frames", 1)
+        n_frames = check_frames(im, source, settings.ocr_max_pages)
         reader = open_reader(doc_id, source, settings, timings)
         doc = Document(doc_id=doc_id, source=source, input_kind="image")
         builder = SegmentBuilder()
@@ -84,16 +71,9 @@ def ingest_image(path: Path, *, doc_id: str, timings: dict[str, float] | None = 
             try:
                 with reader._timed("rasterize"):
                     im.seek(index)
-                    fw, fh = im.size
-                    if fw * fh > MAX_IMAGE_PIXELS:
-                        raise ExtractionError("ingest", "too_large",
-                                              f"{source}: page {number} is {fw * fh / 1e6:.0f} MP, over the "
-                                              f"{MAX_IMAGE_PIXELS // 10**6} MP limit")
-                    dpi = frame_dpi((fw, fh), im.info.get("dpi"))
+                    dpi = frame_dpi(im.size, im.info.get("dpi"))
                     frame = ImageOps.exif_transpose(im) if index == 0 else im
                     pixels = _pixels(frame)
-            except ExtractionError:
-                raise
             except (OSError, SyntaxError, ValueError, EOFError) as exc:
                 if index == 0:
                     raise ExtractionError("ingest", "corrupt", f"{source}: the image cannot be decoded ({exc}); "

@@ -28,7 +28,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from inference.ingest.furniture import strip_furniture
 from inference.ingest.runon import RunOnSplitter
+from inference.ingest.wrapped import wrapped_rows
 from xxgk.document import Document, DumpDamage, Page, Segment
 
 Shape = Literal["lines", "tab_prefixed", "blocks"]
@@ -164,9 +166,15 @@ def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = N
     markdown = any(_MD_RULE.match(t) for t, _ in lines)
     cells: list[_Cell] = []
     row = -1
+    wrapped = wrapped_rows(lines)
     for group in _logical_rows(lines, markdown):
-        row += 1
         text, offset = group[0]
+        if offset in wrapped:
+            if wrapped[offset]:
+                row += 1
+                cells.extend(_Cell(t, s, e, row, i) for i, (t, s, e) in enumerate(wrapped[offset]))
+            continue
+        row += 1
         if splitter is not None and len(group) == 1 and len(text) >= RUN_ON_LENGTH and splitter.is_run_on(text):
             row = _run_on_cells(text, offset, splitter, cells, row)
             continue
@@ -286,7 +294,9 @@ def segment_text(text: str, splitter: RunOnSplitter | None = None) -> tuple[Shap
     """Segments of a cleaned dump, with the shape that was detected; run-on lines are cut only
     when a splitter is given."""
     lines = _lines(text)
-    shape = detect_shape(lines)
+    run_on = splitter is not None and any(len(t) >= RUN_ON_LENGTH and splitter.is_run_on(t) for t, _ in lines)
+    # a run-on dump's few lines say nothing about how its cells were separated: they are cut
+    shape = "lines" if run_on else detect_shape(lines)
     if shape == "lines":
         cells = _line_cells(lines, splitter)
     else:
@@ -304,7 +314,7 @@ def segment_text(text: str, splitter: RunOnSplitter | None = None) -> tuple[Shap
 
 
 def ingest_text(text: str, *, doc_id: str, source: str) -> Document:
-    text = clean(text)
+    text = strip_furniture(clean(text))
     splitter = RunOnSplitter()
     _, segments, page = segment_text(text, splitter)
     lines = _lines(text)

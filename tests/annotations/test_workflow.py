@@ -41,7 +41,7 @@ def test_prepare_job_takes_a_service_jobs_document_and_pages(tmp_path: Path):
     upload = files.tmp_dir / "upload"
     shutil.copy(PDF, upload)
     files.put_blob(upload, sha, "pdf")
-    job = store.add_job(job=JobCreate(token_id=token.id, sha256=sha, kind="pdf", size=PDF.stat().st_size, pages=3,
+    job, _ = store.queue_job(job=JobCreate(token_id=token.id, sha256=sha, kind="pdf", size=PDF.stat().st_size, pages=3,
                                       filename=PDF.name, doc_id="job-doc"))
     assert Worker(settings, store=store, files=files).run(max_jobs=1) == 1
     store.close()

@@ -130,3 +130,45 @@ def test_assemble_low_label_confidence_lowers_cell_confidence(ed2019):
     table = read_table(ed2019, Assembler(ed2019)(doc))
     cell = table.reconciled.cells["t2.rules.new_made"]
     assert cell.status == "read" and cell.confidence == pytest.approx(0.55)
+
+
+@pytest.fixture(scope="module")
+def ed2021():
+    return load_editions()["2021"]
+
+
+def _t3_with_merged_other(ed, label: str, other: tuple[str, ...]):
+    """A 2021 table 3 whose （六）其他处理 is printed as one row (the 2019 layout), labeled `label`;
+    3 requests, granted and other outcomes as `other` leaves them."""
+    granted = str(3 - int(other[0]))
+    given = {"new_received": ("3", "0", "0", "0", "0", "0", "3"), "total": ("3", "0", "0", "0", "0", "0", "3"),
+             "granted": (granted, "0", "0", "0", "0", "0", granted)}
+    parts = {"other_no_correction", "other_unpaid_fee", "other_misc"}
+    rows = []
+    for r in ed.rows:
+        if r.table != "t3" or r.row in parts:
+            continue
+        if r.row == "total":
+            rows.append([("（六）其他处理", label), *values(*other)])
+        rows.append([(r.row, f"row:t3.{r.row}"), *values(*given.get(r.row, "0000000"))])
+    return read_table(ed, Assembler(ed)(doc_from_rows(rows)))
+
+
+@pytest.mark.parametrize("label", ["row_group", "row:t3.other"])
+def test_assemble_merged_row_of_older_layout_printing_zeros_makes_its_rows_zero(ed2021, label):
+    table = _t3_with_merged_other(ed2021, label, ("1", "0", "0", "0", "0", "0", "1"))
+    cells = table.reconciled.cells
+    assert (cells["t3.other_misc.commercial"].value, cells["t3.other_misc.commercial"].status) == (0, "inferred")
+    assert cells["t3.other_misc.natural_person"].status == "missing"
+    assert any("natural_person=1" in w and "total=1" in w for w in table.warnings)
+    assert not any("rows not found" in w for w in table.warnings)
+
+
+def test_assemble_merged_row_all_zero_gives_every_sub_row_zero_and_checks_hold(ed2021):
+    given = ("0",) * 7
+    table = _t3_with_merged_other(ed2021, "row_group", given)
+    cells = table.reconciled.cells
+    for row in ("other_no_correction", "other_unpaid_fee", "other_misc"):
+        assert {cells[f"t3.{row}.total"].status} == {"inferred"} and cells[f"t3.{row}.total"].value == 0
+    assert all(c.ok for c in table.reconciled.checks if c.rule.startswith("t3"))
+    assert not any("其他处理" in w for w in table.warnings)

@@ -103,6 +103,24 @@ def test_pipeline_generated_html_and_pdf_reports_exact(pipeline, tmp_path):
     assert read and all(c["page"] >= 1 and len(c["bbox"]) == 4 for c in read)
 
 
+@needs_shared
+def test_pipeline_real_pdfs_older_layout_row_and_self_contradicting_totals(pipeline, tmp_path):
+    """洪泽区: （六）其他处理 printed as one row of zeros (sub-rows 0), and 2023's table 4 printing 总计 0
+    over parts 10+1 and 5: printed values kept, exactly the checks the gold names fail."""
+    real = SHARED / "data" / "real" / "pdf"
+    extract_all(pipeline, sorted(real.glob("*.pdf")), tmp_path)
+    assert_perfect(score(real, tmp_path))
+    for gold_file in sorted(real.glob("*.gold.json")):
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        report = json.loads((tmp_path / f"{gold['doc_id']}.json").read_text(encoding="utf-8"))
+        failed = {(c["rule"], c.get("row") or c.get("column")) for c in report["checks"]
+                  if c["ok"] is False and not c["rule"].startswith("prose.")}
+        expected = {("t4.row_total", f.split("[", 1)[1].split("]", 1)[0]) for f in gold["reconciliation_failures"]}
+        assert failed == expected, gold["doc_id"]
+        other = report["cells"]["t3.other_misc.total"]
+        assert (other["value"], other["status"]) == (0, "inferred")
+
+
 def test_pipeline_reports_broken_arithmetic_as_failed_checks(pipeline, tmp_path):
     text = (SHARED / "data" / "seeds" / "004_03aa3c703994b485.txt")
     if not text.exists():
@@ -122,6 +140,7 @@ def test_pipeline_reports_broken_arithmetic_as_failed_checks(pipeline, tmp_path)
     (b"", "empty"),
     (b"%PDF-1.4\n\x00\x01garbage" * 10, "corrupt"),
     (b"PK\x03\x04" + b"\x00" * 100, "unsupported_type"),
+    (b"\xff\xfeA", "undecodable"),
     ('{"doc_id": "x", "cells": {"t3.new_received.total": 3}, "note": "（七）总计 本年新收"}'.encode(),
      "unsupported_type"),
     ("本报告无表格。今年工作顺利。\n".encode(), "no_tables"),

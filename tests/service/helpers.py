@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -110,3 +111,52 @@ def wait_done(url: str, token: str, job_id: str, timeout: float = 180.0) -> dict
             return job
         time.sleep(0.3)
     raise AssertionError(f"job {job_id} not finished after {timeout}s: {job}")
+
+
+def raw_chunked_post(port: int, path: str, headers: dict[str, str], total: int, *, chunk: int = 64 * 1024,
+                     pause_after: int | None = None, pause: float = 0.0, prefix: bytes = b"") -> tuple[str, int]:
+    """POST `prefix` then up to `total` bytes as a chunked body over a raw socket, reading the answer as soon
+    as one comes.
+
+    Returns the answer (status line, headers, body) and how many body bytes were sent before the server
+    answered or closed the connection; after `pause_after` bytes the sender waits `pause` seconds.
+    """
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    block = f"{chunk:x}\r\n".encode() + b"x" * chunk + b"\r\n"
+    sent = 0
+    answered = threading.Event()
+
+    def send_body(sock: socket.socket) -> None:
+        nonlocal sent
+        try:
+            if prefix:
+                sock.sendall(f"{len(prefix):x}\r\n".encode() + prefix + b"\r\n")
+            while sent < total and not answered.is_set():
+                if pause_after is not None and sent == pause_after:
+                    time.sleep(pause)
+                sock.sendall(block)
+                sent += chunk
+        except OSError:  # the server closed the connection: it read no more
+            pass
+
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n{head}\r\n".encode())
+        sender = threading.Thread(target=send_body, args=(sock,), daemon=True)
+        sender.start()
+        answer = b""
+        try:
+            while not (b"\r\n\r\n" in answer and answer.rstrip().endswith(b"}")) and (more := sock.recv(65536)):
+                answer += more
+        except OSError:
+            pass
+        answered.set()
+        at_answer = sent
+        sock.shutdown(socket.SHUT_RDWR)
+        sender.join(10)
+    return answer.decode("utf-8", "replace"), at_answer
+
+
+def multipart_head(name: str, boundary: str = "b") -> bytes:
+    """The start of a multipart/form-data body whose `file` part (named `name`) follows."""
+    return (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n").encode()

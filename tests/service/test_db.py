@@ -3,6 +3,7 @@ fencing of a worker that lost its lease, and failing a job that keeps killing wo
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -21,9 +22,10 @@ def store(tmp_path: Path) -> Store:
     s.close()
 
 
-def _job(store: Store, token_id: int, sha: str = "a" * 64):
-    return store.add_job(job=JobCreate(token_id=token_id, sha256=sha, kind="text", size=3, filename="r.txt",
-                                       doc_id="r"))
+def _job(store: Store, token_id: int, sha: str = "a" * 64, *, rerun: bool = True):
+    job, _ = store.queue_job(job=JobCreate(token_id=token_id, sha256=sha, kind="text", size=3, filename="r.txt",
+                                           doc_id="r"), rerun=rerun)
+    return job
 
 
 def test_db_tokens_are_stored_as_hashes(store: Store, tmp_path: Path) -> None:
@@ -108,3 +110,90 @@ def test_db_released_job_is_queued_again_without_counting_the_attempt(store: Sto
     again = store.claim_job(worker_id="w2", lease_seconds=60, max_attempts=3)
     assert again.id == job.id and again.attempts == 1
     assert store.count_jobs() == {"running": 1}
+
+
+def test_db_racing_identical_uploads_make_one_job(store: Store) -> None:
+    """Insert-or-return under the unique index: 16 threads queue the same bytes at once, one job comes out."""
+    _, t = store.create_token(name="a")
+    barrier = threading.Barrier(16)
+    results: list[tuple[str, bool]] = []
+    lock = threading.Lock()
+
+    def upload() -> None:
+        barrier.wait()
+        job, existing = store.queue_job(job=JobCreate(token_id=t.id, sha256="c" * 64, kind="text", size=3,
+                                                      filename="r.txt", doc_id="r"))
+        with lock:
+            results.append((job.id, existing))
+
+    threads = [threading.Thread(target=upload) for _ in range(16)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len({job_id for job_id, _ in results}) == 1
+    assert sorted(existing for _, existing in results) == [False] + [True] * 15
+    assert store.count_jobs() == {"queued": 1}
+
+
+def test_db_rerun_adds_a_revision_and_becomes_the_job_returned(store: Store) -> None:
+    _, t = store.create_token(name="a")
+    first = _job(store, t.id, rerun=False)
+    again = _job(store, t.id, rerun=False)
+    rerun = _job(store, t.id, rerun=True)
+    assert again.id == first.id and (first.revision, rerun.revision) == (0, 1)
+    assert _job(store, t.id, rerun=False).id == rerun.id
+
+
+def _old_database(path: Path) -> None:
+    """A database as the previous schema wrote it, with duplicate jobs of one token for the same bytes."""
+    with sqlite3.connect(path) as db:
+        db.executescript((Path(__file__).parent / "data" / "schema_v1.sql").read_text())
+        db.execute("insert into tokens (id, name, token_hash, created_at) values (1, 'old', ?, 1.0)",
+                   (hash_token("xxgk_old"),))
+        for i, (sha, created) in enumerate([("a" * 64, 30.0), ("a" * 64, 10.0), ("a" * 64, 20.0), ("b" * 64, 5.0)]):
+            db.execute("insert into jobs (id, token_id, sha256, kind, size, filename, doc_id, status, stage, attempts,"
+                       " created_at, errors_json, timings_json) values (?, 1, ?, 'text', 3, 'r.txt', 'r', 'done',"
+                       " 'finished', 1, ?, '[]', '{}')", (f"{i:032d}", sha, created))
+
+
+def test_db_old_database_is_migrated_in_place_keeping_duplicate_jobs(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _old_database(path)
+    store = Store(f"sqlite:///{path}")
+    store.create_schema()
+    try:
+        jobs = {j: store.get_job(job_id=f"{j:032d}") for j in range(4)}
+        assert [jobs[j].revision for j in range(4)] == [2, 0, 1, 0]  # numbered by creation time
+        assert store.find_job(token_id=1, sha256="a" * 64).id == jobs[0].id  # the newest, as before
+        token_id = store.token_id(token="xxgk_old")
+        job, existing = store.queue_job(job=JobCreate(token_id=token_id, sha256="a" * 64, kind="text", size=3,
+                                                      filename="r.txt", doc_id="r"))
+        assert existing and job.id == jobs[0].id
+        assert store.revoke_token(token_id=token_id).revoked_at is not None
+        with sqlite3.connect(path) as db:
+            indexes = {name: sql for name, sql in db.execute("select name, sql from sqlite_master where type='index'")}
+        assert "ux_jobs_token_sha_revision" in indexes and "UNIQUE" in indexes["ux_jobs_token_sha_revision"]
+        assert "ix_jobs_token_sha" not in indexes
+    finally:
+        store.close()
+    again = Store(f"sqlite:///{path}")  # a second run finds nothing to do
+    from service.migrate import upgrade
+
+    assert upgrade(again.engine) == []
+    again.close()
+
+
+def test_db_revoked_token_and_its_sessions_stop_working(store: Store) -> None:
+    token, t = store.create_token(name="a")
+    job = _job(store, t.id)
+    secret = store.create_session(token_id=t.id, job_id=job.id, ttl_seconds=60)
+    assert store.session_token_id(secret=secret, job_id=job.id) == t.id
+    assert store.session_token_id(secret=secret, job_id="f" * 32) is None  # a session opens one job only
+    expired = store.create_session(token_id=t.id, job_id=job.id, ttl_seconds=-1)
+    assert store.session_token_id(secret=expired, job_id=job.id) is None
+    assert store.delete_expired_sessions() == 1
+    store.revoke_token(token_id=t.id)
+    assert store.token_id(token=token) is None
+    assert store.session_token_id(secret=secret, job_id=job.id) is None
+    assert [r.revoked_at is not None for r in store.list_tokens()] == [True]

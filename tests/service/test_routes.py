@@ -280,3 +280,19 @@ def test_routes_image_upload_is_accepted_and_its_page_image_served(server: Serve
     with Image.open(io.BytesIO(page.content)) as im:
         assert im.size == image.size
     assert httpx.get(f"{server.url}/v1/reports/{job['id']}/review", headers=auth(token)).status_code == 200
+
+
+def test_routes_exports_of_a_formula_named_file_hold_no_formula(server: ServerProc, token: str,
+                                                                reports: dict[str, Path]) -> None:
+    """The doc id comes from the client's file name: `=1+2*3.txt` must not become a formula cell."""
+    data = reports["text"].read_bytes().replace("政府".encode(), "政　府".encode(), 1)
+    resp = submit(server.url, token, reports["text"], data=data, name="=1+2*3.txt")
+    assert resp.status_code == 202, resp.text
+    job = wait_done(server.url, token, resp.json()["id"])
+    assert job["status"] == "done" and job["doc_id"] == "=1+2*3"
+    base = f"{server.url}/v1/reports/{job['id']}"
+    csv_text = httpx.get(f"{base}/result.csv", headers=auth(token)).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[1].startswith("'=1+2*3,")
+    wb = load_workbook(io.BytesIO(httpx.get(f"{base}/result.xlsx", headers=auth(token)).content))
+    assert wb["reports"]["A2"].value == "'=1+2*3" and wb["reports"]["A2"].data_type == "s"
+    assert not [c for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]

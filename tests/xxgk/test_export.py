@@ -116,3 +116,33 @@ def test_export_xlsx_highlights_cells_to_review_and_failed_checks(tmp_path: Path
 
     checks = list(wb["checks"].iter_rows(min_row=2))
     assert [(c[4].value, filled(c[0])) for c in checks] == [(False, True), (True, False)]
+
+
+def test_export_no_text_becomes_a_formula(tmp_path: Path) -> None:
+    """A doc id from a file name, an agency, a cell's text and a check's detail that start like formulas are
+    written as text in both formats; plain numbers and dashes are left as they are."""
+    report = _handmade_report().model_copy(update={"doc_id": "=1+2*3"})
+    report.meta.agency = "@SUM(A1:A9)"
+    report.cells["t3.total.total"] = CellOut(value=4, status="read", confidence=0.99, text="+4+cmd|' /C calc'!A0")
+    report.cells["t3.total.natural_person"] = CellOut(value=None, status="read", confidence=0.99, text="-")
+    report.checks[0] = CheckOut(rule="t3.balance", column="total", ok=False, detail="\t=HYPERLINK(\"x\")")
+    editions = load_editions()
+    write_csv(tmp_path / "r.csv", [report], {"=1+2*3": "partial_success"}, editions)
+    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["doc_id"] == "'=1+2*3" and row["agency"] == "'@SUM(A1:A9)"
+    write_xlsx(tmp_path / "r.xlsx", [report], {"=1+2*3": "partial_success"}, editions)
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    formulas = [c.coordinate for ws in wb for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    assert not formulas
+    texts = {c.value for ws in wb for r in ws.iter_rows() for c in r if isinstance(c.value, str)}
+    assert {"'=1+2*3", "'@SUM(A1:A9)", "'+4+cmd|' /C calc'!A0", "'\t=HYPERLINK(\"x\")", "-"} <= texts
+    risky = [t for t in texts if t.startswith(("=", "+", "@", "\t", "\r")) or (t.startswith("-") and t.strip("-"))]
+    assert not risky
+
+
+def test_export_inert_leaves_numbers_and_dashes() -> None:
+    from xxgk.formulas import inert
+
+    assert [inert(v) for v in ("-", "--", "-3", "+1.5", 7, None, "abc", "=A1", "-A1", "\rx")] == \
+        ["-", "--", "-3", "+1.5", 7, None, "abc", "'=A1", "'-A1", "'\rx"]

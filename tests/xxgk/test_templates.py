@@ -72,3 +72,16 @@ def test_templates_reject_unknown_fields_and_cells(tmp_path: Path):
 def test_templates_spec_model_is_strict():
     with pytest.raises(ValidationError):
         EditionSpec.model_validate({"edition": "x", "description": "", "sections": [], "tables": [], "extra": 1})
+
+
+def test_templates_merged_row_stands_for_rows_of_its_edition(tmp_path: Path):
+    merged = load_editions()["2021"].merged_row("t3", "other")
+    assert merged is not None and [p.row for p in merged.parts] == ["other_no_correction", "other_unpaid_fee",
+                                                                      "other_misc"]
+    assert merged.layout.cell_keys[-1] == "t3.other.total"
+    src = (REPO_ROOT / "configs" / "templates" / "2021.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad_merged.toml"
+    bad.write_text(src.replace('rows = ["other_no_correction", "other_unpaid_fee", "other_misc"]', 'rows = ["nope"]'),
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match=r"merged row t3\.other"):
+        load_edition(bad)

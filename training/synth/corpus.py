@@ -62,7 +62,7 @@ def generate_doc(rng: random.Random, editions: dict[str, Edition], doc_id: str, 
     style.garble, style.shuffle_rows = garble, shuffle_rows
     if kind == "text":
         shape = shape or rng.choice(SHAPES)
-        if shape in ("blocks", "spaces"):
+        if shape in ("blocks", "spaces", "nodes", "runon"):
             style.blank_zeros = False  # these dumps drop empty cells: their values would be lost
         if shape == "markdown":
             style.short_row = None  # with a spanning label's filler cells, a missing cell is unplaceable

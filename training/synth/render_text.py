@@ -7,6 +7,14 @@ label tails on a continuation line, table 4 headers read down their narrow colum
 separated by blank lines), `blocks` (one cell per paragraph, merged and empty cells gone) and
 `spaces` (columns padded with spaces, as `pdftotext -layout` writes them).
 
+Two more shapes are what web crawlers write for a page (CRAWLER_SHAPES, see
+`../shared/data/real/text`): `nodes` (one HTML text node per line: labels broken at their
+brackets and commas into lines such as `(` `二` `)`, a number sometimes split over two nodes,
+empty cells gone, and every run of identical consecutive lines collapsed into one) and `runon`
+(the article on a few lines with every node glued to the next, so that a row's cells print as one
+digit run such as `640020470`). Their gold is what the page printed; a row such a dump leaves
+ambiguous is expected back as `missing`, never guessed.
+
 The result carries label spans: (start, end, label) over the text, so ingested segments get their
 training labels by character overlap, and empty cells are zero-width `value` spans.
 """
@@ -21,8 +29,13 @@ from typing import Literal
 from inference.labeling.lexicon import split_numbering
 from training.synth.layout import Cell, Layout, Para, Table, place
 
-TextShape = Literal["tabs", "pipes", "markdown", "tab_prefixed", "blocks", "spaces"]
+TextShape = Literal["tabs", "pipes", "markdown", "tab_prefixed", "blocks", "spaces", "nodes", "runon"]
 SHAPES: tuple[TextShape, ...] = ("tabs", "pipes", "markdown", "tab_prefixed", "blocks", "spaces")
+"""Dumps that keep every cell apart: each reads back exactly."""
+CRAWLER_SHAPES: tuple[TextShape, ...] = ("nodes", "runon")
+"""Dumps that lose separators: rows are restored from the template's identities where they can be."""
+NODE_BREAKS = "()（）,，、"
+"""Characters at which a web page's markup often starts a new text node inside a label."""
 Span = tuple[int, int, str]
 
 
@@ -38,6 +51,19 @@ class _Writer:
     parts: list[str] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
     pos: int = 0
+    collapse: bool = False
+    """Drop a line identical to the line before it, as crawlers that dedupe consecutive nodes do."""
+    _last: str | None = None
+
+    def line(self, text: str, label: str | None = None) -> None:
+        """One node on its own line (the `nodes` shape); empty nodes leave no line."""
+        if not text.strip():
+            return
+        if self.collapse and text == self._last:
+            return
+        self._last = text
+        self.write(text, label)
+        self.write("\n")
 
     def write(self, text: str, label: str | None = None) -> None:
         if label is not None:
@@ -70,6 +96,12 @@ class TextNoise:
     """Share of value rows where two adjacent values lose their separator (`0 0`)."""
     spaced_digits_rate: float = 0.0
     """Share of multi-digit values printed letter-spaced (`2 0` for 20), as PDF text layers do."""
+    node_break_rate: float = 0.5
+    """`nodes`: share of labels broken into lines at their brackets and commas."""
+    split_number_rate: float = 0.02
+    """`nodes`: share of multi-digit values split over two nodes (`1` + `62`)."""
+    runon_space_rate: float = 0.05
+    """`runon`: share of node boundaries that keep a space (`500000 5`)."""
 
 
 def sample_noise(rng: random.Random) -> TextNoise:
@@ -81,6 +113,9 @@ def sample_noise(rng: random.Random) -> TextNoise:
         blank_between_paras=rng.random() < 0.7,
         merge_rate=rng.choice([0.0, 0.0, 0.03]),
         spaced_digits_rate=rng.choice([0.0, 0.0, 0.05]),
+        node_break_rate=rng.choice([0.0, 0.5, 1.0]),
+        split_number_rate=rng.choice([0.0, 0.02]),
+        runon_space_rate=rng.choice([0.0, 0.05, 0.2]),
     )
 
 
@@ -91,7 +126,7 @@ def _display_width(text: str) -> int:
 class TextRenderer:
     def __init__(self, shape: TextShape, noise: TextNoise, rng: random.Random):
         self.shape, self.noise, self.rng = shape, noise, rng
-        self.w = _Writer()
+        self.w = _Writer(collapse=shape == "nodes")
 
     def render(self, layout: Layout) -> RenderedText:
         for block in layout.blocks:
@@ -102,6 +137,14 @@ class TextRenderer:
         return RenderedText(self.w.text(), self.w.spans, self.shape)
 
     def _para(self, p: Para) -> None:
+        if self.shape == "nodes":
+            for piece in self._prose_nodes(p.text):
+                self.w.line(piece, p.label)
+            return
+        if self.shape == "runon":
+            self.w.write(p.text, p.label)
+            self.w.write("\n" if self.rng.random() < 0.1 else " ")
+            return
         sep = "\n\n" if (self.noise.blank_between_paras or self.shape == "blocks") else "\n"
         self.w.write(p.text, p.label)
         self.w.write(sep)
@@ -136,7 +179,7 @@ class TextRenderer:
         Word's text export writes one for a row-span and none for a column-span; Markdown and
         space-padded layouts keep every grid column; pipe dumps and paragraph dumps drop them.
         """
-        if self.shape in ("blocks", "pipes"):
+        if self.shape in ("blocks", "pipes", "nodes", "runon"):
             return False
         if kind == "row":
             return self.noise.cover == "empty"
@@ -161,7 +204,8 @@ class TextRenderer:
         return f
 
     def _merge_values(self, fields: list[_Field]) -> list[_Field]:
-        if self.noise.merge_rate <= 0 or self.shape == "blocks" or self.rng.random() >= self.noise.merge_rate:
+        if self.noise.merge_rate <= 0 or self.shape in ("blocks", *CRAWLER_SHAPES) \
+                or self.rng.random() >= self.noise.merge_rate:
             return fields
         pairs = [i for i in range(len(fields) - 1)
                  if fields[i].label == "value" and fields[i + 1].label == "value"
@@ -175,8 +219,10 @@ class TextRenderer:
     def _table(self, table: Table) -> None:
         rows = self._rows(table)
         {"tabs": self._tabs, "pipes": self._pipes, "markdown": self._markdown,
-         "tab_prefixed": self._tab_prefixed, "blocks": self._blocks, "spaces": self._spaces}[self.shape](rows)
-        self.w.write("\n")
+         "tab_prefixed": self._tab_prefixed, "blocks": self._blocks, "spaces": self._spaces,
+         "nodes": self._nodes, "runon": self._runon}[self.shape](rows)
+        if self.shape not in CRAWLER_SHAPES:
+            self.w.write("\n")
 
     def _tails_lines(self, fields: list[_Field]) -> list[list[_Field]]:
         depth = max((len(f.tails) for f in fields), default=0)
@@ -261,6 +307,53 @@ class TextRenderer:
                 if i < len(fields) - 1:
                     self.w.write(" " * (widths[i] - _display_width(f.text)))
             self.w.write("\n")
+
+    def _prose_nodes(self, text: str) -> list[str]:
+        """A paragraph as a page's text nodes: mostly whole, sometimes cut inside (years such as
+        `201` / `9` / `年` arrive so), so that no number of a sentence stands on a line as a cell."""
+        if len(text) < 12 or self.rng.random() < 0.7:
+            return [text]
+        cuts = sorted(self.rng.sample(range(1, len(text)), k=min(3, len(text) - 1)))
+        return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+    def _label_nodes(self, text: str) -> list[str]:
+        """A label broken at its brackets and commas: `(` `二` `)` `部分公开` … each a node."""
+        if self.rng.random() >= self.noise.node_break_rate:
+            return [text]
+        nodes, current = [], ""
+        for ch in text:
+            if ch in NODE_BREAKS:
+                nodes += [current, ch]
+                current = ""
+            else:
+                current += ch
+        return [n for n in [*nodes, current] if n.strip()]
+
+    def _value_nodes(self, text: str) -> list[str]:
+        if len(text) >= 2 and text.isdigit() and self.rng.random() < self.noise.split_number_rate:
+            k = self.rng.randint(1, len(text) - 1)
+            return [text[:k], text[k:]]
+        return [text]
+
+    def _nodes(self, rows: list[list[_Field]]) -> None:
+        for fields in rows:
+            for f in fields:
+                for part in [f.text, *f.tails]:
+                    pieces = self._value_nodes(part) if f.label == "value" else self._label_nodes(part)
+                    for piece in pieces:
+                        self.w.line(piece, f.label)
+
+    def _runon(self, rows: list[list[_Field]]) -> None:
+        """Every node glued to the next; a table's end sometimes keeps a space or a line break."""
+        for fields in rows:
+            for f in fields:
+                text = "".join([f.text, *f.tails])
+                if not text:
+                    continue
+                self.w.write(text, f.label)
+                if self.rng.random() < self.noise.runon_space_rate:
+                    self.w.write(" ")
+        self.w.write(" ")
 
 
 def render_text(layout: Layout, shape: TextShape, rng: random.Random, noise: TextNoise | None = None) -> RenderedText:

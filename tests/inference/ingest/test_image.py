@@ -110,6 +110,25 @@ def test_image_huge_is_refused_before_decoding(tmp_path, settings, w, h):
     assert err.value.error.category == "too_large"
 
 
+def test_image_tiff_with_a_huge_later_page_is_refused_before_any_ocr(tmp_path, monkeypatch):
+    """Every frame's size is checked from its header before the first page is read."""
+    calls: list[int] = []
+
+    class Counting(NullEngine):
+        def detect(self, *args, **kwargs):
+            calls.append(1)
+            return super().detect(*args, **kwargs)
+
+    install_engine(monkeypatch, lambda **_: Counting())
+    path = tmp_path / "pages.tif"
+    small, huge = _page().convert("1"), Image.new("1", (11000, 10000), 1)
+    small.save(path, save_all=True, append_images=[small, huge], compression="group4")
+    with pytest.raises(ExtractionError) as err:
+        ingest_image(path, doc_id="t", settings=Settings(work_dir=tmp_path / "work"))
+    assert err.value.error.category == "too_large" and "page 3 is 11000 x 10000" in err.value.error.message
+    assert not calls
+
+
 def test_image_without_ocr_needs_ocr(tmp_path, monkeypatch):
     install_engine(monkeypatch, missing_engine)
     path = tmp_path / "page.png"

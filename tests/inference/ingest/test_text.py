@@ -1,5 +1,9 @@
-"""Text dumps of every shape the seeds show, split into cells and physical rows."""
+"""Text dumps of every shape the seeds show, split into cells and physical rows; decoding refusals."""
 
+import pytest
+
+from inference.errors import ExtractionError
+from inference.ingest import decode_text, report_text
 from inference.ingest.text import clean, segment_text
 
 
@@ -61,3 +65,20 @@ def test_text_spans_point_into_the_cleaned_text():
     for s in segments:
         assert text[s.span[0]:s.span[1]] == s.text
     assert page.width >= 300
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfeA", b"\xfe\xff\x00", b"\xff\xfe\x00\xd8A\x00"])
+def test_text_broken_utf16_after_a_bom_is_undecodable(data: bytes) -> None:
+    """Odd-length UTF-16 or a lone surrogate after the BOM: refused as undecodable, never a crash."""
+    with pytest.raises(ExtractionError) as err:
+        decode_text(data, "r.txt")
+    assert err.value.error.category == "undecodable" and "r.txt" in err.value.error.message
+    assert decode_text("\ufeff报告".encode("utf-16-le"), "r.txt") == "报告"
+
+
+def test_text_report_text_refuses_what_ingest_refuses() -> None:
+    assert report_text("一、总体情况\n".encode(), "r.txt") == "一、总体情况\n"
+    for data, category in ((b" \n", "empty"), (b'{"cells": {}}', "unsupported_type"), (b"\xff\xfeA", "undecodable")):
+        with pytest.raises(ExtractionError) as err:
+            report_text(data, "r.txt")
+        assert err.value.error.category == category

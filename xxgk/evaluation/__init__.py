@@ -1,0 +1,1 @@
+"""Measuring extraction output against gold files (beyond the shared scorer's summary)."""

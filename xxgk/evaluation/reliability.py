@@ -1,0 +1,142 @@
+"""Does a cell's confidence mean what it says? Confidence bins against accuracy on gold files.
+
+A reviewer looks only at cells the output flags (status other than `read`, or confidence below the
+review threshold), so confidence must be the probability that the value is right: cells at 0.99
+should be right 99 times in 100, and flags should be rare where the report's own arithmetic holds.
+`reliability` reads gold files (`<doc_id>.gold.json`, the scorer's format) and predictions
+(`<doc_id>.json`, the output contract) and tabulates both: accuracy per confidence bin, and the
+share of cells flagged in documents whose gold satisfies every identity of its edition.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xxgk.export import REVIEW_BELOW
+from xxgk.templates import Edition, load_editions
+
+BINS: tuple[tuple[float, float], ...] = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 0.99), (0.99, 1.0))
+"""Confidence bins, each [low, high) except the last, which includes 1.0."""
+
+
+@dataclass
+class Bin:
+    low: float
+    high: float
+    count: int = 0
+    correct: int = 0
+
+    @property
+    def accuracy(self) -> float | None:
+        return round(self.correct / self.count, 4) if self.count else None
+
+
+@dataclass
+class Reliability:
+    """Per confidence bin, cells and how many were right; flags where the arithmetic holds."""
+
+    bins: list[Bin] = field(default_factory=lambda: [Bin(lo, hi) for lo, hi in BINS])
+    cells: int = 0
+    flagged: int = 0
+    silent_errors: int = 0
+    """Wrong values read with confidence at or above the review threshold."""
+    consistent_cells: int = 0
+    """Cells with a gold value in documents whose gold satisfies every identity of its edition."""
+    consistent_flagged: int = 0
+    wrong_flagged: int = 0
+    wrong: int = 0
+
+    def lines(self) -> list[str]:
+        out = ["confidence      cells  accuracy"]
+        for b in self.bins:
+            closing = "]" if b.high == BINS[-1][1] else ")"
+            acc = "-" if b.accuracy is None else f"{100 * b.accuracy:.2f}%"
+            out.append(f"[{b.low:.2f}, {b.high:.2f}{closing}  {b.count:6d}  {acc}")
+        out.append(f"flagged {self.flagged}/{self.cells} cells ({_pct(self.flagged, self.cells)}), "
+                   f"{self.consistent_flagged}/{self.consistent_cells} where every identity holds "
+                   f"({_pct(self.consistent_flagged, self.consistent_cells)}); "
+                   f"wrong {self.wrong}, flagged {self.wrong_flagged}, silent {self.silent_errors}")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"bins": [{"low": b.low, "high": b.high, "count": b.count, "accuracy": b.accuracy}
+                         for b in self.bins],
+                "cells": self.cells, "flagged": self.flagged,
+                "consistent_cells": self.consistent_cells, "consistent_flagged": self.consistent_flagged,
+                "wrong": self.wrong, "wrong_flagged": self.wrong_flagged, "silent_errors": self.silent_errors}
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.2f}%" if b else "-"
+
+
+def _same(gold: float | None, pred: float | None) -> bool:
+    """As the scorer: equal within 0.1% (amounts in 万元 are rounded)."""
+    if gold is None or pred is None:
+        return gold is pred
+    return math.isclose(float(gold), float(pred), rel_tol=1e-3, abs_tol=1e-6)
+
+
+def consistent(gold_cells: dict[str, float | None], edition: Edition) -> bool:
+    """Every identity of the edition that the gold can evaluate holds."""
+    for eq in edition.equations:
+        vals = [gold_cells.get(k) for k in (*eq.lhs, *eq.rhs)]
+        if any(v is None for v in vals):
+            continue
+        if abs(sum(vals[: len(eq.lhs)]) - sum(vals[len(eq.lhs):])) > 1e-6:  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def _bin_of(bins: list[Bin], confidence: float) -> Bin:
+    for b in bins:
+        if b.low <= confidence < b.high:
+            return b
+    return bins[-1]
+
+
+def add_document(table: Reliability, gold: dict[str, Any], pred: dict[str, Any],
+                 editions: dict[str, Edition]) -> None:
+    """Count one document's cells. A cell absent or `missing` has confidence 0; a gold null is
+    right when nothing was given for it, wrong when a value was `read` there."""
+    edition = editions.get(str(gold.get("meta", {}).get("edition")))
+    holds = edition is not None and consistent(gold["cells"], edition)
+    cells = pred.get("cells", {})
+    for key, gv in gold["cells"].items():
+        cell = cells.get(key) or {"value": None, "status": "missing"}
+        status = cell.get("status", "read")
+        confidence = cell.get("confidence")
+        confidence = (1.0 if confidence is None else float(confidence)) if status != "missing" else 0.0
+        flagged = status != "read" or confidence < REVIEW_BELOW
+        table.cells += 1
+        table.flagged += flagged
+        if gv is None and cell.get("value") is not None and status != "read":
+            continue  # blank in the source, derived from the arithmetic: not scored, as by the scorer
+        right = _same(gv, cell.get("value"))
+        b = _bin_of(table.bins, confidence)
+        b.count += 1
+        b.correct += right
+        if holds and gv is not None:
+            table.consistent_cells += 1
+            table.consistent_flagged += flagged
+        if not right:
+            table.wrong += 1
+            table.wrong_flagged += flagged
+            table.silent_errors += not flagged
+
+
+def reliability(gold_dir: Path, pred_dir: Path, editions: dict[str, Edition] | None = None) -> Reliability:
+    """The reliability table of the predictions in `pred_dir` against the gold files of `gold_dir`
+    (a gold without a prediction counts every cell as missing)."""
+    editions = editions or load_editions()
+    table = Reliability()
+    for gold_file in sorted(gold_dir.glob("*.gold.json")):
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        pred_file = pred_dir / f"{gold['doc_id']}.json"
+        pred = json.loads(pred_file.read_text(encoding="utf-8")) if pred_file.exists() else {}
+        add_document(table, gold, pred, editions)
+    return table
