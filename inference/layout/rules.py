@@ -32,10 +32,6 @@ SCAN_GRID = GridOptions(snap=10.0, join=14.0, max_thickness=6.0, min_extent=15.0
 """Grid tolerances for scans: rules are a few pixels off straight and worn rules have gaps."""
 
 
-EDGE = 4
-"""A line this close to the image's edge is the edge of the scan, not a rule (pages have margins)."""
-
-
 @dataclass(frozen=True)
 class RuleOptions:
     block: int = 31
