@@ -69,6 +69,9 @@ class Segment(_Model):
     spaces: where a number sits says which column it is when blank cells left no trace."""
     read_score: float | None = None
     """Recogniser confidence for OCR text; None when the text came from a text layer."""
+    covered_by: Literal["seal"] | None = None
+    """What lay over the segment's print on the page: `seal` when a stamp's ink was taken out from
+    under it before it was read (the text is the print seen through the seal)."""
     label: str | None = None
     label_score: float | None = None
 

@@ -45,7 +45,9 @@ def frame_dpi(size: tuple[int, int], tagged: object) -> float:
 def _pixels(frame) -> np.ndarray:  # frame: PIL.Image.Image
     if frame.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         return np.asarray(frame)
-    return np.asarray(frame.convert("L"))
+    if frame.mode in ("L", "1", "LA"):
+        return np.asarray(frame.convert("L"))
+    return np.asarray(frame.convert("RGB"))  # colour kept: a seal is told from print by it
 
 
 def ingest_image(path: Path, *, doc_id: str, timings: dict[str, float] | None = None,

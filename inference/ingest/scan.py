@@ -44,6 +44,7 @@ from inference.layout.geometry import (
     Quad,
     crop_box,
     crop_quad,
+    order_quad,
     quad_bbox,
     rotate_quarter,
     rotate_small,
@@ -53,6 +54,7 @@ from inference.layout.geometry import (
 )
 from inference.layout.grid import Grid
 from inference.layout.orient import MIN_SKEW, estimate_skew, find_page, is_sideways, unwarp_page, widest
+from inference.layout.paper import flatten_light, mask_borders, separate_seals
 from inference.layout.reading import Glyph, block_text, group_lines
 from inference.layout.rules import binarize, erase, find_grids, find_rules
 from inference.ocr import OcrEngine, get_engine
@@ -154,7 +156,7 @@ class PdfPages:
                 dpi = float(RENDER_DPI)
                 if (w_pt * h_pt) * (dpi / 72) ** 2 > MAX_PAGE_PIXELS:  # a poster: render no bigger than the cap
                     dpi = 72 * (MAX_PAGE_PIXELS / (w_pt * h_pt)) ** 0.5
-                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                bitmap = page.render(scale=dpi / 72, rev_byteorder=True)  # RGB: seals are told by colour
                 image = np.array(bitmap.to_numpy(), copy=True)
                 bitmap.close()
             finally:
@@ -181,14 +183,20 @@ class PageReader:
 
     # ------------------------------------------------------------------ the page
     def read(self, image: np.ndarray, number: int, dpi: float = RENDER_DPI) -> ScannedPage:
+        """One page image (greyscale, or RGB so that a seal can be told from print) read into items."""
         warnings: list[str] = []
         with self._timed("rasterize"):
-            gray = self._normalised(image, dpi, number, warnings)
+            gray, seals = self._normalised(image, dpi, number, warnings)
         with self._timed("orientation"):
             page_quad = find_page(gray)
             if page_quad is not None:
-                gray, _ = unwarp_page(gray, page_quad, A4_WIDTH_PX)
+                gray, h = unwarp_page(gray, page_quad, A4_WIDTH_PX)
+                seals = [_warp_quad(h, q) for q in seals]
                 warnings.append(f"page {number}: a photographed page, flattened (best effort)")
+            gray, sheet = mask_borders(gray)
+            if sheet is not None:
+                warnings.append(f"page {number}: dark borders around the sheet masked")
+            gray = flatten_light(gray)
             blank = _is_blank(gray)
         if blank:
             warnings.append(f"page {number} is blank")
@@ -198,7 +206,8 @@ class PageReader:
         turns = 0
         with self._timed("orientation"):
             if is_sideways(quads):
-                gray, _ = rotate_quarter(gray, 1)
+                gray, m = rotate_quarter(gray, 1)
+                seals = [transform_quad(m, q) for q in seals]
                 turns = 1
                 with self._timed("ocr_detect"):
                     quads = self.engine.detect(gray)
@@ -206,10 +215,12 @@ class PageReader:
             if abs(angle) >= MIN_SKEW:
                 gray, m = rotate_small(gray, angle, fill=int(np.median(gray[::8, ::8])))
                 quads = [transform_quad(m, q) for q in quads]
+                seals = [transform_quad(m, q) for q in seals]
             sample = widest(quads)
             if sample and self.engine.upside_down([crop_quad(gray, q) for q in sample]) > 0.5:
                 gray, m = rotate_quarter(gray, 2)
                 quads = [transform_quad(m, q) for q in quads]
+                seals = [transform_quad(m, q) for q in seals]
                 turns += 2
         if turns:
             warnings.append(f"page {number} was turned {90 * turns}° to read upright")
@@ -236,18 +247,26 @@ class PageReader:
                 piece.text, piece.score = text, score
                 _settle(piece, marks, grids)
         with self._timed("layout"):
-            items = _items(grids, pieces, gray.shape[0])
+            items = _items(grids, pieces, gray.shape[0], [quad_bbox(q) for q in seals])
+        covered = sum(c == "seal" for it in items for c in (it.cell_covers or ()))
+        if covered:
+            warnings.append(f"page {number}: {covered} table cells lie under a seal; its ink was taken out "
+                            "before they were read")
         return ScannedPage(self._page(gray, number), items, warnings)
 
-    def _normalised(self, image: np.ndarray, dpi: float, number: int, warnings: list[str]) -> np.ndarray:
-        gray = to_gray(image)
+    def _normalised(self, image: np.ndarray, dpi: float, number: int,
+                    warnings: list[str]) -> tuple[np.ndarray, list[Quad]]:
+        """The page in grey at `RENDER_DPI`, seals' ink taken out, and the seals' corners."""
+        if image.dtype != np.uint8 or (image.ndim == 3 and image.shape[2] not in (3, 4)):
+            image = to_gray(image)
+        gray, seals = separate_seals(image)
         factor = RENDER_DPI / dpi if dpi > 0 else 1.0
         h, w = gray.shape[:2]
         if h * w * factor * factor > MAX_PAGE_PIXELS:
             factor = (MAX_PAGE_PIXELS / (h * w)) ** 0.5
             warnings.append(f"page {number}: a very large image, scaled down to {MAX_PAGE_PIXELS // 10**6} MP")
-        gray, _ = scale_image(gray, factor)
-        return gray
+        gray, m = scale_image(gray, factor)
+        return gray, [transform_quad(m, _box_quad(seal.box)) for seal in seals]
 
     def _page(self, gray: np.ndarray, number: int) -> Page:
         h, w = gray.shape[:2]
@@ -259,6 +278,16 @@ class PageReader:
                 cv2.imwrite(str(target), gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
                 path = str(target)
         return Page(number=number, width=float(w), height=float(h), image=path)
+
+
+def _box_quad(box: BBox) -> Quad:
+    return ((box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3]))
+
+
+def _warp_quad(h: np.ndarray, q: Quad) -> Quad:
+    """A quad carried through a 3 x 3 homography (a photographed page flattened)."""
+    pts = cv2.perspectiveTransform(np.asarray(q, dtype=np.float64).reshape(-1, 1, 2), h).reshape(-1, 2)
+    return order_quad([(float(x), float(y)) for x, y in pts])
 
 
 def _is_blank(gray: np.ndarray) -> bool:
@@ -532,7 +561,17 @@ def _settle(piece: _Piece, ink: _Ink, grids: list[Grid]) -> None:
 
 
 # ---------------------------------------------------------------------- items
-def _items(grids: list[Grid], pieces: list[_Piece], height: float) -> list[PageItem]:
+def _covered(cell: BBox, seals: list[BBox]) -> bool:
+    """A fifth of the cell or more lies inside a seal's box."""
+    area = max(1.0, (cell[2] - cell[0]) * (cell[3] - cell[1]))
+    for s in seals:
+        part = _clip(cell, s)
+        if part is not None and (part[2] - part[0]) * (part[3] - part[1]) >= 0.2 * area:
+            return True
+    return False
+
+
+def _items(grids: list[Grid], pieces: list[_Piece], height: float, seals: list[BBox]) -> list[PageItem]:
     by_cell: dict[tuple[int, int], list[_Piece]] = {}
     free: list[_Piece] = []
     for p in pieces:
@@ -555,7 +594,8 @@ def _items(grids: list[Grid], pieces: list[_Piece], height: float) -> list[PageI
             # ink nothing could be read from lowers the cell's score: flagged, not a silent blank
             scores.append(round(min(p.score if p.text else 0.0 for p in cell_pieces), 4) if cell_pieces else None)
             texts.append(block_text([Glyph(p.text, *p.box) for p in read]) if read else "")
-        items.append(PageItem(grid.bbox[1], grid, texts, scores))
+        covers: list[str | None] = [("seal" if _covered(c.bbox, seals) else None) for c in grid.cells]
+        items.append(PageItem(grid.bbox[1], grid, texts, scores, cell_covers=covers if any(covers) else None))
     glyphs = [Glyph(p.text, *p.box) for p in free]
     score_of = {id(g): p.score for g, p in zip(glyphs, free, strict=True)}
     for line in group_lines(glyphs):

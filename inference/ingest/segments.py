@@ -36,6 +36,8 @@ class PageItem:
     """Recogniser confidence per cell (OCR), None for a text layer or an empty cell."""
     runs: list[tuple[str, BBox]] = field(default_factory=list)
     run_scores: list[float | None] | None = None
+    cell_covers: list[str | None] | None = None
+    """Per cell, what lay over its print (`seal`), for OCR; see `Segment.covered_by`."""
 
 
 @dataclass
@@ -57,14 +59,15 @@ class SegmentBuilder:
             rows = {r: self.next_row + i
                     for i, r in enumerate(sorted({box.row for box in item.grid.cells}))}
             scores = item.cell_scores or [None] * len(item.grid.cells)
-            for box, text, score in zip(item.grid.cells, item.cell_texts, scores, strict=True):
+            covers = item.cell_covers or [None] * len(item.grid.cells)
+            for box, text, score, cover in zip(item.grid.cells, item.cell_texts, scores, covers, strict=True):
                 cell = GridCell(table=self.tables, row=box.row, col=box.col, row_span=box.row_span,
                                 col_span=box.col_span)
-                self._add(text, number, box.bbox, rows[box.row], cell, source, score)
+                self._add(text, number, box.bbox, rows[box.row], cell, source, score, cover)
             self.next_row += len(rows)
             self.tables += 1
 
     def _add(self, text: str, page: int, bbox: BBox, row: int, cell: GridCell | None, source: SegmentSource,
-             score: float | None) -> None:
+             score: float | None, cover: str | None = None) -> None:
         self.segments.append(Segment(id=len(self.segments), text=text, page=page, bbox=bbox, row=row,
-                                     source=source, cell=cell, read_score=score))
+                                     source=source, cell=cell, read_score=score, covered_by=cover))

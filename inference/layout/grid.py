@@ -221,10 +221,16 @@ def _grid(hs: list[_Rule], vs: list[_Rule], opt: GridOptions) -> Grid | None:
     if n_rows < 1 or n_cols < 1:
         return None
     cells = _Union(n_rows * n_cols)
+    # a last row with no rule under it, only the ends of longer rules (a table cut by the page's end):
+    # its columns are those of the row above, so a rule too faint there cannot join it to a cell above
+    open_bottom = n_rows > 1 and not _coverage(_at(hs, ys[-1], opt.snap), xs[0], xs[-1])
     for j in range(1, n_cols):
         at = _at(vs, xs[j], opt.snap)
         for i in range(n_rows):
-            if _coverage(at, ys[i], ys[i + 1]) < opt.min_coverage:
+            covered = _coverage(at, ys[i], ys[i + 1])
+            if open_bottom and i == n_rows - 1:
+                covered = max(covered, _coverage(at, ys[i - 1], ys[i]))
+            if covered < opt.min_coverage:
                 cells.union(i * n_cols + j - 1, i * n_cols + j)
     for i in range(1, n_rows):
         at = _at(hs, ys[i], opt.snap)

@@ -24,7 +24,10 @@ import numpy as np
 
 from inference.layout.geometry import BBox
 from inference.layout.grid import Grid, GridOptions, Line, build_grids
+from inference.layout.streaks import Piece, find_streaks
 
+EDGE = 4
+"""A line this close to the image's edge is the edge of the scan, not a rule (pages have margins)."""
 SCAN_GRID = GridOptions(snap=10.0, join=14.0, max_thickness=6.0, min_extent=15.0, min_coverage=0.5)
 """Grid tolerances for scans: rules are a few pixels off straight and worn rules have gaps."""
 
@@ -59,9 +62,12 @@ def _inside(box: BBox, texts: Sequence[BBox], pad: float = 3.0) -> bool:
 
 def find_rules(ink: np.ndarray, text_boxes: Sequence[BBox] = (), opt: RuleOptions | None = None,
                ) -> tuple[list[Line], np.ndarray]:
-    """Ruling lines of a page's ink mask, and the mask of their pixels."""
+    """Ruling lines of a page's ink mask, and the mask of their pixels.
+
+    Streaks (`inference.layout.streaks`) are left out of the lines but kept in the mask: they are no
+    table's border, and erasing them with the rules keeps them from reading as `1`s and `|`s."""
     opt = opt or RuleOptions()
-    lines: list[Line] = []
+    pieces: list[Piece] = []
     rule_mask = np.zeros_like(ink)
     for horizontal in (True, False):
         along = opt.min_h if horizontal else opt.min_v
@@ -82,12 +88,16 @@ def find_rules(ink: np.ndarray, text_boxes: Sequence[BBox] = (), opt: RuleOption
             keep[i] = True
             if horizontal:
                 mid = y + h / 2
-                lines.append(Line(float(x), mid, float(x + w), mid))
+                line = Line(float(x), mid, float(x + w), mid)
             else:
                 mid = x + w / 2
-                lines.append(Line(mid, float(y), mid, float(y + h)))
+                line = Line(mid, float(y), mid, float(y + h))
+            if not EDGE <= mid <= (ink.shape[0] if horizontal else ink.shape[1]) - EDGE:
+                continue  # the image's own edge (what is left of a scanner's border): erased, no rule
+            pieces.append(Piece(line, horizontal))
         rule_mask |= np.where(keep[labels], 255, 0).astype(np.uint8)
-    return lines, rule_mask
+    streaks, under = find_streaks(pieces, text_boxes, ink)
+    return [p.line for k, p in enumerate(pieces) if k not in streaks] + under, rule_mask
 
 
 def find_grids(lines: Sequence[Line], page_width: float, options: GridOptions = SCAN_GRID) -> list[Grid]:

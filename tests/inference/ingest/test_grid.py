@@ -133,3 +133,16 @@ def test_grid_options_snap_controls_double_line_merging():
     far = [Line(ln.x0 + 12, ln.y0, ln.x1 + 12, ln.y1) for ln in base if ln.x0 == ln.x1 == XS[1]]
     assert build_grids(base + far)[0].n_cols == 4
     assert build_grids(base + far, GridOptions(snap=15.0))[0].n_cols == 3
+
+
+def test_grid_row_cut_by_the_page_end_keeps_the_columns_above():
+    """A table cut by the page's end: below its last rule only the borders and the first column's
+    rule run on, and that rule is too faint there to be found. The empty cut-off row takes the
+    columns of the row above; the merged first column does not swallow the table."""
+    ys = [100.0, 150.0, 200.0, 250.0]
+    lines = ruled(XS, ys, no_h={(1, 0), (2, 0), (3, 0)})  # the first column: one cell, on past the page
+    lines += [Line(XS[0], 250.0, XS[0], 300.0), Line(XS[-1], 250.0, XS[-1], 300.0)]  # borders run on
+    (grid,) = build_grids(lines)
+    assert grid.n_rows == 4 and grid.ys[-1] == 300.0
+    assert (0, 0, 4, 1) in spans(grid)  # the merged first column, down into the cut row
+    assert all((r, c, 1, 1) in spans(grid) for r in range(3) for c in (1, 2))  # the values' cells stay

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 
@@ -68,3 +70,66 @@ def test_rules_text_alone_makes_no_table():
         cv2.putText(img, "一二三 工 十 王 HHHH IIII", (60, 60 + 55 * k), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 30, 3)
     lines, _ = find_rules(binarize(img))
     assert find_grids(lines, img.shape[1]) == []
+
+
+def _streaked(img: np.ndarray, xs: list[int], grey: int = 150, width: int = 3) -> np.ndarray:
+    """Toner streaks: thin grey lines down the whole sheet, through margins, text and table."""
+    out = img.copy()
+    for x in xs:
+        band = out[:, x:x + width]
+        np.minimum(band, grey, out=band)
+    return out
+
+
+def _text_lines(img: np.ndarray, top: int, n: int) -> list[tuple[float, float, float, float]]:
+    boxes = []
+    for k in range(n):
+        y = top + 45 * k
+        cv2.putText(img, "HHHH HHHH HHHH HHHH HHHH", (100, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 40, 2)
+        boxes.append((95.0, y - 28.0, 1200.0, y + 6.0))
+    return boxes
+
+
+def test_rules_toner_streaks_are_no_rules():
+    img = _page()
+    boxes = [*_text_lines(img, 620, 6), (95.0, 100.0, 900.0, 134.0)]
+    cv2.putText(img, "HHHH HHHH HHHH", (100, 130), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 40, 2)
+    img = _streaked(img, [340, 860, 1250])  # through the table, and one in the right margin
+    lines, mask = find_rules(binarize(img), boxes)
+    grids = find_grids(lines, img.shape[1])
+    assert len(grids) == 1
+    grid = grids[0]
+    assert grid.n_rows == 4 and grid.n_cols == 4 and len(grid.cells) == 15
+    assert abs(grid.xs[0] - XS[0]) <= 3 and abs(grid.xs[-1] - XS[-1]) <= 3
+    clean = erase(img, mask)
+    assert clean[700, 341] > 200 and clean[50, 861] > 200  # the streaks are erased with the rules
+
+
+def test_rules_a_table_going_on_over_the_page_keeps_its_rules():
+    """A table cut by the page's end has open rules at the bottom: they overshoot one end only."""
+    img = np.full((1400, 1000), 240, np.uint8)
+    ys = [100, 160, 220, 280]
+    for y in ys:
+        cv2.line(img, (100, y), (900, y), 40, 2)
+    for x in (100, 400, 650, 900):
+        cv2.line(img, (x, ys[0]), (x, 1300), 40, 2)
+    lines, _ = find_rules(binarize(img))
+    grids = find_grids(lines, img.shape[1])
+    assert len(grids) == 1 and grids[0].n_cols == 3
+
+
+def test_rules_a_streak_on_a_rule_leaves_the_rule():
+    """A streak that happens to run down a column's rule: inside the table the line is still a rule
+    (it cuts no text, and numbers stand on both sides of it in every row)."""
+    img = _page()
+    boxes = []
+    for y0, y1 in itertools.pairwise(YS):
+        for x0, x1 in itertools.pairwise(XS):
+            cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
+            cv2.putText(img, "7", (cx - 8, cy + 10), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 40, 2)
+            boxes.append((cx - 12.0, cy - 14.0, cx + 12.0, cy + 14.0))
+    img = _streaked(img, [XS[2] - 1])
+    lines, _ = find_rules(binarize(img), boxes)
+    grids = find_grids(lines, img.shape[1])
+    assert len(grids) == 1 and grids[0].n_cols == 4 and grids[0].n_rows == 4
+    assert grids[0].ys[0] > YS[0] - 5  # the streak's overshoot adds no row
