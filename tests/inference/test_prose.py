@@ -1,6 +1,5 @@
 """Prose statements against the tables: agreement, disagreement, absence, missing cells, seeds."""
 
-import time
 
 import pytest
 
@@ -146,16 +145,6 @@ def test_prose_meta_ignores_names_inside_book_titles():
     agency, _, _ = prose_meta(paragraphs)
     assert agency == "彭阳县退役军人事务局"
     assert prose_meta(paragraphs[:1])[0] is None
-
-
-def test_prose_is_fast_after_loading(reader):
-    report = make_report(values={"t3.new_received.total": 3, "t3.carried_over.total": 1})
-    paragraph = "2020年，我局收到政府信息公开申请3件，上年度留存政府信息公开申请1件，均依法依规按期进行了答复。"
-    overview = [paragraph, *["我局高度重视政府信息公开工作，主动公开政府信息248条，依申请公开工作规范有序。"] * 60]
-    run(reader, report, overview=overview)  # loads spaCy and jieba
-    start = time.perf_counter()
-    run(reader, make_report(values={"t3.new_received.total": 3, "t3.carried_over.total": 1}), overview=overview)
-    assert time.perf_counter() - start < 0.1
 
 
 # ---------------------------------------------------------------- seeds, end to end

@@ -49,13 +49,14 @@ def summary_table(scores: list[SetScore]) -> list[str]:
 
 def reliability_table(scores: list[SetScore]) -> list[str]:
     """Per set, per confidence bin: cells and the share of them right; then the share of cells
-    flagged in documents whose every identity holds (where a flag should be rare)."""
+    flagged in documents read without error whose identities all hold (every such flag is a false
+    alarm)."""
     bins = [f"[{b.low:.2f}, {b.high:.2f}{']' if i == len(BINS) - 1 else ')'}" for i, b in
             enumerate(scores[0].reliability.bins)] if scores else []
-    head = ["set", *bins, "flagged_where_identities_hold"]
+    head = ["set", *bins, "flagged_in_clean_docs"]
     rows = [[s.name, *(f"{b.count}:{_fmt(None if b.accuracy is None else round(100 * b.accuracy, 2))}"
                        for b in s.reliability.bins),
-             _pct(s.reliability.consistent_flagged, s.reliability.consistent_cells)] for s in scores]
+             _pct(s.reliability.clean_flagged, s.reliability.clean_cells)] for s in scores]
     return ["confidence bins (cells:% right)", *_aligned([head, *rows])]
 
 
