@@ -27,8 +27,6 @@ class Placed:
     row: RowRead
     unplaced: bool = False
     """A short row of a space-laid dump that positions could not place."""
-    trailing_blanks: int = 0
-    """Blank cells placed after the row's last number: a blank and a row cut short look alike."""
 
 
 def _centre(seg: Segment) -> float:
@@ -97,6 +95,6 @@ def place_rows(rows: list[RowRead]) -> list[Placed]:
             out.append(Placed(row, unplaced=True))
             continue
         by_index = dict(zip(index, values, strict=True))
-        segments = [by_index.get(i) or _blank(values[0]) for i in range(len(row.keys))]
-        out.append(Placed(replace(row, segments=segments), trailing_blanks=len(row.keys) - 1 - index[-1]))
+        segments = [by_index.get(i) or _blank(values[0]) for i in range(index[-1] + 1)]
+        out.append(Placed(replace(row, segments=segments)))
     return out

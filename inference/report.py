@@ -73,13 +73,10 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
             warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}, "
                             "flagged for review")
             options = [RowOption(slots, 0.0, guess_from=0)]
-        if placed.unplaced or placed.trailing_blanks:
-            guess = 0 if placed.unplaced else len(row.keys) - placed.trailing_blanks
-            if placed.unplaced:
-                warnings.append(f"{_name(row)}: {len(row.keys)} columns but fewer numbers, and their positions do "
-                                "not say which columns; flagged for review")
-            options = [replace(o, guess_from=guess if o.guess_from is None else min(o.guess_from, guess))
-                       for o in options]
+        if placed.unplaced:
+            warnings.append(f"{_name(row)}: {len(row.keys)} columns but fewer numbers, and their positions do "
+                            "not say which columns; flagged for review")
+            options = [replace(o, guess_from=0) for o in options]
         doubt = COST_LABEL_DOUBT * (1.0 - (row.label.label_score or 1.0)) if row.label is not None else 0.0
         groups.setdefault(row.keys, []).extend(
             (row, replace(o, cost=round(o.cost + doubt, 3))) for o in options)

@@ -100,7 +100,9 @@ def test_blank_cells_of_a_space_laid_table_are_placed_by_position() -> None:
     short = _row("normative_docs", 2, [("7", 61)])
     placed = place_rows([full, short])
     assert [s.text for s in placed[1].row.segments] == ["", "", "7"]
-    assert not placed[1].unplaced and placed[1].trailing_blanks == 0
+    assert not placed[1].unplaced
+    ends_early = place_rows([full, _row("normative_docs", 2, [("7", 24)])])[1].row
+    assert [s.text for s in ends_early.segments] == ["7"]  # blank or cut short: not read
 
 
 def test_a_short_row_without_positions_to_learn_from_is_flagged() -> None:
