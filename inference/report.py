@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from inference.assemble import Assembly, RowRead
 from inference.columns import place_rows
 from inference.metadata import Meta as FoundMeta
-from inference.numbers import parse
+from inference.numbers import parse, split_cells
 from inference.reconcile import Alternative, CellValue, Reconciled, reconcile
 from inference.row_options import RowOption, Slot, row_options
 from xxgk.contract import CellOut, CheckOut, Meta, MetaEvidence, Report
@@ -77,6 +77,9 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
             warnings.append(f"{_name(row)}: {len(row.keys)} columns but fewer numbers, and their positions do "
                             "not say which columns; flagged for review")
             options = [replace(o, guess_from=0) for o in options]
+        elif _short_over_lines(row):
+            options = [o if any(s.derivation != "printed" for s in o.slots) else replace(o, guess_from=0)
+                       for o in options]
         doubt = COST_LABEL_DOUBT * (1.0 - (row.label.label_score or 1.0)) if row.label is not None else 0.0
         groups.setdefault(row.keys, []).extend(
             (row, replace(o, cost=round(o.cost + doubt, 3))) for o in options)
@@ -92,6 +95,15 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
         if 0 < len(chosen.slots) < len(row.keys):
             warnings.append(f"{_name(row)}: only {len(chosen.slots)} of {len(row.keys)} values present")
     return TableReading(reconciled, slots, [*warnings, *reconciled.warnings])
+
+
+def _short_over_lines(row: RowRead) -> bool:
+    """A row printing fewer numbers than it has cells, on lines of their own: a dump that drops
+    blank cells (one cell per line or paragraph) lost them anywhere in the row, so reading the
+    numbers in order is a guess. On one line, a short row is a row cut short at its end."""
+    values = [s for s in row.segments if s.text.strip()]
+    printed = sum(len(split_cells(s.text) or [s]) for s in values)
+    return 0 < printed < len(row.keys) and len({s.row for s in values}) > 1
 
 
 def _complete(group: list[tuple[RowRead, RowOption]]) -> list[tuple[RowRead, RowOption]]:
