@@ -61,24 +61,21 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Line:
-    """One physical row: its text (segments joined) and, for a table row, its cells."""
+    """One physical row: its text (segments joined), its segments' texts, and whether it is a row
+    of a recovered table grid (never a title or a signature line, though it may hold fields)."""
 
     index: int
     text: str
     cells: tuple[str, ...]
-
-    @property
-    def in_table(self) -> bool:
-        return len(self.cells) > 1
+    in_table: bool
 
 
 def lines_of(doc: Document) -> list[Line]:
     out = []
     for i, row in enumerate(doc.rows()):
         texts = tuple(s.text for s in row)
-        in_grid = any(s.cell is not None for s in row)
         joined = " ".join(t for t in texts if t.strip())
-        out.append(Line(i, joined, texts if in_grid or len(texts) > 1 else (joined,)))
+        out.append(Line(i, joined, texts, any(s.cell is not None for s in row)))
     return out
 
 
@@ -211,7 +208,7 @@ def from_signature(lines: list[Line], config: MetaConfig) -> list[Evidence]:
             split = trailing_date(text)
             if split and agency_name(split[0]):
                 before, date = split
-                name_line = Line(tail[i].index, before, (before,))
+                name_line = Line(tail[i].index, before, (before,), False)
         if date is None:
             continue
         name_line = name_line or _signature_name(tail[max(0, i - 3): i])

@@ -7,7 +7,7 @@ from inference.agency import agency_name
 from inference.ingest import ingest
 from inference.ingest.html import ingest_html
 from inference.ingest.text import ingest_text
-from inference.meta_text import dateline, fields_in, title_parts
+from inference.meta_text import TitleParts, dateline, fields_in, title_parts
 from inference.metadata import clean_agency, extract_meta, is_title
 from tests.inference.helpers import doc_from_rows
 
@@ -95,6 +95,19 @@ def test_fields_in_a_line_and_labels_inside_words():
     assert fields_in("统计时间：2021年1月1日至2021年12月31日") == []
 
 
+@pytest.mark.parametrize(("title", "agency", "year"), [
+    ("某某市人民政府办公室关于印发某某市2020年政府信息公开工作年度报告的通知", "某某市", 2020),
+    ("《某县教育局2020年度政府信息公开工作年度报告》", "某县教育局", 2020),
+    ("某市教育局二〇二〇年政府信息公开工作年度报告", "某市教育局", 2020),
+    ("内容概述某市海洋与渔业局2024年政府信息公开工作年度报告", "某市海洋与渔业局", 2024),
+    ("生成日期有效性有效内容概述某市海洋与渔业局2024年政府信息公开工作年度报告", "某市海洋与渔业局", 2024),
+    ("某某综合:实验区2025年度政府信息公开工作年度报告", "某某综合实验区", 2025),
+])
+def test_title_parts_of_noisy_titles(title, agency, year):
+    """Notices, book-title marks, Chinese numerals, a record table's labels and OCR punctuation."""
+    assert title_parts(title) == TitleParts(agency, year)
+
+
 def test_page_title_cut_from_the_site_name():
     parts = title_parts("某市海洋与渔业局2024年政府信息公开工作年度报告_ 政府信息公开年报_某市人民政府")
     assert (parts.agency, parts.year) == ("某市海洋与渔业局", 2024)
@@ -178,6 +191,13 @@ def test_a_year_places_disagree_on_is_voted_and_flagged():
                     "标题：某县财政局2023年政府信息公开工作年度报告", period)
     assert voted.year == 2023 and voted.evidence["year"].confidence < 0.9
     assert meta_of("某县财政局2023年政府信息公开工作年度报告", period).evidence["year"].confidence >= 0.9
+
+
+def test_signature_of_two_segments_on_one_row():
+    """A PDF line whose agency and date are separate word runs."""
+    doc = doc_from_rows([[("某县民政局2021年政府信息公开工作年度报告", "O")], [("一、总体情况", "O")],
+                         [("某县民政局", "O"), ("2022年1月20日", "O")]])
+    assert extract_meta(doc).publish_date == "2022-01-20"
 
 
 def test_year_is_the_report_year_not_the_publication_year():
