@@ -145,7 +145,9 @@ def from_fields(lines: list[Line], config: MetaConfig) -> list[Evidence]:
 
 
 def _text_lines(lines: list[Line]) -> list[Line]:
-    return [ln for ln in lines if not ln.in_table and ln.text.strip()]
+    """Lines that can be a title or a signature: text outside tables, or a grid row with one filled
+    cell (a heading a scan's grid detector boxed in with the table below it)."""
+    return [ln for ln in lines if ln.text.strip() and (not ln.in_table or sum(bool(c.strip()) for c in ln.cells) == 1)]
 
 
 def _find_titles(head: list[Line]) -> list[tuple[int, int, str]]:
