@@ -37,11 +37,13 @@ from inference.meta_text import (
 from xxgk.document import Document
 
 HEAD_ROWS = 80
-"""Rows read for the title and the fields: past a site's navigation, before the report's body."""
-TAIL_ROWS = 40
+"""Rows read for the title and the fields: past a site's navigation, before the report's body; a
+page whose navigation runs longer is read up to its first part heading (一、总体情况)."""
+TAIL_ROWS = 60
 """Text rows read, from the end, for the signature: past a site's footer."""
 FIELD_LINE_MAX = 160
 """A line longer than this is prose (or OCR text glued together): only the longer labels are read."""
+_FIRST_PART = re.compile(r"^\s*(?:一\s*[、.．]|第一部分)")
 _TITLE_JOIN = 3
 _BLOCK_ABOVE = 2
 _BLOCK_BELOW = 2
@@ -130,7 +132,8 @@ def _row_fields(line: Line, config: MetaConfig) -> list[tuple[str, str, str]]:
 def from_fields(lines: list[Line], config: MetaConfig) -> list[Evidence]:
     """Labelled fields in the head and the tail of the document."""
     trust = config.confidence.field
-    picked = lines[:HEAD_ROWS] + lines[max(HEAD_ROWS, len(lines) - TAIL_ROWS):]
+    head = head_of(lines)
+    picked = head + lines[max(len(head), len(lines) - TAIL_ROWS):]
     out: list[Evidence] = []
     for line in picked:
         for field, label, value in _row_fields(line, config):
@@ -142,6 +145,12 @@ def from_fields(lines: list[Line], config: MetaConfig) -> list[Evidence]:
             if found is not None:
                 out.append(Evidence(field, found, "field", shown, trust))
     return out
+
+
+def head_of(lines: list[Line]) -> list[Line]:
+    """The lines before the report's body: the first HEAD_ROWS, or up to the first part heading."""
+    first_part = next((i for i, ln in enumerate(lines) if _FIRST_PART.match(ln.text)), 0)
+    return lines[: max(HEAD_ROWS, first_part + 1)]
 
 
 def _text_lines(lines: list[Line]) -> list[Line]:
@@ -169,7 +178,7 @@ def _find_titles(head: list[Line]) -> list[tuple[int, int, str]]:
 
 def from_title(lines: list[Line], config: MetaConfig) -> list[Evidence]:
     """The document's title: the first title line(s) naming a year, the lines around it."""
-    head = _text_lines(lines[:HEAD_ROWS])
+    head = _text_lines(head_of(lines))
     titles = _find_titles(head)
     if not titles:
         return []
@@ -225,7 +234,7 @@ def from_signature(lines: list[Line], config: MetaConfig) -> list[Evidence]:
 
 def from_period(lines: list[Line], config: MetaConfig) -> list[Evidence]:
     """The report year from the statistics period sentence, when the report states one."""
-    text = "".join(norm(ln.text) for ln in _text_lines(lines[:HEAD_ROWS]))
+    text = "".join(norm(ln.text) for ln in _text_lines(head_of(lines)))
     m = _PERIOD.search(text)
     if m is None:
         return []

@@ -147,6 +147,16 @@ def test_metadata_of_a_web_page_from_its_head_alone():
     assert meta.evidence["agency"].source == "html_meta"
 
 
+def test_metadata_of_a_web_page_behind_a_long_menu():
+    menu = "".join(f"<li>栏目{i}</li>" for i in range(150))
+    footer = "".join(f"<div>友情链接{i}</div>" for i in range(30))
+    page = (f"<html><body><ul>{menu}</ul><h1>某县应急管理局2022年政府信息公开工作年度报告</h1>"
+            "<p>一、总体情况</p><p>正文。</p><p>某县应急管理局</p><p>2023年1月18日</p>"
+            f"{footer}</body></html>")
+    meta = extract_meta(ingest_html(page, doc_id="m", source="m.html"))
+    assert (meta.agency, meta.year, meta.publish_date) == ("某县应急管理局", 2022, "2023-01-18")
+
+
 CRAWLED = """标题: 某某综合实验区2021年度政府信息公开工作年度报告
 发布时间: 2022-02-08 16:34
 文号:
