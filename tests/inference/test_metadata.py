@@ -235,3 +235,13 @@ def test_metadata_of_the_real_dev_reports(shared_dir):
         if not ok_agency or meta.year != gold["year"]:
             wrong.append((path.name, meta.agency, meta.year))
     assert wrong == []
+
+
+@pytest.mark.slow
+def test_metadata_of_a_real_scanned_web_page(shared_dir):
+    """A printed disclosure page, scanned: the record table's labels glued to the title by OCR."""
+    path = shared_dir / "data" / "real" / "scan" / "pt_hyj_2024.pdf"
+    gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))["meta"]
+    meta = extract_meta(ingest(path, doc_id=path.stem))
+    assert (meta.agency, meta.year) == (gold["agency"], gold["year"])
+    assert meta.publish_date is not None and meta.evidence["publish_date"].source == "field"
