@@ -159,18 +159,18 @@ def _text_lines(lines: list[Line]) -> list[Line]:
     return [ln for ln in lines if ln.text.strip() and (not ln.in_table or sum(bool(c.strip()) for c in ln.cells) == 1)]
 
 
-def _find_titles(head: list[Line]) -> list[tuple[int, int, str]]:
+def _find_titles(head: list[Line], config: MetaConfig) -> list[tuple[int, int, str]]:
     """(first, last) positions in `head` and text of each title, joined over up to three lines."""
     found = []
     i = 0
     while i < len(head):
         for k in range(1, _TITLE_JOIN + 1):
             joined = "".join(norm(ln.text) for ln in head[i: i + k])
-            if is_title(joined):
+            if is_title(joined, config.title):
                 found.append((i, i + k - 1, joined))
                 i += k - 1
                 break
-            if len(joined) > 70:
+            if len(joined) > config.title.max_length:
                 break
         i += 1
     return found
@@ -179,7 +179,7 @@ def _find_titles(head: list[Line]) -> list[tuple[int, int, str]]:
 def from_title(lines: list[Line], config: MetaConfig) -> list[Evidence]:
     """The document's title: the first title line(s) naming a year, the lines around it."""
     head = _text_lines(head_of(lines))
-    titles = _find_titles(head)
+    titles = _find_titles(head, config)
     if not titles:
         return []
     first, last, title = next((t for t in titles if title_parts(t[2], config).year), titles[0])
