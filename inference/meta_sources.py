@@ -37,11 +37,13 @@ from inference.meta_text import (
 from xxgk.document import Document
 
 HEAD_ROWS = 80
-"""Rows read for the title and the fields: past a site's navigation, before the report's body."""
-TAIL_ROWS = 40
+"""Rows read for the title and the fields: past a site's navigation, before the report's body; a
+page whose navigation runs longer is read up to its first part heading (一、总体情况)."""
+TAIL_ROWS = 60
 """Text rows read, from the end, for the signature: past a site's footer."""
 FIELD_LINE_MAX = 160
 """A line longer than this is prose (or OCR text glued together): only the longer labels are read."""
+_FIRST_PART = re.compile(r"^\s*(?:一\s*[、.．]|第一部分)")
 _TITLE_JOIN = 3
 _BLOCK_ABOVE = 2
 _BLOCK_BELOW = 2
@@ -61,24 +63,21 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Line:
-    """One physical row: its text (segments joined) and, for a table row, its cells."""
+    """One physical row: its text (segments joined), its segments' texts, and whether it is a row
+    of a recovered table grid (never a title or a signature line, though it may hold fields)."""
 
     index: int
     text: str
     cells: tuple[str, ...]
-
-    @property
-    def in_table(self) -> bool:
-        return len(self.cells) > 1
+    in_table: bool
 
 
 def lines_of(doc: Document) -> list[Line]:
     out = []
     for i, row in enumerate(doc.rows()):
         texts = tuple(s.text for s in row)
-        in_grid = any(s.cell is not None for s in row)
         joined = " ".join(t for t in texts if t.strip())
-        out.append(Line(i, joined, texts if in_grid or len(texts) > 1 else (joined,)))
+        out.append(Line(i, joined, texts, any(s.cell is not None for s in row)))
     return out
 
 
@@ -133,7 +132,8 @@ def _row_fields(line: Line, config: MetaConfig) -> list[tuple[str, str, str]]:
 def from_fields(lines: list[Line], config: MetaConfig) -> list[Evidence]:
     """Labelled fields in the head and the tail of the document."""
     trust = config.confidence.field
-    picked = lines[:HEAD_ROWS] + lines[max(HEAD_ROWS, len(lines) - TAIL_ROWS):]
+    head = head_of(lines)
+    picked = head + lines[max(len(head), len(lines) - TAIL_ROWS):]
     out: list[Evidence] = []
     for line in picked:
         for field, label, value in _row_fields(line, config):
@@ -147,22 +147,30 @@ def from_fields(lines: list[Line], config: MetaConfig) -> list[Evidence]:
     return out
 
 
+def head_of(lines: list[Line]) -> list[Line]:
+    """The lines before the report's body: the first HEAD_ROWS, or up to the first part heading."""
+    first_part = next((i for i, ln in enumerate(lines) if _FIRST_PART.match(ln.text)), 0)
+    return lines[: max(HEAD_ROWS, first_part + 1)]
+
+
 def _text_lines(lines: list[Line]) -> list[Line]:
-    return [ln for ln in lines if not ln.in_table and ln.text.strip()]
+    """Lines that can be a title or a signature: text outside tables, or a grid row with one filled
+    cell (a heading a scan's grid detector boxed in with the table below it)."""
+    return [ln for ln in lines if ln.text.strip() and (not ln.in_table or sum(bool(c.strip()) for c in ln.cells) == 1)]
 
 
-def _find_titles(head: list[Line]) -> list[tuple[int, int, str]]:
+def _find_titles(head: list[Line], config: MetaConfig) -> list[tuple[int, int, str]]:
     """(first, last) positions in `head` and text of each title, joined over up to three lines."""
     found = []
     i = 0
     while i < len(head):
         for k in range(1, _TITLE_JOIN + 1):
             joined = "".join(norm(ln.text) for ln in head[i: i + k])
-            if is_title(joined):
+            if is_title(joined, config.title):
                 found.append((i, i + k - 1, joined))
                 i += k - 1
                 break
-            if len(joined) > 70:
+            if len(joined) > config.title.max_length:
                 break
         i += 1
     return found
@@ -170,8 +178,8 @@ def _find_titles(head: list[Line]) -> list[tuple[int, int, str]]:
 
 def from_title(lines: list[Line], config: MetaConfig) -> list[Evidence]:
     """The document's title: the first title line(s) naming a year, the lines around it."""
-    head = _text_lines(lines[:HEAD_ROWS])
-    titles = _find_titles(head)
+    head = _text_lines(head_of(lines))
+    titles = _find_titles(head, config)
     if not titles:
         return []
     first, last, title = next((t for t in titles if title_parts(t[2], config).year), titles[0])
@@ -211,7 +219,7 @@ def from_signature(lines: list[Line], config: MetaConfig) -> list[Evidence]:
             split = trailing_date(text)
             if split and agency_name(split[0]):
                 before, date = split
-                name_line = Line(tail[i].index, before, (before,))
+                name_line = Line(tail[i].index, before, (before,), False)
         if date is None:
             continue
         name_line = name_line or _signature_name(tail[max(0, i - 3): i])
@@ -226,7 +234,7 @@ def from_signature(lines: list[Line], config: MetaConfig) -> list[Evidence]:
 
 def from_period(lines: list[Line], config: MetaConfig) -> list[Evidence]:
     """The report year from the statistics period sentence, when the report states one."""
-    text = "".join(norm(ln.text) for ln in _text_lines(lines[:HEAD_ROWS]))
+    text = "".join(norm(ln.text) for ln in _text_lines(head_of(lines)))
     m = _PERIOD.search(text)
     if m is None:
         return []

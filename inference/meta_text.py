@@ -28,7 +28,7 @@ _ANY_DATE = re.compile(rf"{_DATE_CN}|{_DATE_ISO}")
 _TIME = r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 _DATELINE = re.compile(rf"(?:{_DATE_CN}|{_DATE_ISO}){_TIME}")
 _WRAPPERS = "()（）[]【】〔〕<>《》 \u3000。.,，:：;；"
-_TITLE_NOISE = re.compile(r"^(?:关于|发布|公布|印发)+|[《》“”\"']|的$")
+_TITLE_NOISE = re.compile(r"[《》“”\"']|的$")
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
 _CN_YEAR = re.compile(r"([〇○零O一二三四五六七八九]{4})(\s*年)")
 _CN_NUM = "([一二三四五六七八九十]{1,3})"
@@ -105,7 +105,8 @@ def _head_marks(config: MetaConfig) -> tuple[str, ...]:
     """Where a title's agency can start: after a separator, a navigation word or a printed label."""
     words = config.title
     labels = (*config.fields.title, *config.fields.agency, *config.fields.publish_date)
-    marks = {s.strip() for s in (*words.separators, *words.navigation, *words.record_labels, *labels)}
+    marks = {s.strip() for s in (*words.separators, *words.navigation, *words.record_labels, *words.lead_words,
+                                 *labels)}
     return tuple(sorted(marks - {""}, key=len, reverse=True))
 
 

@@ -7,7 +7,7 @@ from inference.agency import agency_name
 from inference.ingest import ingest
 from inference.ingest.html import ingest_html
 from inference.ingest.text import ingest_text
-from inference.meta_text import dateline, fields_in, title_parts
+from inference.meta_text import TitleParts, dateline, fields_in, title_parts
 from inference.metadata import clean_agency, extract_meta, is_title
 from tests.inference.helpers import doc_from_rows
 
@@ -95,6 +95,19 @@ def test_fields_in_a_line_and_labels_inside_words():
     assert fields_in("统计时间：2021年1月1日至2021年12月31日") == []
 
 
+@pytest.mark.parametrize(("title", "agency", "year"), [
+    ("某某市人民政府办公室关于印发某某市2020年政府信息公开工作年度报告的通知", "某某市", 2020),
+    ("《某县教育局2020年度政府信息公开工作年度报告》", "某县教育局", 2020),
+    ("某市教育局二〇二〇年政府信息公开工作年度报告", "某市教育局", 2020),
+    ("内容概述某市海洋与渔业局2024年政府信息公开工作年度报告", "某市海洋与渔业局", 2024),
+    ("生成日期有效性有效内容概述某市海洋与渔业局2024年政府信息公开工作年度报告", "某市海洋与渔业局", 2024),
+    ("某某综合:实验区2025年度政府信息公开工作年度报告", "某某综合实验区", 2025),
+])
+def test_title_parts_of_noisy_titles(title, agency, year):
+    """Notices, book-title marks, Chinese numerals, a record table's labels and OCR punctuation."""
+    assert title_parts(title) == TitleParts(agency, year)
+
+
 def test_page_title_cut_from_the_site_name():
     parts = title_parts("某市海洋与渔业局2024年政府信息公开工作年度报告_ 政府信息公开年报_某市人民政府")
     assert (parts.agency, parts.year) == ("某市海洋与渔业局", 2024)
@@ -132,6 +145,16 @@ def test_metadata_of_a_web_page_from_its_head_alone():
     meta = extract_meta(ingest_html(bare, doc_id="b", source="b.html"))
     assert (meta.agency, meta.year, meta.publish_date) == ("某县民政局", 2023, "2024-01-30")
     assert meta.evidence["agency"].source == "html_meta"
+
+
+def test_metadata_of_a_web_page_behind_a_long_menu():
+    menu = "".join(f"<li>栏目{i}</li>" for i in range(150))
+    footer = "".join(f"<div>友情链接{i}</div>" for i in range(30))
+    page = (f"<html><body><ul>{menu}</ul><h1>某县应急管理局2022年政府信息公开工作年度报告</h1>"
+            "<p>一、总体情况</p><p>正文。</p><p>某县应急管理局</p><p>2023年1月18日</p>"
+            f"{footer}</body></html>")
+    meta = extract_meta(ingest_html(page, doc_id="m", source="m.html"))
+    assert (meta.agency, meta.year, meta.publish_date) == ("某县应急管理局", 2022, "2023-01-18")
 
 
 CRAWLED = """标题: 某某综合实验区2021年度政府信息公开工作年度报告
@@ -180,6 +203,13 @@ def test_a_year_places_disagree_on_is_voted_and_flagged():
     assert meta_of("某县财政局2023年政府信息公开工作年度报告", period).evidence["year"].confidence >= 0.9
 
 
+def test_signature_of_two_segments_on_one_row():
+    """A PDF line whose agency and date are separate word runs."""
+    doc = doc_from_rows([[("某县民政局2021年政府信息公开工作年度报告", "O")], [("一、总体情况", "O")],
+                         [("某县民政局", "O"), ("2022年1月20日", "O")]])
+    assert extract_meta(doc).publish_date == "2022-01-20"
+
+
 def test_year_is_the_report_year_not_the_publication_year():
     meta = meta_of("发布日期：2021-01-22", "某市教育局2020年政府信息公开工作年度报告", "一、总体情况")
     assert (meta.year, meta.publish_date) == (2020, "2021-01-22")
@@ -205,3 +235,13 @@ def test_metadata_of_the_real_dev_reports(shared_dir):
         if not ok_agency or meta.year != gold["year"]:
             wrong.append((path.name, meta.agency, meta.year))
     assert wrong == []
+
+
+@pytest.mark.slow
+def test_metadata_of_a_real_scanned_web_page(shared_dir):
+    """A printed disclosure page, scanned: the record table's labels glued to the title by OCR."""
+    path = shared_dir / "data" / "real" / "scan" / "pt_hyj_2024.pdf"
+    gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))["meta"]
+    meta = extract_meta(ingest(path, doc_id=path.stem))
+    assert (meta.agency, meta.year) == (gold["agency"], gold["year"])
+    assert meta.publish_date is not None and meta.evidence["publish_date"].source == "field"
