@@ -16,9 +16,9 @@
    identity that holds when every other cell of it is trusted (read, confident, in no failed
    identity): were it wrong, the identity would fail unless a second, compensating error sat among
    those trusted cells. Such a cell is confirmed whatever its reading's doubt (an OCR score, a
-   label's score, a tie between readings), and confirmed cells are trusted in turn. A read cell
-   whose identities all go unchecked because cells are missing around it is doubted: nothing
-   vouches for where it was placed.
+   label's score, a tie between readings), and confirmed cells are trusted in turn. A number
+   read where every identity goes unchecked (cells missing around it, or the identity spent on
+   solving a missing cell) is doubted: nothing vouches for where it was placed.
 
 An unambiguous read value is never changed: when a report's own arithmetic is wrong, the check
 fails and the cells of it that no holding identity pins are flagged for review by a lower
@@ -54,7 +54,8 @@ MAX_NAMED_CANDIDATES = 4
 CONFIRMED_CONFIDENCE = 0.99
 """A read cell pinned by an identity that holds, every other cell of which is trusted."""
 UNCHECKED_CONFIDENCE = 0.8
-"""A read cell whose every identity goes unchecked for cells missing beside it."""
+"""A number read where every identity goes unchecked: cells missing beside it, or the identity
+spent on solving one (it holds by construction)."""
 MERGED_RULE = "merged:"
 """Rule of a row's 0 taken from another layout's row printing 0 for it and its siblings: as sure as
 that printed 0 (counts are never negative)."""
@@ -222,12 +223,13 @@ def _confirm(edition: Edition, out: Reconciled) -> set[str]:
     unchecked: dict[str, bool] = {}
     for eq, check in zip(edition.equations, out.checks, strict=True):
         keys = (*eq.lhs, *eq.rhs)
-        gap = check.ok is None and any(cells[k].status == "missing" for k in keys)
+        gap = ((check.ok is None and any(cells[k].status == "missing" for k in keys))
+               or any(cells[k].status == "inferred" and cells[k].rule == eq.rule for k in keys))
         for k in keys:
             unchecked[k] = unchecked.get(k, True) and gap
     for k, alone in unchecked.items():
         c = cells[k]
-        if alone and c.status == "read" and c.value is not None:
+        if alone and c.status == "read" and c.value:
             cells[k] = replace(c, confidence=min(c.confidence, UNCHECKED_CONFIDENCE))
     return confirmed
 

@@ -180,3 +180,17 @@ def test_assemble_zeros_of_a_merged_row_vouch_for_the_cells_beside_them(ed2021):
     table = _t3_with_merged_other(ed2021, "row_group", ("0",) * 7, partial=("0", "0", "0", "0", "0", "0", "1"))
     flagged = {k for k, c in table.reconciled.cells.items() if c.status == "read" and c.confidence < 0.9}
     assert flagged == {"t3.partial.total"}
+
+
+@pytest.mark.parametrize(("zero", "flagged"), [("0", True), ("", False)])
+def test_assemble_scanned_blank_is_doubted_where_the_document_prints_its_zeros(ed2019, zero, flagged):
+    """Table 4 scanned: `3 _ _ _ 3` lost to faint ink reads blank and still adds up. Where the
+    document writes its zeros, the two blanks are doubted and nothing pins them; where it leaves
+    zeros blank, a blank is how zero is written."""
+    line = ["1", zero, zero, zero, "1", zero, zero, zero, zero, zero, "", zero, zero, zero, ""]
+    doc = doc_from_rows([[("四、政府信息公开行政复议、行政诉讼情况", "sec:t4")], values(*line)])
+    for seg in doc.segments:
+        seg.source = "ocr"
+    cells = read_table(ed2019, Assembler(ed2019)(doc)).reconciled.cells
+    for key in ("t4.suit_after_review.upheld", "t4.suit_after_review.total"):
+        assert cells[key].value == 0 and (cells[key].confidence < 0.9) is flagged

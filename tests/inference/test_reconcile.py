@@ -177,3 +177,12 @@ def test_reconcile_value_inferred_from_trusted_cells_vouches_for_others(ed):
     r = reconcile(ed, _doubt(zeros(ed, **given), ed, 0.5, *(f"t3.other.{c}" for c in ("natural_person", "total"))))
     assert (r.cells["t3.total.natural_person"].value, r.cells["t3.total.natural_person"].status) == (6, "inferred")
     assert r.cells["t3.other.natural_person"].confidence == CONFIRMED_CONFIDENCE
+
+
+def test_reconcile_number_beside_a_cell_solved_from_its_only_identity_is_doubted(ed):
+    """Table 4's total lost and solved from its row: the row then holds by construction, so the
+    parts it was solved from are checked by nothing (a part read in the wrong column would pass)."""
+    r = reconcile(ed, zeros(ed, t4__review__other="4", t4__review__total=None))
+    assert (r.cells["t4.review.total"].value, r.cells["t4.review.total"].status) == (4, "inferred")
+    assert r.cells["t4.review.other"].confidence == UNCHECKED_CONFIDENCE
+    assert r.cells["t4.review.upheld"].confidence == 0.99  # a zero: a number lost there shows elsewhere
