@@ -113,10 +113,8 @@ def find_page(gray: np.ndarray) -> Quad | None:
     if len(approx) != 4 or not cv2.isContourConvex(approx):
         return None
     pts = approx.reshape(4, 2).astype(np.float64)
-    margin = 0.01 * max(sw, sh)
-    if (pts[:, 0].min() < margin or pts[:, 1].min() < margin or pts[:, 0].max() > sw - margin
-            or pts[:, 1].max() > sh - margin):
-        return None  # touches the edge: paper filling the image, or a shadow band cut off
+    if _along_frame(pts, sw, sh, 0.01 * max(sw, sh)):
+        return None  # paper running on past the image (a scan filling it, a shadow band cut off)
     inside = np.zeros_like(mask)
     cv2.fillConvexPoly(inside, pts.astype(np.int32), 255)
     paper = float(small[inside > 0].mean())
@@ -124,6 +122,18 @@ def find_page(gray: np.ndarray) -> Quad | None:
     if background > paper - 40:
         return None
     return order_quad([(x / scale, y / scale) for x, y in pts])
+
+
+def _along_frame(pts: np.ndarray, w: int, h: int, margin: float) -> bool:
+    """Some side of the quad lies along the image's edge (both its corners within `margin` of the
+    same edge): the paper goes on past the image there. A photo taken close may put a corner or two
+    near the edge; its sides still cross the frame at an angle."""
+    near = [(pts[:, 0] < margin), (pts[:, 1] < margin), (pts[:, 0] > w - margin), (pts[:, 1] > h - margin)]
+    for k in range(4):
+        j = (k + 1) % 4
+        if any(side[k] and side[j] for side in near):
+            return True
+    return False
 
 
 def unwarp_page(img: np.ndarray, page: Quad, width: int) -> tuple[np.ndarray, np.ndarray]:

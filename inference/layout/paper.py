@@ -38,6 +38,8 @@ blue-black print stay below it (measured: paper tint up to 50, blue-black toner 
 SEAL_MIN_SIDE = 0.012
 """Smallest seal side as a share of the page's long side (official seals are 38-45 mm across,
 small ones 20 mm; 0.012 of A4 is 3.6 mm, so a half-printed seal or a tiny one still counts)."""
+SEAL_MAX_SIDE = 0.22
+"""Largest seal side as a share of the page's long side (a 50 mm oval seal on A4 is 0.17)."""
 SEAL_MAX_ASPECT = 2.2
 """A seal is round or oval: a coloured area longer than this to one side is a heading or a rule."""
 EVEN_LIGHT = 18
@@ -91,12 +93,14 @@ def _seal_boxes(coloured: np.ndarray, long_side: int) -> list[Seal]:
     closed = cv2.morphologyEx(coloured, cv2.MORPH_CLOSE, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
     n, _labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     h, w = coloured.shape[:2]
-    min_side = SEAL_MIN_SIDE * long_side
+    min_side, max_side = SEAL_MIN_SIDE * long_side, SEAL_MAX_SIDE * long_side
     out = []
     for i in range(1, n):
         x, y, bw, bh, _area = (int(v) for v in stats[i])
-        if min(bw, bh) < min_side or max(bw, bh) > SEAL_MAX_ASPECT * min(bw, bh):
+        if min(bw, bh) < min_side or max(bw, bh) > min(max_side, SEAL_MAX_ASPECT * min(bw, bh)):
             continue
+        if x == 0 or y == 0 or x + bw == w or y + bh == h:
+            continue  # joined to the image's edge: a desk or a coloured background round a photo
         coverage = float(np.count_nonzero(coloured[y:y + bh, x:x + bw])) / (bw * bh)
         if coverage < 0.03:
             continue  # a scatter of coloured specks (JPEG noise on a photo), not a stamp

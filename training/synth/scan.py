@@ -7,7 +7,9 @@ little askew or is photographed at an angle on a desk; it is fed sideways or ups
 quarter turn of the stored image); and the scanner or camera adds its own faults (uneven light,
 blur, low contrast, sensor noise, JPEG compression). Three levels, `mild`, `medium` and `heavy`,
 set how hard each stage bites; `heavy` is a bad photocopy of a photocopy whose numbers a person
-still reads.
+still reads. Offices add their own marks, each switched on in the spec (`training.synth.office`):
+a seal stamped over the table, a copier's grey print, toner streaks and dark frame, a fax's black
+and white, a fold, a shaken or dim phone photo.
 
 The pages are then stored the way agencies publish scans: an image-only PDF (one JPEG per page,
 no text layer, each page as large as the image at the scan's dpi), a multi-page TIFF (LZW for grey,
@@ -38,6 +40,7 @@ import numpy as np
 from PIL import Image
 
 from inference.layout import RENDER_DPI
+from training.synth import office
 from training.synth.render_pdf import LabelBox, RenderedPdf
 
 Level = Literal["mild", "medium", "heavy"]
@@ -67,6 +70,18 @@ class ScanSpec:
     """A phone photo of each page on a desk: perspective, uneven light, colour, a background."""
     color: bool = False
     """A colour scan on tinted paper (RGB pages) rather than greyscale."""
+    seal: bool = False
+    """A red (or blue) official seal stamped over the table (colour pages)."""
+    copier: bool = False
+    """A photocopy of a photocopy: grey print, toner streaks, the sheet in a dark copier frame."""
+    fax: bool = False
+    """Sent by fax: black and white, with dropped and smeared scan lines (usually at 150 dpi)."""
+    fold: bool = False
+    """Folded for an envelope: a crease with its shadow across the sheet."""
+    motion: bool = False
+    """The camera moved: motion blur (photos)."""
+    low_light: bool = False
+    """A dim room: a dark, noisy capture (photos)."""
     container: Container = "pdf"
     pages: tuple[int, ...] | None = None
     """1-based source pages kept, in order; None keeps all (single-image containers: the page with
@@ -219,8 +234,9 @@ def _seeded(seed: int) -> Iterator[None]:
         np.random.set_state(np_state)
 
 
-def _age(img: np.ndarray, spec: ScanSpec, seed: int) -> np.ndarray:
-    """The greyscale print aged at the spec's level; tinted paper (BGR) for colour scans and photos."""
+def _age(img: np.ndarray, spec: ScanSpec, seed: int, seal_at: tuple[float, float] | None) -> np.ndarray:
+    """The greyscale print aged at the spec's level (and copied, for a copier's spec); tinted paper
+    (BGR) for colour scans, photos and sealed pages, the seal stamped at `seal_at` (page pixels)."""
     rng = np.random.default_rng([seed, 1])
     with _seeded(seed):
         for effect in _paper_effects(spec.level, rng):
@@ -228,8 +244,18 @@ def _age(img: np.ndarray, spec: ScanSpec, seed: int) -> np.ndarray:
             if out is not None:
                 img = out if out.ndim == 2 else cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
     img = np.ascontiguousarray(img, dtype=np.uint8)
-    if not (spec.color or spec.photo):
+    if spec.copier:
+        img = office.photocopy(img, rng, spec.dpi)
+    if not (spec.color or spec.photo or spec.seal):
         return img
+    img = _tint(img, rng)
+    if spec.seal and seal_at is not None:
+        img = office.stamp_seal(img, seal_at, round(rng.uniform(0.75, 0.9) * spec.dpi), rng)
+    return img
+
+
+def _tint(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Greyscale print on tinted paper (BGR): yellowish paper, blue-black ink."""
     paper = (rng.uniform(200, 235), rng.uniform(225, 245), rng.uniform(235, 255))  # BGR, yellowish
     ink = (rng.uniform(20, 60), rng.uniform(10, 35), rng.uniform(0, 30))  # blue-black
     lut = np.stack([np.linspace(i, p, 256) for i, p in zip(ink, paper, strict=True)], axis=-1)
@@ -304,6 +330,10 @@ def _place(img: np.ndarray, spec: ScanSpec, rng: np.random.Generator) -> tuple[n
         page = _warp(img, m, (cw, ch), (255, 255, 255))
         alpha = mask.astype(np.float32) / 255
         img = cv2.blendLinear(page, _desk(page.shape, rng), alpha, 1 - alpha)
+    elif spec.copier:  # the sheet on a larger glass: a dark frame around it, a wedge where it lies askew
+        m = office.copier_frame(w, h, rng) @ _skew_matrix(w, h, spec.skew_deg)
+        dark = int(rng.integers(35, 100))
+        img = _warp(img, m, (w, h), (dark,) * 3 if img.ndim == 3 else dark)
     elif spec.skew_deg:
         m = _skew_matrix(w, h, spec.skew_deg)
         img = _warp(img, m, (w, h), (255, 255, 255) if img.ndim == 3 else 255)
@@ -338,11 +368,20 @@ def _capture(img: np.ndarray, spec: ScanSpec, rng: np.random.Generator) -> np.nd
     squeeze = np.linspace(rng.uniform(*c.ink), rng.uniform(*c.paper), 256).round().astype(np.uint8)
     out = cv2.LUT(img, squeeze).astype(np.float32)
     field = _lighting(h, w, rng.uniform(*c.light), rng.random() < c.shadow, rng)
+    if spec.fold:
+        field *= office.fold((h, w), rng)
+    if spec.low_light:
+        field *= np.float32(rng.uniform(0.45, 0.6))
     cv2.multiply(out, cv2.merge([field] * channels), dst=out)
     out = cv2.GaussianBlur(out, (0, 0), rng.uniform(*c.blur) * spec.dpi / RENDER_DPI)
-    noise = rng.standard_normal(size=(h, w), dtype=np.float32) * np.float32(rng.uniform(*c.noise))
+    if spec.motion:
+        out = office.motion_blur(out, rng, spec.dpi)
+    grain = rng.uniform(*c.noise) * (1.6 if spec.low_light else 1.0)
+    noise = rng.standard_normal(size=(h, w), dtype=np.float32) * np.float32(grain)
     cv2.add(out, cv2.merge([noise] * channels), dst=out)
     out = np.clip(out, 0, 255, out=out).astype(np.uint8)
+    if spec.fax:  # black and white, stored losslessly as a fax is
+        return office.fax(out if out.ndim == 2 else cv2.cvtColor(out, cv2.COLOR_BGR2GRAY), rng)
     quality = int(rng.integers(c.jpeg[0], c.jpeg[1] + 1))
     ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
@@ -357,6 +396,19 @@ def transform_box(bbox: tuple[float, float, float, float], m: Matrix, w: int, h:
     xs, ys = pts[:, 0] / pts[:, 2], pts[:, 1] / pts[:, 2]
     return (round(float(np.clip(xs.min(), 0, w)), 2), round(float(np.clip(ys.min(), 0, h)), 2),
             round(float(np.clip(xs.max(), 0, w)), 2), round(float(np.clip(ys.max(), 0, h)), 2))
+
+
+def _seal_centre(boxes: list[LabelBox], page: int, spec: ScanSpec, rng: np.random.Generator,
+                 ) -> tuple[float, float] | None:
+    """Where a seal goes on a source page (pixels at the scan's dpi): over one of its table values,
+    a little off centre; None for a page without values."""
+    values = [b for b in boxes if b.page == page and b.key]
+    if not spec.seal or not values:
+        return None
+    box = values[int(rng.integers(len(values)))].bbox
+    k = spec.dpi / RENDER_DPI
+    return ((box[0] + box[2]) / 2 * k + rng.uniform(-0.3, 0.3) * spec.dpi,
+            (box[1] + box[3]) / 2 * k + rng.uniform(-0.3, 0.3) * spec.dpi)
 
 
 def table_page(boxes: list[LabelBox]) -> int:
@@ -384,7 +436,7 @@ def scan_pdf(rendered: RenderedPdf, spec: ScanSpec, rng: random.Random) -> Rende
             img = np.array(pdf[src_page - 1].render(scale=spec.dpi / 72, grayscale=True).to_numpy(), copy=True)
             start = time.perf_counter()
             np_rng = np.random.default_rng(seed)
-            img = _age(img, spec, seed)
+            img = _age(img, spec, seed, _seal_centre(rendered.boxes, src_page, spec, np.random.default_rng([seed, 2])))
             img, m = _place(img, spec, np_rng)
             img = _capture(img, spec, np_rng)
             spent += time.perf_counter() - start
@@ -433,6 +485,8 @@ def notes(scan: RenderedScan) -> list[str]:
         parts.append("photo at an angle")
     if s.color:
         parts.append("colour")
+    parts += [name for name, on in (("seal", s.seal), ("photocopy", s.copier), ("fax", s.fax), ("folded", s.fold),
+                                    ("motion blur", s.motion), ("low light", s.low_light)) if on]
     if s.rotation:
         parts.append(f"rotated {s.rotation} cw")
     if s.skew_deg:
@@ -460,7 +514,7 @@ def sample_spec(rng: random.Random, level: Level | None = None) -> ScanSpec:
     r = rng.random()
     container: Container = "pdf" if r < 0.7 else "tiff" if r < 0.85 else "png" if r < 0.93 else "jpeg"
     skew = rng.uniform(0.5, 3.0) if rng.random() < 0.4 else rng.uniform(0.0, 0.3)
-    return ScanSpec(
+    spec = ScanSpec(
         level=level,
         dpi=150 if rng.random() < 0.2 else RENDER_DPI,
         rotation=rng.choice([0] * 17 + [90, 180, 270]),
@@ -469,6 +523,19 @@ def sample_spec(rng: random.Random, level: Level | None = None) -> ScanSpec:
         color=rng.random() < 0.2,
         container=container,
     )
+    return _office_marks(spec, rng)
+
+
+def _office_marks(spec: ScanSpec, rng: random.Random) -> ScanSpec:
+    """Now and then, what offices add (drawn after the rest, so the older draws stay as they were)."""
+    marks = {"seal": rng.random() < 0.1, "fold": rng.random() < 0.1}
+    if spec.photo:
+        marks |= {"motion": rng.random() < 0.4, "low_light": rng.random() < 0.3}
+    elif rng.random() < 0.15:
+        marks["copier"] = True
+    elif spec.dpi == 150 and rng.random() < 0.3:
+        marks["fax"] = True
+    return replace(spec, **marks)
 
 
 # ---------------------------------------------------------------- the evaluation set
@@ -482,6 +549,12 @@ class _Case:
     skew: tuple[float, float] = (0.0, 0.0)
     photo: bool = False
     color: bool = False
+    seal: bool = False
+    copier: bool = False
+    fax: bool = False
+    fold: bool = False
+    motion: bool = False
+    low_light: bool = False
 
 
 _TINY, _SMALL, _LARGE = (0.1, 0.4), (0.5, 1.5), (1.5, 3.0)
@@ -496,11 +569,17 @@ SET_CASES: tuple[_Case, ...] = (
     _Case(skew=_TINY), _Case(rotation=180, skew=_SMALL), _Case(),
     _Case("tiff", rotation=90), _Case("jpeg", photo=True), _Case(dpi=150, skew=_LARGE),
     _Case("png", rotation=90), _Case(skew=_LARGE, color=True), _Case(),
+    _Case(seal=True), _Case(copier=True, skew=(2.0, 3.0)), _Case(dpi=150, fax=True),
+    _Case("jpeg", photo=True, motion=True), _Case(photo=True, low_light=True), _Case(fold=True, skew=_SMALL),
+    _Case("tiff", dpi=300, color=True), _Case("png", seal=True, copier=True, skew=_SMALL),
+    _Case("tiff", dpi=150, fax=True, skew=_SMALL),
 )
-"""The 30 scans of the evaluation set, in order; with levels drawn in turn (mild, medium, heavy) and
+"""The scans of the evaluation set, in order; with levels drawn in turn (mild, medium, heavy) and
 editions in turn, every level meets both editions and the geometric cases: 150 dpi (heavy at 150 too),
-quarter turns both ways, upside down, skew up to 3°, two photos at an angle (mild and medium), TIFF,
-single-page PNG and JPEG, colour."""
+quarter turns both ways, upside down, skew up to 3°, photos at an angle (mild and medium), TIFF,
+single-page PNG and JPEG, colour; then the marks of offices (`training.synth.office`): a seal over
+the table, a photocopy of a photocopy askew in its copier frame, 150-dpi faxes, a shaken and a dim
+photo, a fold, a 300-dpi colour scan, a sealed photocopy."""
 
 
 def set_spec(i: int, rng: random.Random, levels: tuple[Level, ...] = LEVELS) -> ScanSpec:
@@ -511,4 +590,5 @@ def set_spec(i: int, rng: random.Random, levels: tuple[Level, ...] = LEVELS) -> 
         level = "medium"
     skew = round(rng.uniform(*case.skew) * rng.choice([-1, 1]), 2) if case.skew[1] else 0.0
     return ScanSpec(level=level, dpi=case.dpi, rotation=case.rotation, skew_deg=skew, photo=case.photo,
-                    color=case.color, container=case.container)
+                    color=case.color, container=case.container, seal=case.seal, copier=case.copier, fax=case.fax,
+                    fold=case.fold, motion=case.motion, low_light=case.low_light)

@@ -101,3 +101,16 @@ def test_orient_a_scan_filling_the_image_is_no_photo():
     shadow = page.copy()
     shadow[:, :60] = 80  # a dark band along one edge (an open lid), not a desk around the page
     assert find_page(shadow) is None
+
+
+def test_orient_a_photo_taken_close_still_flattens():
+    """The phone held close: two corners of the page nearly touch the image's edges, its sides
+    still cross the frame at an angle."""
+    page = np.full((1170, 827), 235, np.uint8)
+    cv2.rectangle(page, (100, 300), (727, 700), 30, 2)
+    w, h = 827, 1170
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[50, 3], [w + 20, 45], [w + 35, h + 20], [4, h + 38]])
+    photo = cv2.warpPerspective(page, cv2.getPerspectiveTransform(src, dst), (w + 40, h + 40), borderValue=90)
+    found = find_page(photo)
+    assert found is not None and np.abs(np.array(found) - dst).max() < 12

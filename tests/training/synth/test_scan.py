@@ -8,6 +8,7 @@ import json
 import random
 from dataclasses import replace
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
@@ -54,8 +55,11 @@ def test_scan_same_seed_same_bytes(rendered):
 
 @pytest.mark.parametrize("geometry", [{}, {"skew_deg": 2.5}, {"skew_deg": -3.0}, {"rotation": 90},
                                       {"rotation": 180}, {"rotation": 270, "skew_deg": 1.0},
-                                      {"photo": True}, {"color": True, "rotation": 90}],
-                         ids=["straight", "skew", "skew-neg", "rot90", "rot180", "rot270-skew", "photo", "color-rot90"])
+                                      {"photo": True}, {"color": True, "rotation": 90},
+                                      {"copier": True, "skew_deg": 2.5}, {"seal": True, "fold": True},
+                                      {"photo": True, "low_light": True}],
+                         ids=["straight", "skew", "skew-neg", "rot90", "rot180", "rot270-skew", "photo", "color-rot90",
+                              "copier-skew", "seal-fold", "photo-dim"])
 def test_scan_boxes_on_the_stored_page(rendered, geometry):
     scan = _scan(rendered, **geometry)
     page = scan.pages[0]
@@ -63,7 +67,7 @@ def test_scan_boxes_on_the_stored_page(rendered, geometry):
     source = [b for b in rendered.boxes if b.page == scan.source_pages[0]]
     assert len(scan.boxes) == len(source)
     grey = page if page.ndim == 2 else page.mean(axis=2)
-    ink = np.median(grey) - 60
+    ink = np.median(grey) - min(60, 0.35 * np.median(grey))  # a dim photo has less contrast
     for b, src in zip(scan.boxes, source, strict=True):
         x0, y0, x1, y1 = b.bbox
         assert 0 <= x0 <= x1 <= w and 0 <= y0 <= y1 <= h, b
@@ -164,3 +168,51 @@ def test_scan_set_covers_the_cases():
     assert any(s.dpi == 150 and s.level == "heavy" for s in specs)
     assert any(abs(s.skew_deg) >= 2 for s in specs) and any(0.5 <= abs(s.skew_deg) < 2 for s in specs)
     assert sum(s.photo for s in specs) >= 1 and all(s.level != "heavy" for s in specs if s.photo)
+
+
+def test_scan_office_marks_show(rendered):
+    """Each office mark leaves what it should: red seal ink over the table, a copier's dark frame
+    and full-length streaks, a fax's black and white, a fold's dark crease, a dim photo."""
+    plain = _scan(rendered, level="mild", dpi=100)
+    sealed = _scan(rendered, level="mild", dpi=100, seal=True).pages[0]
+    assert sealed.ndim == 3
+    rgb = sealed.astype(int)
+    red = (rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2])) > 60
+    assert red.sum() > 500
+    ys, xs = np.nonzero(red)
+    values = [b.bbox for b in plain.boxes if b.key]
+    assert any(x0 <= xs.mean() + 120 and xs.mean() - 120 <= x1 and y0 <= ys.mean() + 120 and ys.mean() - 120 <= y1
+               for x0, y0, x1, y1 in values)  # over the table
+
+    copy = _scan(rendered, level="mild", dpi=100, copier=True, skew_deg=2.5).pages[0]
+    paper = np.median(copy)
+    edges = [copy[:, :3], copy[:, -3:], copy[:3, :], copy[-3:, :]]
+    assert sum(np.median(e) < paper - 80 for e in edges) >= 2  # the dark frame shows
+    straight = _scan(rendered, level="mild", dpi=100, copier=True).pages[0][40:-40, 40:-40]
+    columns = np.median(straight, axis=0)
+    assert (columns < np.median(columns) - 15).any()  # a streak runs down the whole sheet
+    assert np.percentile(straight, 1) > 40  # and the black print went grey
+
+    faxed = _scan(rendered, level="mild", dpi=100, fax=True).pages[0]
+    assert faxed.ndim == 2 and set(np.unique(faxed)) <= {0, 255}
+
+    folded = _scan(rendered, level="mild", dpi=100, fold=True).pages[0].astype(np.float64)
+    rows, cols = np.median(folded, axis=1), np.median(folded, axis=0)
+    assert min(rows.min(), cols.min()) < np.median(folded) - 20  # the crease
+
+    photo = _scan(rendered, level="mild", dpi=100, photo=True).pages[0]
+    dim = _scan(rendered, level="mild", dpi=100, photo=True, low_light=True).pages[0]
+    assert dim.mean() < 0.75 * photo.mean()
+    shaken = _scan(rendered, level="mild", dpi=100, photo=True, motion=True).pages[0]
+    sharpness = [cv2.Laplacian(cv2.GaussianBlur(cv2.cvtColor(im, cv2.COLOR_RGB2GRAY), (0, 0), 1.5), cv2.CV_64F).var()
+                 for im in (photo, shaken)]  # edges, not the sensor noise
+    assert sharpness[1] < 0.7 * sharpness[0]
+
+
+def test_scan_set_has_office_marks():
+    rng = random.Random(0)
+    specs = [set_spec(i, rng) for i in range(len(SET_CASES))]
+    for mark in ("seal", "copier", "fax", "fold", "motion", "low_light"):
+        assert any(getattr(s, mark) for s in specs), mark
+    assert any(s.fax and s.dpi == 150 for s in specs) and any(s.dpi == 300 and s.color for s in specs)
+    assert any(s.copier and abs(s.skew_deg) >= 2 for s in specs)
