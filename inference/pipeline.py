@@ -21,7 +21,7 @@ from inference.ingest import ingest
 from inference.labeling.base import Labeler
 from inference.metadata import extract_meta
 from inference.prose import ProseReader, default_reader
-from inference.report import build_report, read_table
+from inference.report import build_report, read_table, yuan_columns
 from inference.sections import Wordings, split_sections
 from xxgk.contract import Report
 from xxgk.document import Document
@@ -104,7 +104,7 @@ class Pipeline:
                 outcome.errors.append(StageError("edition", category, f"{doc.source}: {guess.error}"))
                 return outcome
             edition = guess.edition
-            table = read_table(edition, Assembler(edition)(doc), frozenset(doc.damage))
+            table = read_table(edition, Assembler(edition)(doc), frozenset(doc.damage), yuan_columns(doc, edition))
             warnings = [*doc.warnings, *([guess.warning] if guess.warning else []), *table.warnings]
             split = split_sections(doc, self.headings)
             report = build_report(doc=doc, edition=edition, table=table, meta=meta,

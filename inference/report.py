@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from inference.assemble import Assembly, RowRead
@@ -18,6 +19,11 @@ SPLIT_PENALTY = 0.97
 """Confidence factor for a cell cut out of a segment that held several (`0 0 0`)."""
 GUESS_CONFIDENCE = 0.5
 """A cell whose column was guessed (see `RowOption.guess_from`): as likely wrong as right."""
+WAN_PLAUSIBLE_MAX = 10000
+"""An amount at or above this many 万元 (100 million 元) with no unit printed is taken for 元 printed
+in a 万元 column and flagged."""
+_UNIT_MARK = re.compile(r"元")
+_YUAN_HEADER = re.compile(r"[（(]\s*(?:单位[:：]\s*)?元\s*[）)]|单位[:：]\s*元")
 COST_LABEL_DOUBT = 4.0
 """Reading cost per unit of doubt (1 - probability) in the label that opened a row."""
 LOST_INK_CONFIDENCE = 0.75
@@ -34,7 +40,8 @@ class TableReading:
     warnings: list[str]
 
 
-def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros: bool) -> Alternative:
+def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros: bool,
+                 yuan: frozenset[str] = frozenset()) -> Alternative:
     label_conf = row.label.label_score if row.label is not None and row.label.label_score else 1.0
     readings = {}
     restored = {}
@@ -48,7 +55,10 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros
             conf *= SPLIT_PENALTY
         if option.guess_from is not None and row.keys.index(key) >= option.guess_from:
             conf = min(conf, GUESS_CONFIDENCE)
-        readings[key] = (parse(slot.text, edition.units[key]), round(conf, 4))
+        text = slot.text
+        if key.rsplit(".", 1)[1] in yuan and text.strip() and not _UNIT_MARK.search(text):
+            text += "元"
+        readings[key] = (parse(text, edition.units[key]), round(conf, 4))
         if slot.derivation != "printed":
             restored[key] = slot.derivation
     printed = " ".join(s.text for s in row.segments)
@@ -56,7 +66,17 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros
                        exhaustive=not option.truncated)
 
 
-def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamage] = frozenset()) -> TableReading:
+def yuan_columns(doc: Document, edition: Edition) -> frozenset[str]:
+    """Columns of amounts (万元 in the template) whose printed header says 元: their unmarked
+    numbers are 元, converted like a number printed with 元 in its cell."""
+    wan = {k.rsplit(".", 1)[1] for k, u in edition.units.items() if u == "wan"}
+    return frozenset(col for s in doc.segments if s.label and s.label.startswith("col:")
+                     and (col := s.label.rsplit(".", 1)[1]) in wan and _YUAN_HEADER.search(s.text)
+                     and "万元" not in s.text)
+
+
+def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamage] = frozenset(),
+               yuan: frozenset[str] = frozenset()) -> TableReading:
     """Every assembled row's readings, reconciled against the whole table's arithmetic.
 
     Occurrences of the same template row (a label printed or labeled twice) are one choice: their
@@ -90,7 +110,9 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
             (row, replace(o, cost=round(o.cost + doubt, 3))) for o in options)
     ordered = [sorted(_complete(g), key=lambda ro: ro[1].cost) for g in groups.values()]
     zeros = _prints_zeros(assembly)
-    reconciled = reconcile(edition, [[_alternative(row, o, edition, zeros) for row, o in g] for g in ordered])
+    reconciled = reconcile(edition, [[_alternative(row, o, edition, zeros, yuan) for row, o in g]
+                                     for g in ordered])
+    warnings += _implausible_amounts(reconciled, edition, yuan)
     slots: dict[str, Slot] = {}
     for group, pick in zip(ordered, reconciled.chosen, strict=True):
         if not group:
@@ -101,6 +123,23 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
         if 0 < len(chosen.slots) < len(row.keys):
             warnings.append(f"{_name(row)}: only {len(chosen.slots)} of {len(row.keys)} values present")
     return TableReading(reconciled, slots, [*warnings, *reconciled.warnings])
+
+
+def _implausible_amounts(reconciled: Reconciled, edition: Edition, yuan: frozenset[str]) -> list[str]:
+    """Amounts read as 万元 only because nothing printed a unit, and too large to be 万元 of an
+    agency's fees: most likely 元. Flagged with a warning, the value kept as printed."""
+    warnings = []
+    for key, unit in edition.units.items():
+        cell = reconciled.cells.get(key)
+        if unit != "wan" or cell is None or cell.value is None or cell.value < WAN_PLAUSIBLE_MAX:
+            continue
+        printed = cell.reading.text if cell.reading is not None else ""
+        if key.rsplit(".", 1)[1] in yuan or _UNIT_MARK.search(printed):
+            continue
+        reconciled.cells[key] = replace(cell, confidence=min(cell.confidence, GUESS_CONFIDENCE))
+        warnings.append(f"{key}: {printed} 万元 with no unit printed is implausibly large for 万元 (元?); "
+                        "flagged for review")
+    return warnings
 
 
 def _short_over_lines(row: RowRead) -> bool:
