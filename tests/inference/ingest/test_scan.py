@@ -158,3 +158,61 @@ def test_scan_table_printed_without_rules_is_read_from_its_lines(tmp_path, pipel
     assert outcome.report is not None
     assert not any(s.cell for s in outcome.document.segments)
     assert _wrong(outcome.report, gen.gold) == []
+
+
+def _silent(report: Report, gold: dict) -> list[tuple[str, object, object]]:
+    """Wrong cells the report does not flag: read with confidence, yet not the gold's value."""
+    out = []
+    for key, want, got in _wrong(report, gold):
+        cell = report.cells.get(key)
+        if cell is not None and cell.status == "read" and (cell.confidence or 0) >= 0.9:
+            out.append((key, want, got))
+    return out
+
+
+@pytest.mark.parametrize(("seed", "spec", "warning", "most_wrong"), [
+    (11, ScanSpec(level="medium", container="png", copier=True, skew_deg=2.5), "copier frame", 0.02),
+    (12, ScanSpec(level="mild", container="png", seal=True), "under a seal", 0.02),
+    (13, ScanSpec(level="medium", dpi=150, container="png", fax=True), None, 0.02),
+    # a shaken phone blurs the small print past what the recogniser reads well: flagged, not wrong
+    (14, ScanSpec(level="mild", container="jpeg", photo=True, motion=True), "photographed", 1.0),
+], ids=["photocopy-streaks-frame-skew", "red-seal", "fax-150dpi", "shaken-photo"])
+def test_scan_office_kinds_read_without_silent_errors(tmp_path, pipeline, seed, spec, warning, most_wrong):
+    """Scans as offices send them: every printed value read or flagged, none wrong and confident."""
+    path, gen = _scan(tmp_path, seed, spec, edition="2021")
+    outcome = pipeline.extract(path)
+    assert outcome.report is not None and outcome.document is not None
+    assert _silent(outcome.report, gen.gold) == []
+    wrong = _wrong(outcome.report, gen.gold)
+    printed = sum(v is not None for v in gen.gold["cells"].values())
+    assert len(wrong) <= most_wrong * printed, wrong
+    if warning:
+        assert any(warning in w for w in outcome.document.warnings), outcome.document.warnings
+    if spec.seal:
+        assert any(s.covered_by == "seal" for s in outcome.document.segments)
+
+
+def test_scan_grid_through_the_text_gives_way_to_the_text_lines(tmp_path, pipeline):
+    """Lines drawn down the middle of every value column (a damaged page's marks taken for rules)
+    make a grid that cuts through the numbers: it is not used, the table is read from its text
+    lines, and nothing is read wrong with confidence."""
+    path, gen = _scan(tmp_path, 21, ScanSpec(level="mild", container="png"), edition="2021")
+    scan = gen.provenance
+    values = [b for b in scan.boxes if b.key and b.text.strip()]
+    img = np.array(Image.open(path).convert("L"))
+    top, bottom = min(b.bbox[1] for b in values) - 20, max(b.bbox[3] for b in values) + 20
+    centres = sorted((b.bbox[0] + b.bbox[2]) / 2 for b in values)
+    columns = [[centres[0]]]
+    for c in centres[1:]:
+        if c - columns[-1][-1] < 15:
+            columns[-1].append(c)
+        else:
+            columns.append([c])
+    for column in columns:
+        x = round(float(np.median(column)))
+        img[round(top):round(bottom), x - 1:x + 1] = 30
+    Image.fromarray(img).save(path, dpi=(200, 200))
+    outcome = pipeline.extract(path)
+    assert outcome.report is not None and outcome.document is not None
+    assert any("cut through the text" in w for w in outcome.document.warnings), outcome.document.warnings
+    assert _silent(outcome.report, gen.gold) == []
