@@ -56,7 +56,7 @@ from inference.layout.grid import Grid
 from inference.layout.orient import MIN_SKEW, estimate_skew, find_page, is_sideways, unwarp_page, widest
 from inference.layout.paper import flatten_light, mask_borders, separate_seals
 from inference.layout.reading import Glyph, block_text, group_lines
-from inference.layout.rules import binarize, cut_text, erase, find_grids, find_rules
+from inference.layout.rules import binarize, erase, find_grids, find_rules
 from inference.ocr import OcrEngine, get_engine
 from xxgk.document import Page
 from xxgk.settings import Settings
@@ -79,10 +79,6 @@ _UNSIGNED = re.compile(r"^[0-9][0-9,.]*$")
 """A number as the recogniser writes it, without a sign."""
 LOST_SIGN_SCORE = 0.6
 """A minus found in the ink but not in the reading: the number is kept signed, and flagged."""
-MAX_CUT_TEXT = (4, 0.25)
-"""A grid whose column borders cut through at least this many of its text lines, and more than this
-share of them, is no table's grid (streaks, a fold, noise taken for rules): its tables are read from
-their text lines instead. A table's own grid cuts none, or one where the detector joined two cells."""
 PROBE_SCORE = 0.8
 """Text read from a cell's bare ink (no detected line) is kept only this confident."""
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff%/—-]")
@@ -241,11 +237,6 @@ class PageReader:
             boxes = [quad_bbox(q) for q in quads]
             lines, rule_mask = find_rules(ink, boxes)
             grids = find_grids(lines, gray.shape[1])
-            kept = [g for g in grids if not _cuts_text(*cut_text(g, boxes, ink))]
-            if len(kept) < len(grids):
-                warnings.append(f"page {number}: {len(grids) - len(kept)} table grid(s) cut through the text "
-                                "and were not used; those tables are read from their text lines")
-                grids = kept
             clean = erase(gray, rule_mask)
             ink &= ~cv2.dilate(rule_mask, np.ones((5, 5), np.uint8))
             marks = _Ink.of(clean, ink)
@@ -290,10 +281,6 @@ class PageReader:
                 cv2.imwrite(str(target), gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
                 path = str(target)
         return Page(number=number, width=float(w), height=float(h), image=path)
-
-
-def _cuts_text(cut: int, inside: int) -> bool:
-    return cut >= MAX_CUT_TEXT[0] and cut > MAX_CUT_TEXT[1] * inside
 
 
 def _box_quad(box: BBox) -> Quad:

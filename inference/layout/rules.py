@@ -24,7 +24,7 @@ import numpy as np
 
 from inference.layout.geometry import BBox
 from inference.layout.grid import Grid, GridOptions, Line, build_grids
-from inference.layout.streaks import Piece, cuts_text, find_streaks
+from inference.layout.streaks import Piece, find_streaks
 
 EDGE = 4
 """A line this close to the image's edge is the edge of the scan, not a rule (pages have margins)."""
@@ -104,26 +104,6 @@ def find_grids(lines: Sequence[Line], page_width: float, options: GridOptions = 
     """Tables of the page: grids at least a fifth of the page wide with at least three cells."""
     return [g for g in build_grids(lines, options)
             if g.bbox[2] - g.bbox[0] >= 0.2 * page_width and len(g.cells) >= 3 and g.bbox[3] - g.bbox[1] >= 40]
-
-
-def cut_text(grid: Grid, text_boxes: Sequence[BBox], ink: np.ndarray) -> tuple[int, int]:
-    """(cut, inside): of the text lines centred in the grid, how many one of its column borders
-    cuts through (the cells on the two sides of the border at the line differ, and the ink runs on
-    across it). None or nearly none for a table's true grid; many for one built from streaks, a
-    fold or a damaged page's noise."""
-    inside = cut = 0
-    for box in text_boxes:
-        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-        if grid.cell_at(cx, cy) is None:
-            continue
-        inside += 1
-        margin = max(3.0, 0.3 * (box[3] - box[1]))
-        for x in grid.xs[1:-1]:
-            if (box[0] + margin < x < box[2] - margin and grid.cell_at(x - 4, cy) != grid.cell_at(x + 4, cy)
-                    and cuts_text(ink, x, box, margin=margin)):
-                cut += 1
-                break
-    return cut, inside
 
 
 def erase(gray: np.ndarray, rule_mask: np.ndarray, grow: int = 2) -> np.ndarray:

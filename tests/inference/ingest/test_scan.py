@@ -191,28 +191,3 @@ def test_scan_office_kinds_read_without_silent_errors(tmp_path, pipeline, seed, 
     if spec.seal:
         assert any(s.covered_by == "seal" for s in outcome.document.segments)
 
-
-def test_scan_grid_through_the_text_gives_way_to_the_text_lines(tmp_path, pipeline):
-    """Lines drawn down the middle of every value column (a damaged page's marks taken for rules)
-    make a grid that cuts through the numbers: it is not used, the table is read from its text
-    lines, and nothing is read wrong with confidence."""
-    path, gen = _scan(tmp_path, 21, ScanSpec(level="mild", container="png"), edition="2021")
-    scan = gen.provenance
-    values = [b for b in scan.boxes if b.key and b.text.strip()]
-    img = np.array(Image.open(path).convert("L"))
-    top, bottom = min(b.bbox[1] for b in values) - 20, max(b.bbox[3] for b in values) + 20
-    centres = sorted((b.bbox[0] + b.bbox[2]) / 2 for b in values)
-    columns = [[centres[0]]]
-    for c in centres[1:]:
-        if c - columns[-1][-1] < 15:
-            columns[-1].append(c)
-        else:
-            columns.append([c])
-    for column in columns:
-        x = round(float(np.median(column)))
-        img[round(top):round(bottom), x - 1:x + 1] = 30
-    Image.fromarray(img).save(path, dpi=(200, 200))
-    outcome = pipeline.extract(path)
-    assert outcome.report is not None and outcome.document is not None
-    assert any("cut through the text" in w for w in outcome.document.warnings), outcome.document.warnings
-    assert _silent(outcome.report, gen.gold) == []

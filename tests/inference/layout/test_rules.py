@@ -7,7 +7,7 @@ import itertools
 import cv2
 import numpy as np
 
-from inference.layout.rules import binarize, cut_text, erase, find_grids, find_rules
+from inference.layout.rules import binarize, erase, find_grids, find_rules
 
 XS = [150, 550, 750, 950, 1150]
 YS = [300, 360, 420, 480, 540]
@@ -134,23 +134,3 @@ def test_rules_a_streak_on_a_rule_leaves_the_rule():
     assert len(grids) == 1 and grids[0].n_cols == 4 and grids[0].n_rows == 4
     assert grids[0].ys[0] > YS[0] - 5  # the streak's overshoot adds no row
 
-
-def test_rules_a_grid_that_cuts_through_text_is_told():
-    """A table's own grid keeps its text inside its cells; one drawn by lines that are no rules
-    (streaks that stop short of the sheet's edges, a fold) runs through the text lines."""
-    img = _page()
-    boxes = []
-    for y0, y1 in itertools.pairwise(YS):
-        for x0, x1 in itertools.pairwise(XS):
-            cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
-            cv2.putText(img, "123", (cx - 25, cy + 10), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 40, 2)
-            boxes.append((cx - 30.0, cy - 16.0, cx + 30.0, cy + 16.0))
-    grid, _ = _grid_of(img)
-    assert cut_text(grid, boxes, binarize(img)) == (0, 16)
-    false = img.copy()
-    for x0, x1 in itertools.pairwise(XS):  # a line down the middle of every column, through the numbers
-        cv2.line(false, ((x0 + x1) // 2, YS[0]), ((x0 + x1) // 2, YS[-1]), 40, 2)
-    lines, _ = find_rules(binarize(false), [])
-    (bad,) = find_grids(lines, false.shape[1])
-    cut, inside = cut_text(bad, boxes, binarize(false))
-    assert inside == 16 and cut > 8
