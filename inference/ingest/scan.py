@@ -192,10 +192,11 @@ class PageReader:
             if page_quad is not None:
                 gray, h = unwarp_page(gray, page_quad, A4_WIDTH_PX)
                 seals = [_warp_quad(h, q) for q in seals]
-                warnings.append(f"page {number}: a photographed page, flattened (best effort)")
+                warnings.append(f"page {number}: the sheet cut out of a darker background (a photographed page, or a "
+                                "copy in its copier frame) and flattened (best effort)")
             gray, sheet = mask_borders(gray)
             if sheet is not None:
-                warnings.append(f"page {number}: dark borders around the sheet masked")
+                warnings.append(f"page {number}: dark borders around the sheet (a copier frame, a scanner lid) masked")
             gray = flatten_light(gray)
             blank = _is_blank(gray)
         if blank:

@@ -84,32 +84,38 @@ class _Page:
         return count
 
     def cut(self, pos: float, box: BBox, horizontal: bool, margin: float = 3.0) -> bool:
-        """A line at `pos` runs through the text line, more than `margin` inside its ends. A box the
-        detector drew over two cells' numbers is not cut: the ink shows a clear gap on both sides
-        of the line there."""
-        a0, a1, _, _ = self.across(box, horizontal)
-        return a0 + margin < pos < a1 - margin and not self._gap(pos, box, horizontal)
+        return cuts_text(self.ink, pos, box, horizontal, margin)
 
-    def _gap(self, pos: float, box: BBox, horizontal: bool) -> bool:
-        """Inside the box, the line at `pos` stands in blank paper: the ink columns (rows) of the line
-        itself are flanked by `GAP` blank ones on each side, or by blank ones up to the box's end."""
-        x0, y0, x1, y1 = (round(v) for v in box)
-        patch = self.ink[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
-        if horizontal:
-            patch = patch.T
-            at = round(pos) - max(0, y0)
-        else:
-            at = round(pos) - max(0, x0)
-        if patch.size == 0 or not 0 <= at < patch.shape[1]:
-            return False
-        profile = (patch > 0).mean(axis=0)
-        lo = hi = at
-        while lo - 1 >= 0 and lo > at - 6 and profile[lo - 1] >= 0.5:
-            lo -= 1
-        while hi + 1 < len(profile) and hi < at + 6 and profile[hi + 1] >= 0.5:
-            hi += 1
-        # the box may end within the gap (the detector's margin reaching over the rule): what there is of it is blank
-        return not profile[max(0, lo - GAP):lo].any() and not profile[hi + 1:hi + 1 + GAP].any()
+
+def cuts_text(ink: np.ndarray, pos: float, box: BBox, horizontal: bool = False, margin: float = 3.0) -> bool:
+    """A line at `pos` runs through the text line in `box`, more than `margin` inside its ends. A box
+    the detector drew over two cells' numbers is not cut: the ink shows a clear gap on both sides
+    of the line there (`_gap`)."""
+    x0, y0, x1, y1 = box
+    a0, a1 = (y0, y1) if horizontal else (x0, x1)
+    return a0 + margin < pos < a1 - margin and not _gap(ink, pos, box, horizontal)
+
+
+def _gap(ink: np.ndarray, pos: float, box: BBox, horizontal: bool) -> bool:
+    """Inside the box, the line at `pos` stands in blank paper: the ink columns (rows) of the line
+    itself are flanked by `GAP` blank ones on each side, or by blank ones up to the box's end."""
+    x0, y0, x1, y1 = (round(v) for v in box)
+    patch = ink[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if horizontal:
+        patch = patch.T
+        at = round(pos) - max(0, y0)
+    else:
+        at = round(pos) - max(0, x0)
+    if patch.size == 0 or not 0 <= at < patch.shape[1]:
+        return False
+    profile = (patch > 0).mean(axis=0)
+    lo = hi = at
+    while lo - 1 >= 0 and lo > at - 6 and profile[lo - 1] >= 0.5:
+        lo -= 1
+    while hi + 1 < len(profile) and hi < at + 6 and profile[hi + 1] >= 0.5:
+        hi += 1
+    # the box may end within the gap (the detector's margin reaching over the rule): what there is of it is blank
+    return not profile[max(0, lo - GAP):lo].any() and not profile[hi + 1:hi + 1 + GAP].any()
 
 
 def find_streaks(pieces: Sequence[Piece], text_boxes: Sequence[BBox], ink: np.ndarray) -> tuple[set[int], list[Line]]:

@@ -156,8 +156,9 @@ def fold(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
 
 
 def motion_blur(img: np.ndarray, rng: np.random.Generator, dpi: int = RENDER_DPI) -> np.ndarray:
-    """The image smeared along a line of 3-7 px (at 200 dpi) in a random direction."""
-    length = max(2, round(rng.uniform(3, 7) * dpi / RENDER_DPI))
+    """The image smeared along a line of 3-7 px (at 200 dpi) in a random direction: a stroke doubled,
+    still read by a person."""
+    length = max(1, round(rng.uniform(1.5, 3.5) * dpi / RENDER_DPI))  # half the smear
     size = 2 * length + 1
     kernel = np.zeros((size, size), np.float32)
     a = rng.uniform(0, math.pi)

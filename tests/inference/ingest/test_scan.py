@@ -158,3 +158,36 @@ def test_scan_table_printed_without_rules_is_read_from_its_lines(tmp_path, pipel
     assert outcome.report is not None
     assert not any(s.cell for s in outcome.document.segments)
     assert _wrong(outcome.report, gen.gold) == []
+
+
+def _silent(report: Report, gold: dict) -> list[tuple[str, object, object]]:
+    """Wrong cells the report does not flag: read with confidence, yet not the gold's value."""
+    out = []
+    for key, want, got in _wrong(report, gold):
+        cell = report.cells.get(key)
+        if cell is not None and cell.status == "read" and (cell.confidence or 0) >= 0.9:
+            out.append((key, want, got))
+    return out
+
+
+@pytest.mark.parametrize(("seed", "spec", "warning", "most_wrong"), [
+    (11, ScanSpec(level="medium", container="png", copier=True, skew_deg=2.5), "copier frame", 0.02),
+    (12, ScanSpec(level="mild", container="png", seal=True), "under a seal", 0.02),
+    (13, ScanSpec(level="medium", dpi=150, container="png", fax=True), None, 0.02),
+    # a shaken phone blurs the small print past what the recogniser reads well: flagged, not wrong
+    (14, ScanSpec(level="mild", container="jpeg", photo=True, motion=True), "photographed", 1.0),
+], ids=["photocopy-streaks-frame-skew", "red-seal", "fax-150dpi", "shaken-photo"])
+def test_scan_office_kinds_read_without_silent_errors(tmp_path, pipeline, seed, spec, warning, most_wrong):
+    """Scans as offices send them: every printed value read or flagged, none wrong and confident."""
+    path, gen = _scan(tmp_path, seed, spec, edition="2021")
+    outcome = pipeline.extract(path)
+    assert outcome.report is not None and outcome.document is not None
+    assert _silent(outcome.report, gen.gold) == []
+    wrong = _wrong(outcome.report, gen.gold)
+    printed = sum(v is not None for v in gen.gold["cells"].values())
+    assert len(wrong) <= most_wrong * printed, wrong
+    if warning:
+        assert any(warning in w for w in outcome.document.warnings), outcome.document.warnings
+    if spec.seal:
+        assert any(s.covered_by == "seal" for s in outcome.document.segments)
+

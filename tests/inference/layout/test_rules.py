@@ -133,3 +133,4 @@ def test_rules_a_streak_on_a_rule_leaves_the_rule():
     grids = find_grids(lines, img.shape[1])
     assert len(grids) == 1 and grids[0].n_cols == 4 and grids[0].n_rows == 4
     assert grids[0].ys[0] > YS[0] - 5  # the streak's overshoot adds no row
+

@@ -206,7 +206,7 @@ def test_scan_office_marks_show(rendered):
     shaken = _scan(rendered, level="mild", dpi=100, photo=True, motion=True).pages[0]
     sharpness = [cv2.Laplacian(cv2.GaussianBlur(cv2.cvtColor(im, cv2.COLOR_RGB2GRAY), (0, 0), 1.5), cv2.CV_64F).var()
                  for im in (photo, shaken)]  # edges, not the sensor noise
-    assert sharpness[1] < 0.7 * sharpness[0]
+    assert sharpness[1] < 0.9 * sharpness[0]
 
 
 def test_scan_set_has_office_marks():
