@@ -19,6 +19,12 @@ SPLIT_PENALTY = 0.97
 """Confidence factor for a cell cut out of a segment that held several (`0 0 0`)."""
 GUESS_CONFIDENCE = 0.5
 """A cell whose column was guessed (see `RowOption.guess_from`): as likely wrong as right."""
+OCR_SURE = 0.98
+"""A recogniser score below this leaves a cell no identity checks (table 2) to a reviewer: misread
+digits in table 2 came with scores of 0.92–0.96 on degraded scans."""
+UNVERIFIABLE_CONFIDENCE = 0.85
+"""A value nothing can confirm and something makes doubtful (an unsure OCR reading, a unit taken
+from the header alone)."""
 WAN_PLAUSIBLE_MAX = 10000
 """An amount at or above this many 万元 (100 million 元) with no unit printed is taken for 元 printed
 in a 万元 column and flagged."""
@@ -45,6 +51,7 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros
     label_conf = row.label.label_score if row.label is not None and row.label.label_score else 1.0
     readings = {}
     restored = {}
+    checked = {k for eq in edition.equations for k in (*eq.lhs, *eq.rhs)}
     for key, slot in zip(row.keys, option.slots, strict=False):
         conf = min(label_conf, slot.segment.label_score or 1.0)
         if slot.segment.read_score is not None:
@@ -55,9 +62,12 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros
             conf *= SPLIT_PENALTY
         if option.guess_from is not None and row.keys.index(key) >= option.guess_from:
             conf = min(conf, GUESS_CONFIDENCE)
+        if slot.segment.read_score is not None and slot.segment.read_score < OCR_SURE and key not in checked:
+            conf = min(conf, UNVERIFIABLE_CONFIDENCE)
         text = slot.text
         if key.rsplit(".", 1)[1] in yuan and text.strip() and not _UNIT_MARK.search(text):
             text += "元"
+            conf = min(conf, UNVERIFIABLE_CONFIDENCE)  # one header's 元 (万 lost?) scales the value 10000×
         readings[key] = (parse(text, edition.units[key]), round(conf, 4))
         if slot.derivation != "printed":
             restored[key] = slot.derivation

@@ -39,7 +39,9 @@ def test_amounts_are_converted_to_wan_by_their_printed_unit(pipeline, shared_dir
     report = pipeline.extract(_page(shared_dir, tmp_path, header, cell)).report
     assert report is not None
     out = report.cells[KEY]
-    assert out.value == pytest.approx(value) and out.status == "read" and out.confidence >= 0.9
+    assert out.value == pytest.approx(value) and out.status == "read"
+    # a unit from the header alone scales by 10000 if the header lost its 万: flagged for review
+    assert (out.confidence < 0.9) == (cell == "41994")
 
 
 def test_an_unmarked_amount_too_large_for_wan_is_flagged(pipeline, shared_dir, tmp_path):
