@@ -67,7 +67,8 @@ def clean(text: str) -> str:
     return text.replace("\ufeff", "").replace("\u200b", "").replace("\xa0", " ")
 
 
-def _lines(text: str) -> list[tuple[str, int]]:
+def line_offsets(text: str) -> list[tuple[str, int]]:
+    """Each line of the text with the offset it starts at."""
     out, offset = [], 0
     for line in text.split("\n"):
         out.append((line, offset))
@@ -313,7 +314,7 @@ def collapsed_runs(lines: list[tuple[str, int]]) -> bool:
 def segment_text(text: str, splitter: RunOnSplitter | None = None) -> tuple[Shape, list[Segment], Page]:
     """Segments of a cleaned dump, with the shape that was detected; run-on lines are cut only
     when a splitter is given."""
-    lines = _lines(text)
+    lines = line_offsets(text)
     run_on = splitter is not None and any(len(t) >= RUN_ON_LENGTH and splitter.is_run_on(t) for t, _ in lines)
     # a run-on dump's few lines say nothing about how its cells were separated: they are cut
     shape = "lines" if run_on else detect_shape(lines)
@@ -337,7 +338,7 @@ def ingest_text(text: str, *, doc_id: str, source: str) -> Document:
     text = strip_furniture(clean(text))
     splitter = RunOnSplitter()
     _, segments, page = segment_text(text, splitter)
-    lines = _lines(text)
+    lines = line_offsets(text)
     damage: list[DumpDamage] = []
     if collapsed_runs(lines):
         damage.append("collapsed_runs")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.service.helpers import ServerProc
+from tests.service.helpers import ServerProc, make_token
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +36,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc]:
     srv = ServerProc(tmp_path_factory.mktemp("service"), workers=1, max_upload_mb=1, max_pdf_pages=20)
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="module")
+def token(server: ServerProc) -> str:
+    """An API token of the module's server."""
+    return make_token(server.data_dir, "alice")

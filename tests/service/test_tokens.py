@@ -24,11 +24,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc]:
 
 
 @pytest.fixture(scope="module")
-def token(server: ServerProc) -> str:
-    return make_token(server.data_dir, "alice")
-
-
-@pytest.fixture(scope="module")
 def pdf_job(server: ServerProc, token: str, reports: dict[str, Path]) -> dict:
     resp = submit(server.url, token, reports["pdf"])
     assert resp.status_code == 202, resp.text

@@ -7,19 +7,12 @@ from inference.assemble import RowRead
 from inference.columns import place_rows
 from inference.ingest.boxes import box_rows
 from inference.ingest.furniture import strip_furniture
+from inference.ingest.text import line_offsets
 from inference.ingest.wrapped import wrapped_rows
 from xxgk.document import Segment
 
 PAGE_FOOT = "file:///reports/report.html{n}                         {n}/5"
 PAGE_HEAD = "12/2/26, 10:36 AM              某某局2024年政府信息公开工作年度报告"
-
-
-def _lines(text: str) -> list[tuple[str, int]]:
-    out, offset = [], 0
-    for line in text.split("\n"):
-        out.append((line, offset))
-        offset += len(line) + 1
-    return out
 
 
 def test_running_heads_feet_and_page_numbers_are_blanked_in_place() -> None:
@@ -52,7 +45,7 @@ def test_label_wrapped_above_and_below_its_numbers_is_one_row() -> None:
             "  其他处        2.申请人逾期未按收费通知要求\n"
             "  理            缴纳费用、行政机关不再处理其 2      0     2\n"
             "\n")
-    rows = [r for r in wrapped_rows(_lines(text)).values() if r]
+    rows = [r for r in wrapped_rows(line_offsets(text)).values() if r]
     first = "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
     assert [p[0] for p in rows[0]] == [first, "0", "0", "0"]
     assert [p[0] for p in rows[1]] == ["（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其",
@@ -61,7 +54,7 @@ def test_label_wrapped_above_and_below_its_numbers_is_one_row() -> None:
 
 def test_a_heading_above_a_row_is_not_joined_to_its_label() -> None:
     text = "三、收到和处理政府信息公开申请情况\n  一、本年新收政府信息公开申请数量   1   0   1\n"
-    assert wrapped_rows(_lines(text)) == {}
+    assert wrapped_rows(line_offsets(text)) == {}
 
 
 BOXED = """四、政府信息公开行政复议、行政诉讼情况
@@ -77,7 +70,7 @@ BOXED = """四、政府信息公开行政复议、行政诉讼情况
 
 
 def test_box_drawn_rows_join_their_lines_per_field() -> None:
-    rows = [[p[0] for p in r] for r in box_rows(_lines(BOXED)).values() if r]
+    rows = [[p[0] for p in r] for r in box_rows(line_offsets(BOXED)).values() if r]
     assert ["（二）部分公开（区分处理的，只计这一情形）", "1", "3"] in rows
     assert ["结果维持"] in rows  # text on a partial rule: a row of its own (a label spanning rows)
     assert ["2", "7"] in rows
