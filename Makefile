@@ -44,7 +44,7 @@ test: $(STAMP) $(LS_STAMP)
 
 # The new-edition loop: a hypothetical edition flagged, corrected in a local Label Studio, learned
 demo-edition: $(STAMP) $(LS_STAMP)
-	$(BIN)/python -m annotations.demo --out out/demo-edition
+	$(BIN)/python -m xxgk.annotations.demo --out out/demo-edition
 
 # A local Label Studio for annotators (data in ~/.local/share/label-studio); then
 #   XXGK_LABEL_STUDIO_API_KEY=<token from Account & Settings> xxgk annotate push REPORTS --project NAME

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.crosscheck import ChartSpec, Finding, Series
+from xxgk.analysis.crosscheck import ChartSpec, Finding, Series
 
 log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff（）()-]+")

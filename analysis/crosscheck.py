@@ -25,9 +25,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from xxgk.contract import Report
-from xxgk.settings import REPO_ROOT
+from xxgk.resources import config_path
 
-DEFAULT_CONFIG = REPO_ROOT / "configs" / "crosscheck.toml"
+DEFAULT_CONFIG = config_path("crosscheck.toml")
 _DOUBLED_PLACE = re.compile(r"^(.{2,6}?[省市县区旗州])\1")
 _DROP = re.compile(r"[\s·・.,，、\"'“”‘’]")
 FINDING_COLUMNS = ("agency", "rule", "ok", "year", "next_year", "cell", "next_cell", "value", "next_value",

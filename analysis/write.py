@@ -17,9 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.crosscheck import FINDING_COLUMNS, CrosscheckConfig, CrossResult, Finding, agency_key, run_status
+from xxgk.analysis.crosscheck import FINDING_COLUMNS, CrosscheckConfig, CrossResult, Finding, agency_key, run_status
+from xxgk.runners.export import Sheet, Value, write_csv, write_rows_csv, write_xlsx
+
 from xxgk.contract import Report
-from xxgk.export import Sheet, Value, write_csv, write_rows_csv, write_xlsx
 from xxgk.templates import Edition
 
 REPORTS_CSV = "crosscheck_reports.csv"
@@ -59,7 +60,7 @@ def write_outputs(reports: Sequence[Report], result: CrossResult, out_dir: Path,
     written = Written()
     chart_paths: dict[str, Path] = {}
     if charts:
-        from analysis.charts import chart_name, draw_series
+        from xxgk.analysis.charts import chart_name, draw_series
 
         findings_of: dict[str, list[Finding]] = {}
         for f in result.findings:

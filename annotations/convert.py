@@ -15,17 +15,18 @@ else claimed. Then, per region:
   reading order by their row and position.
 
 Segment ids are renumbered in reading order; labels leave the document and go beside it
-(`training.examples.LabeledDocument`), so the example is what the pipeline would see.
+(`xxgk.training.examples.LabeledDocument`), so the example is what the pipeline would see.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from annotations.config import LABEL, TRANSCRIPTION
-from annotations.coords import from_percent, same_rect, to_percent
-from annotations.tasks import EMPTY, MIN_BOX_PX, SEPARATOR, region_id, render_text, task_kind
-from training.examples import LabeledDocument
+from xxgk.annotations.config import LABEL, TRANSCRIPTION
+from xxgk.annotations.coords import from_percent, same_rect, to_percent
+from xxgk.annotations.tasks import EMPTY, MIN_BOX_PX, SEPARATOR, region_id, render_text, task_kind
+from xxgk.training.examples import LabeledDocument
+
 from xxgk.document import BBox, Document, Segment
 
 MATCH_OVERLAP = 0.5

@@ -1,7 +1,7 @@
 """The new-edition loop, end to end: a template revision the model never saw, flagged, corrected in
 Label Studio, learned.
 
-    python -m annotations.demo --out out/demo-edition        (make demo-edition)
+    python -m xxgk.annotations.demo --out out/demo-edition        (make demo-edition)
 
 1. Generate N reports of the hypothetical edition 2025 (configs/demo/templates/2025.toml; text
    dumps, web pages and PDFs, some with OCR-like label damage) and treat them as real.
@@ -32,25 +32,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from annotations import studio
-from annotations.config import LABEL
-from annotations.tasks import FLAG_BELOW, decode_document
-from annotations.workflow import prepare_files, project_title, pull, push
-from inference.labeling.classifier import ModelLabeler
-from inference.pipeline import Pipeline
-from training.config import TrainConfig, load_train_config
-from training.examples import read_examples
-from training.synth.corpus import GeneratedDoc, Kind, generate_doc
-from training.synth.transfer import labels_for
-from xxgk.models import register
-from xxgk.settings import REPO_ROOT, Settings
+from xxgk.annotations import studio
+from xxgk.annotations.config import LABEL
+from xxgk.annotations.tasks import FLAG_BELOW, decode_document
+from xxgk.annotations.workflow import prepare_files, project_title, pull, push
+from xxgk.inference.labeling.classifier import ModelLabeler
+from xxgk.inference.pipeline import Pipeline
+from xxgk.training.config import TrainConfig, load_train_config
+from xxgk.training.examples import read_examples
+from xxgk.training.synth.corpus import GeneratedDoc, Kind, generate_doc
+from xxgk.training.synth.transfer import labels_for
+
+from xxgk.registry import register
+from xxgk.resources import config_path, configs_dir, models_dir
+from xxgk.settings import Settings
 from xxgk.templates import Edition, load_editions
 
-DEMO_DIR = REPO_ROOT / "configs" / "demo"
+DEMO_DIR = config_path("demo")
 TEMPLATES = DEMO_DIR / "templates"
 FINETUNE = DEMO_DIR / "finetune.toml"
 NEW_EDITION = "2025"
-BASE = REPO_ROOT / "models" / "seg-1"
+BASE = models_dir() / "seg-1"
 
 Log = Callable[[str], None]
 
@@ -106,7 +108,7 @@ class Score:
 def hard_reports(out_dir: Path, n: int, seed: int, editions: dict[str, Edition]) -> list[GeneratedDoc]:
     """The classifier's ablation set (training/ablation.py) of these editions: every label garbled, rows
     shuffled, headers wrapped and read down their columns; where string matching breaks down."""
-    from training.ablation import garbled_set
+    from xxgk.training.ablation import garbled_set
 
     out_dir.mkdir(parents=True, exist_ok=True)
     docs = garbled_set(n, seed, editions)
@@ -276,8 +278,7 @@ def run_loop(out: Path, options: DemoOptions, ls, log: Log = print) -> dict:
         "after": {"model": config.version, **after.summary()},
         "old_editions": {"docs": options.old_docs, "before": old_base.summary(), "after": old_after.summary()},
         "damaged": hard,
-        "finetune": {"config": str(options.finetune.relative_to(REPO_ROOT)) if options.finetune.is_relative_to(
-            REPO_ROOT) else str(options.finetune), "steps": config.optim.steps,
+        "finetune": {"config": _shown(options.finetune), "steps": config.optim.steps,
             "generated_docs": config.data.train_docs, "generated_editions": config.data.editions,
             "seconds": seconds, "train_seconds": metrics.get("train_seconds"), "threads": config.threads,
             "held_out_macro_f1": metrics.get("macro_f1"), "corrected": metrics.get("corrected")},
@@ -301,6 +302,11 @@ def score_reviewed(pulled, gens: dict[str, GeneratedDoc]) -> dict:
     return {"docs": len(pulled), "cells": cells, "correct": correct}
 
 
+def _shown(path: Path) -> str:
+    """A config's path as results show it: relative to the shipped configs when it is one of them."""
+    return f"configs/{path.relative_to(configs_dir())}" if path.is_relative_to(configs_dir()) else str(path)
+
+
 def _config(options: DemoOptions) -> TrainConfig:
     config = load_train_config(options.finetune)
     if options.steps is not None:
@@ -313,10 +319,10 @@ def _config(options: DemoOptions) -> TrainConfig:
 
 
 def _finetune(config: TrainConfig, editions: dict[str, Edition], out: Path, examples, log: Log) -> dict:
-    from training.train import train
+    from xxgk.training.train import train
 
     return train(config, editions, out, log=log, base=BASE, corrected=examples,
-                 command="python -m annotations.demo (fine-tuning on Label Studio corrections)")
+                 command="python -m xxgk.annotations.demo (fine-tuning on Label Studio corrections)")
 
 
 def _readme(r: dict) -> str:
@@ -362,7 +368,7 @@ def _row(when: str, s: dict) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "out" / "demo-edition")
+    parser.add_argument("--out", type=Path, default=Path("out") / "demo-edition")
     parser.add_argument("--n", type=int, default=DemoOptions.n)
     parser.add_argument("--k", type=int, default=DemoOptions.k)
     parser.add_argument("--seed", type=int, default=DemoOptions.seed)

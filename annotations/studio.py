@@ -25,8 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from xxgk.settings import REPO_ROOT
-
 if TYPE_CHECKING:
     from label_studio_sdk import LabelStudio
 
@@ -121,7 +119,7 @@ def label_studio_bin(settings: StudioSettings | None = None) -> Path | None:
     settings = settings or StudioSettings()
     if settings.bin is not None:
         return settings.bin if settings.bin.exists() else None
-    local = REPO_ROOT / ".venv-ls" / "bin" / "label-studio"
+    local = Path(".venv-ls") / "bin" / "label-studio"  # `make setup` puts it beside the checkout
     if local.exists():
         return local
     found = shutil.which("label-studio")

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotations.config import IMAGE, LABEL, TEXT, TRANSCRIPTION, TaskKind
-from annotations.coords import to_percent
+from xxgk.annotations.config import IMAGE, LABEL, TEXT, TRANSCRIPTION, TaskKind
+from xxgk.annotations.coords import to_percent
+
 from xxgk.contract import Report
 from xxgk.document import Document, Segment
 

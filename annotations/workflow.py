@@ -18,10 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotations import studio
-from annotations.config import TaskKind, labeling_config
-from annotations.convert import Changes, apply_annotation
-from annotations.tasks import (
+from xxgk.annotations import studio
+from xxgk.annotations.config import TaskKind, labeling_config
+from xxgk.annotations.convert import Changes, apply_annotation
+from xxgk.annotations.tasks import (
     Prepared,
     build_task,
     decode_document,
@@ -30,9 +30,11 @@ from annotations.tasks import (
     page_images,
     task_kind,
 )
-from inference.batch import find_inputs, plan_jobs, write_json
-from inference.pipeline import Outcome, Pipeline
-from training.examples import LabeledDocument, write_example
+from xxgk.inference.pipeline import Outcome, Pipeline
+from xxgk.runners.batch import write_json
+from xxgk.runners.inputs import find_inputs, plan_jobs
+from xxgk.training.examples import LabeledDocument, write_example
+
 from xxgk.contract import Report
 from xxgk.document import Document
 from xxgk.templates import Edition
@@ -76,8 +78,9 @@ def prepare_files(inputs: Sequence[Path], pipeline: Pipeline, log: Log = print) 
 
 def prepare_job(job_id: str, settings=None) -> Prepared:
     """A service job's document (labelled by the worker) and result, with its page images."""
-    from service.db import Store
-    from service.storage import FileStore
+    from xxgk.runners.jobs.files import FileStore
+    from xxgk.runners.jobs.store import Store
+
     from xxgk.settings import get_settings
 
     settings = settings or get_settings()

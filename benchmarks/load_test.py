@@ -121,7 +121,7 @@ def percentiles(values: list[float]) -> dict[str, float | None]:
 
 
 def generate(out: Path, n: int, seed: int) -> list[Path]:
-    from training.synth.corpus import write_set
+    from xxgk.training.synth.corpus import write_set
 
     docs = write_set(out, n, seed=seed, kinds=("text", "html", "text", "pdf"))
     return [out / d.filename for d in docs]
@@ -204,7 +204,8 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("XXGK_")}
         env["XXGK_DATA_DIR"] = str(data_dir)
         env["XXGK_THREADS"] = str(args.threads)
-        from service.db import Store
+        from xxgk.runners.jobs.store import Store
+
         from xxgk.settings import Settings
 
         store = Store.of(Settings(data_dir=data_dir))

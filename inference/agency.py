@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from inference.meta_config import AgencyWords, default_meta_config
+from xxgk.inference.meta_config import AgencyWords, default_meta_config
 
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff（）()]+$")
 _DOUBLED_PLACE = re.compile(r"^(.{2,6}?[省市县区旗州盟])\1")

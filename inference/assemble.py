@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from inference.labeling.lexicon import core
+from xxgk.inference.labeling.lexicon import core
+
 from xxgk.document import Document, Segment
 from xxgk.templates import Edition, MergedRow, RowLayout
 

@@ -15,7 +15,8 @@ import itertools
 import statistics
 from dataclasses import dataclass, replace
 
-from inference.assemble import RowRead
+from xxgk.inference.assemble import RowRead
+
 from xxgk.document import Segment
 
 MAX_OFFSET = 0.45

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from xxgk.settings import REPO_ROOT
+from xxgk.resources import config_path
 
-DEFAULT_CONFIG = REPO_ROOT / "configs" / "metadata.toml"
+DEFAULT_CONFIG = config_path("metadata.toml")
 
 
 class _Model(BaseModel):

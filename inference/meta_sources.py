@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inference.agency import agency_name, norm
-from inference.meta_config import MetaConfig
-from inference.meta_text import (
+from xxgk.inference.agency import agency_name, norm
+from xxgk.inference.meta_config import MetaConfig
+from xxgk.inference.meta_text import (
     Field,
     dateline,
     field_label,
@@ -34,6 +34,7 @@ from inference.meta_text import (
     title_parts,
     trailing_date,
 )
+
 from xxgk.document import Document
 
 HEAD_ROWS = 80

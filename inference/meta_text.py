@@ -16,8 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from inference.agency import agency_name, norm
-from inference.meta_config import MetaConfig, TitleWords, default_meta_config
+from xxgk.inference.agency import agency_name, norm
+from xxgk.inference.meta_config import MetaConfig, TitleWords, default_meta_config
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年度?|$)")
 """A year in a title: `2021年`, `2021年度`, or `2021` right before the phrase took its `年度`."""

@@ -1,6 +1,6 @@
 """Agency, report year and publication date, read where people read them, with their evidence.
 
-Every place that prints them (see `inference.meta_sources`: the title, the page's title and meta
+Every place that prints them (see `xxgk.inference.meta_sources`: the title, the page's title and meta
 tags, labelled fields, the dateline, the signature, the statistics period) gives evidence; for each
 field the most trusted place wins (the year: the value with most trust summed over its places), and
 its confidence rises to the config's `agreed` when another kind of place says the same (agency
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from inference.agency import agency_name
-from inference.meta_config import MetaConfig, default_meta_config
-from inference.meta_sources import (
+from xxgk.inference.agency import agency_name
+from xxgk.inference.meta_config import MetaConfig, default_meta_config
+from xxgk.inference.meta_sources import (
     Evidence,
     from_fields,
     from_period,
@@ -24,7 +24,8 @@ from inference.meta_sources import (
     from_title,
     lines_of,
 )
-from inference.meta_text import dateline, is_title, parse_date
+from xxgk.inference.meta_text import dateline, is_title, parse_date
+
 from xxgk.document import Document
 
 __all__ = ["Evidence", "Meta", "clean_agency", "extract_meta", "is_agency_line", "is_date_line", "is_title",

@@ -14,18 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from inference.assemble import Assembler
-from inference.edition import detect_edition
-from inference.errors import ExtractionError, StageError
-from inference.ingest import ingest
-from inference.labeling.base import Labeler
-from inference.metadata import extract_meta
-from inference.prose import ProseReader, default_reader
-from inference.report import build_report, read_table, yuan_columns
-from inference.sections import Wordings, split_sections
+from xxgk.inference.assemble import Assembler
+from xxgk.inference.edition import detect_edition
+from xxgk.inference.ingest import ingest
+from xxgk.inference.labeling.base import Labeler
+from xxgk.inference.metadata import extract_meta
+from xxgk.inference.prose import ProseReader, default_reader
+from xxgk.inference.report import build_report, read_table, yuan_columns
+from xxgk.inference.sections import Wordings, split_sections
+
 from xxgk.contract import Report
 from xxgk.document import Document
-from xxgk.models import resolve
+from xxgk.errors import ExtractionError, StageError
+from xxgk.registry import resolve
 from xxgk.settings import Settings, get_settings
 from xxgk.templates import Edition, load_editions
 
@@ -68,7 +69,7 @@ class Pipeline:
         replace the model's, so the new layout is read and flagged instead of silently mis-mapped."""
         if not self.unseen:
             return doc, self.labeler.model_version, None
-        from inference.labeling.rules import RuleLabeler
+        from xxgk.inference.labeling.rules import RuleLabeler
 
         self._rules = self._rules or RuleLabeler(self.editions)
         matched = self._rules(doc.model_copy(deep=True))
@@ -137,7 +138,7 @@ def default_labeler(editions: dict[str, Edition], settings: Settings | None = No
     torch is imported only when a classifier is used, so the rule path stays light.
     """
     settings = settings or get_settings()
-    from inference.labeling.rules import RuleLabeler
+    from xxgk.inference.labeling.rules import RuleLabeler
 
     if settings.labeler == "rules":
         return RuleLabeler(editions)
@@ -147,7 +148,7 @@ def default_labeler(editions: dict[str, Edition], settings: Settings | None = No
             raise FileNotFoundError(f"no model registered in {settings.models_dir}; run `xxgk train`")
         log.warning("no classifier registered in %s: labeling by string matching", settings.models_dir)
         return RuleLabeler(editions)
-    from inference.labeling.classifier import ModelLabeler
+    from xxgk.inference.labeling.classifier import ModelLabeler
 
     return ModelLabeler(model_dir, editions, threads=settings.threads)
 

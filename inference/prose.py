@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from xxgk.inference.meta_config import default_meta_config
+from xxgk.inference.meta_text import dateline
+from xxgk.inference.metadata import clean_agency, parse_date
+from xxgk.inference.sections import SectionSplit
 
-from inference.meta_config import default_meta_config
-from inference.meta_text import dateline
-from inference.metadata import clean_agency, parse_date
-from inference.sections import SectionSplit
 from xxgk.contract import CheckOut, MetaEvidence, Report
-from xxgk.settings import REPO_ROOT
+from xxgk.resources import config_path
 from xxgk.templates import Edition
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONFIG = REPO_ROOT / "configs" / "prose_facts.toml"
+DEFAULT_CONFIG = config_path("prose_facts.toml")
 SENTENCE_END = ["。", "！", "？", "；", "!", "?", ";"]
 SECTION_NAMES = {"preamble": "引言", "overview": "总体情况", "t2": "主动公开", "t3": "依申请公开",
                  "t4": "行政复议诉讼", "problems": "存在的主要问题", "other": "其他事项"}

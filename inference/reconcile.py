@@ -31,7 +31,8 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from inference.numbers import Number, Reading
+from xxgk.inference.numbers import Number, Reading
+
 from xxgk.contract import REVIEW_BELOW
 from xxgk.templates import Edition, Equation
 

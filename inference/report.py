@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from inference.assemble import Assembly, RowRead
-from inference.columns import place_rows
-from inference.metadata import Meta as FoundMeta
-from inference.numbers import parse, split_cells
-from inference.reconcile import Alternative, CellValue, Reconciled, reconcile
-from inference.row_options import RowOption, Slot, row_options
+from xxgk.inference.assemble import Assembly, RowRead
+from xxgk.inference.columns import place_rows
+from xxgk.inference.metadata import Meta as FoundMeta
+from xxgk.inference.numbers import parse, split_cells
+from xxgk.inference.reconcile import Alternative, CellValue, Reconciled, reconcile
+from xxgk.inference.row_options import RowOption, Slot, row_options
+
 from xxgk.contract import CellOut, CheckOut, Meta, MetaEvidence, Report
 from xxgk.document import Document, DumpDamage
 from xxgk.templates import Edition

@@ -6,7 +6,7 @@ terminators), and lose cells. Which of these happened is often undecidable withi
 every reading that splits merged segments and drops edge empties to fit the row is kept, with a
 cost that encodes how common each damage is; the reconciler then lets the whole table's
 arithmetic choose among them. A row that prints fewer or more cells than its columns is also read
-the ways the document's damage allows (`inference.damaged_rows`: collapsed runs, glued digits, a
+the ways the document's damage allows (`xxgk.inference.damaged_rows`: collapsed runs, glued digits, a
 number split in two).
 """
 
@@ -15,8 +15,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from inference.damaged_rows import DamagedReading, Derivation, Token, damaged_readings
-from inference.numbers import Number, normalize, parse, split_cells
+from xxgk.inference.damaged_rows import DamagedReading, Derivation, Token, damaged_readings
+from xxgk.inference.numbers import Number, normalize, parse, split_cells
+
 from xxgk.document import DumpDamage, Segment
 from xxgk.templates import Equation, Unit
 

@@ -9,16 +9,16 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from xxgk.runners.jobs.files import FileStore
+from xxgk.runners.jobs.render import PageRenderer
+from xxgk.runners.jobs.store import Store
+from xxgk.service.errors import install_error_handlers
+from xxgk.service.headers import SecurityHeaders
+from xxgk.service.limits import BodyLimit
+from xxgk.service.retention import Janitor
+from xxgk.service.routes import PREFIX as UPLOAD_PATH
+from xxgk.service.routes import router
 
-from service.db import Store
-from service.errors import install_error_handlers
-from service.headers import SecurityHeaders
-from service.limits import BodyLimit
-from service.render import PageRenderer
-from service.retention import Janitor
-from service.routes import PREFIX as UPLOAD_PATH
-from service.routes import router
-from service.storage import FileStore
 from xxgk import __version__
 from xxgk.settings import Settings, get_settings
 from xxgk.templates import load_editions
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, *, workers: int = 0) -> FastAPI
         app.state.editions = load_editions(settings.templates_dir)
         pool = None
         if workers > 0:
-            from service.pool import WorkerPool
+            from xxgk.runners.jobs.pool import WorkerPool
 
             pool = WorkerPool(settings, workers)
             pool.start()

@@ -8,13 +8,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from xxgk.runners.jobs.files import FileStore
+from xxgk.runners.jobs.records import JobRecord
+from xxgk.runners.jobs.render import PageRenderer
+from xxgk.runners.jobs.store import Store
+from xxgk.service.errors import ApiError
+from xxgk.service.sessions import session_caller
 
-from service.db import Store
-from service.errors import ApiError
-from service.render import PageRenderer
-from service.schemas import JobRecord
-from service.sessions import session_caller
-from service.storage import FileStore
 from xxgk.settings import Settings
 from xxgk.templates import Edition
 
@@ -55,7 +55,7 @@ def _unauthorized(message: str) -> ApiError:
 
 def caller(request: Request, store: StoreDep, credentials: BearerDep) -> int:
     """The id of the caller's token: `Authorization: Bearer <token>`, or on a GET of a job the review session
-    opened for it (`service.sessions`); else 401. A token in the URL is refused here: only the review page
+    opened for it (`xxgk.service.sessions`); else 401. A token in the URL is refused here: only the review page
     takes one, once, to open a session."""
     if credentials is not None:
         token_id = store.token_id(token=credentials.credentials)

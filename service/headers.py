@@ -4,13 +4,13 @@ Every response gets `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-refe
 `X-Frame-Options: DENY`, `Cache-Control: no-store` (reports are private: no shared cache or browser
 disk keeps them) and a Content-Security-Policy that allows nothing (`default-src 'none'`,
 `frame-ancestors 'none'`). A response that sets its own policy keeps it: the review page allows
-its page images and its one inline stylesheet by hash (`service.review.CSP`). The OpenAPI pages
+its page images and its one inline stylesheet by hash (`xxgk.service.review.CSP`). The OpenAPI pages
 (`/docs`, `/redoc`) load FastAPI's Swagger UI and ReDoc assets from their CDN, so they get a
 policy naming it.
 
 `SecurityHeaders` is a pure ASGI middleware (it never buffers a body); Starlette answers an
 unhandled exception outside the middleware stack, so the 500 handler adds `security_headers()`
-itself (`service.errors`).
+itself (`xxgk.service.errors`).
 """
 
 from __future__ import annotations

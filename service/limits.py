@@ -15,8 +15,7 @@ from __future__ import annotations
 import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from service.errors import error_response
+from xxgk.service.errors import error_response
 
 MULTIPART_SLACK = 256 * 1024
 """Room for the multipart envelope (boundaries, part headers, a `rerun` field) around the file."""

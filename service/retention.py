@@ -15,8 +15,9 @@ import threading
 import time
 from dataclasses import dataclass
 
-from service.db import Store
-from service.storage import FileStore
+from xxgk.runners.jobs.files import FileStore
+from xxgk.runners.jobs.store import Store
+
 from xxgk.settings import Settings
 
 log = logging.getLogger(__name__)

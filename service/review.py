@@ -21,10 +21,11 @@ import hashlib
 from collections import Counter
 from html import escape
 
-from service.schemas import JobRecord
+from xxgk.runners.export import REVIEW_BELOW, check_name
+from xxgk.runners.jobs.records import JobRecord
+
 from xxgk.contract import CellOut, Report
 from xxgk.document import Document
-from xxgk.export import REVIEW_BELOW, check_name
 from xxgk.templates import Edition
 
 MAX_TEXT_ROWS = 4000

@@ -1,5 +1,5 @@
 """The `/v1` endpoints. Each route is thin: checks in `uploads`, SQL in `db`, files in `storage`,
-HTML in `review`, tables in `xxgk.export`."""
+HTML in `review`, tables in `xxgk.runners.export`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
-
-from service.db import Store
-from service.deps import (
+from xxgk.runners.export import write_csv, write_xlsx
+from xxgk.runners.jobs.files import FileStore
+from xxgk.runners.jobs.records import JobCreate, JobRecord
+from xxgk.runners.jobs.render import RenderBusy, RenderFailed
+from xxgk.runners.jobs.store import Store
+from xxgk.service.deps import (
     BearerDep,
     CallerDep,
     EditionsDep,
@@ -25,16 +28,14 @@ from service.deps import (
     caller,
     owned_job,
 )
-from service.errors import ApiError
-from service.multipart import FormError, read_form
-from service.render import RenderBusy, RenderFailed
-from service.review import REVIEW_CSP, render_review
-from service.schemas import ErrorBody, JobAccepted, JobCreate, JobPublic, JobRecord
-from service.sessions import open_review
-from service.storage import FileStore
-from service.uploads import Received, UploadRefused, UploadSink
+from xxgk.service.errors import ApiError
+from xxgk.service.multipart import FormError, read_form
+from xxgk.service.review import REVIEW_CSP, render_review
+from xxgk.service.schemas import ErrorBody, JobAccepted, JobPublic
+from xxgk.service.sessions import open_review
+from xxgk.service.uploads import Received, UploadRefused, UploadSink
+
 from xxgk.contract import Report
-from xxgk.export import write_csv, write_xlsx
 
 router = APIRouter(prefix="/v1")
 PREFIX = "/v1/reports"

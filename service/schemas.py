@@ -1,86 +1,13 @@
-"""Records and API models, one per use: what the database holds (`JobRecord`), what a new job needs
-(`JobCreate`), what a client sees (`JobPublic`, `JobAccepted`, `ErrorBody`). Database rows never
-leave `service.db`; API responses never carry results, paths or other tokens' data.
+"""API models, one per use: what a client sees (`JobPublic`, `JobAccepted`, `ErrorBody`). API responses
+never carry results, paths or other tokens' data; the stored records are `xxgk.runners.jobs.records`.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
-JobStatus = Literal["queued", "running", "done", "failed"]
-InputKind = Literal["pdf", "image", "html", "text"]
-OutcomeStatus = Literal["success", "partial_success", "failure"]
-
-
-class JobError(BaseModel):
-    stage: str
-    category: str
-    message: str
-    page: int | None = None
-
-
-class JobCreate(BaseModel):
-    """A validated upload, stored on disk, becoming a queued job."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    token_id: int
-    sha256: str
-    kind: InputKind
-    size: int
-    pages: int | None = None
-    filename: str
-    doc_id: str
-
-
-class JobRecord(BaseModel):
-    """One row of the jobs table, as the service and workers use it."""
-
-    id: str
-    token_id: int
-    sha256: str
-    revision: int = 0
-    kind: InputKind
-    size: int
-    pages: int | None
-    filename: str
-    doc_id: str
-    status: JobStatus
-    stage: str
-    attempts: int
-    claimed_by: str | None
-    lease_until: float | None
-    heartbeat_at: float | None
-    deadline_at: float | None = None
-    created_at: float
-    started_at: float | None
-    finished_at: float | None
-    outcome: OutcomeStatus | None
-    errors: list[JobError] = Field(default_factory=list)
-    timings: dict[str, float] = Field(default_factory=dict)
-    result_json: str | None = None
-    document_path: str | None = None
-
-
-class JobResultSet(BaseModel):
-    """What a worker stores when it finishes a job."""
-
-    status: Literal["done", "failed"]
-    outcome: OutcomeStatus
-    errors: list[JobError] = Field(default_factory=list)
-    timings: dict[str, float] = Field(default_factory=dict)
-    result_json: str | None = None
-    document_path: str | None = None
-
-
-class TokenRecord(BaseModel):
-    id: int
-    name: str
-    created_at: float
-    revoked_at: float | None = None
+from pydantic import BaseModel
+from xxgk.runners.jobs.records import InputKind, JobError, JobRecord, JobStatus, OutcomeStatus
 
 
 def _iso(ts: float | None) -> str | None:

@@ -9,8 +9,7 @@ from xxgk.settings import Settings
 
 def serve(settings: Settings, *, workers: int = 0, log_level: str = "info") -> None:
     import uvicorn
-
-    from service.app import create_app
+    from xxgk.service.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings, workers=workers)
@@ -19,6 +18,6 @@ def serve(settings: Settings, *, workers: int = 0, log_level: str = "info") -> N
 
 
 def run_worker(settings: Settings) -> None:
-    from service.worker import run_worker_process
+    from xxgk.runners.jobs.worker import run_worker_process
 
     run_worker_process(settings)

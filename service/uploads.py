@@ -2,9 +2,9 @@
 
 The bytes are streamed to a temporary file while hashed and counted, so a too-large upload is cut
 off at the limit. The type is sniffed from the bytes (the client's file name only settles HTML vs
-text, as in `inference.ingest`); PDFs are opened with PDFium to tell encrypted from corrupt and to
+text, as in `xxgk.inference.ingest`); PDFs are opened with PDFium to tell encrypted from corrupt and to
 count pages; images are opened with Pillow and every page's size read from its header; text is
-decoded and checked. Images and text go through the pipeline's own checks (`inference.ingest`), so
+decoded and checked. Images and text go through the pipeline's own checks (`xxgk.inference.ingest`), so
 an upload accepted here is not refused later for a reason known now. Nothing expensive runs here.
 
 | refusal                                   | status | category          |
@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
-from inference.errors import ExtractionError
-from inference.ingest import MAX_TEXT_BYTES, report_text, sniff
-from service.schemas import InputKind
+from xxgk.inference.ingest import MAX_TEXT_BYTES, report_text, sniff
+from xxgk.runners.jobs.records import InputKind
+
+from xxgk.errors import ExtractionError
 
 log = logging.getLogger(__name__)
 CHUNK = 1 << 20
@@ -215,8 +216,7 @@ def _image_pages(path: Path, name: str, max_pages: int) -> int:
     """Pages of an image, each checked against the pipeline's pixel limit from its header (the pixels are
     never decoded here); then the file's structure is verified (checksums, truncation)."""
     from PIL import Image, UnidentifiedImageError
-
-    from inference.ingest.image_limits import check_frames, open_image
+    from xxgk.inference.ingest.image_limits import check_frames, open_image
 
     with open_image(path, name) as im:
         n = check_frames(im, name, max_pages)

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DIR = REPO_ROOT.parent / "shared"
+from tests.helpers.paths import SHARED_DIR
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from inference.labeling.base import Labeler
-from inference.pipeline import Pipeline
-from training.dataset import ingest_generated
-from training.synth.corpus import GeneratedDoc, generate_doc
-from training.synth.render_text import SHAPES, TextNoise, render_text
+from xxgk.inference.labeling.base import Labeler
+from xxgk.inference.pipeline import Pipeline
+from xxgk.training.dataset import ingest_generated
+from xxgk.training.synth.corpus import GeneratedDoc, generate_doc
+from xxgk.training.synth.render_text import SHAPES, TextNoise, render_text
+
 from xxgk.templates import Edition
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from training.config import TrainConfig
+from xxgk.training.config import TrainConfig
 
 
 def _ablation_text(ab: dict | None) -> str:

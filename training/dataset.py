@@ -13,11 +13,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from inference.ingest.html import ingest_html
-from inference.ingest.text import ingest_text
-from training.synth.corpus import GeneratedDoc, Kind, generate_doc
-from training.synth.render_text import SHAPES
-from training.synth.transfer import labels_for
+from xxgk.inference.ingest.html import ingest_html
+from xxgk.inference.ingest.text import ingest_text
+from xxgk.training.synth.corpus import GeneratedDoc, Kind, generate_doc
+from xxgk.training.synth.render_text import SHAPES
+from xxgk.training.synth.transfer import labels_for
+
 from xxgk.document import Document
 from xxgk.templates import Edition
 
@@ -38,7 +39,7 @@ def ingest_generated(gen: GeneratedDoc) -> Document:
         return ingest_text(gen.content.decode("utf-8"), doc_id=gen.doc_id, source=gen.filename)
     if gen.kind == "html":
         return ingest_html(gen.content.decode("utf-8"), doc_id=gen.doc_id, source=gen.filename)
-    from inference.ingest.pdf import ingest_pdf
+    from xxgk.inference.ingest.pdf import ingest_pdf
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / gen.filename

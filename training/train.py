@@ -19,19 +19,19 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from xxgk.inference.labeling.classifier import VOCAB_FILE, batch_tensors
+from xxgk.inference.labeling.features import Features, build_vocab, featurize
+from xxgk.inference.labeling.lexicon import Lexicon
+from xxgk.inference.labeling.segment_model import SegmentClassifier, SegmentClassifierConfig
+from xxgk.inference.labeling.windows import owners, windows
+from xxgk.training.card import write_card
+from xxgk.training.config import TrainConfig
+from xxgk.training.dataset import Mix, generate_one
+from xxgk.training.evaluate import token_scores
+from xxgk.training.examples import LabeledDocument
+from xxgk.training.finetune import expand_model, merged_vocab
+from xxgk.training.synth.render_text import SHAPES
 
-from inference.labeling.classifier import VOCAB_FILE, batch_tensors
-from inference.labeling.features import Features, build_vocab, featurize
-from inference.labeling.lexicon import Lexicon
-from inference.labeling.segment_model import SegmentClassifier, SegmentClassifierConfig
-from inference.labeling.windows import owners, windows
-from training.card import write_card
-from training.config import TrainConfig
-from training.dataset import Mix, generate_one
-from training.evaluate import token_scores
-from training.examples import LabeledDocument
-from training.finetune import expand_model, merged_vocab
-from training.synth.render_text import SHAPES
 from xxgk.templates import Edition, label_set
 
 Log = Callable[[str], None]
@@ -203,7 +203,7 @@ def _add_corrected(corpus: Corpus, docs: list[LabeledDocument]) -> None:
 
 def _corrected_scores(model_dir: Path, docs: list[LabeledDocument], editions: dict[str, Edition]) -> dict:
     """Token scores of a checkpoint on annotated documents, with the checkpoint's own vocabulary and labels."""
-    from inference.labeling.classifier import ModelLabeler
+    from xxgk.inference.labeling.classifier import ModelLabeler
 
     labeler = ModelLabeler(model_dir, editions)
     gold: list[str] = []
@@ -219,9 +219,9 @@ def _corrected_scores(model_dir: Path, docs: list[LabeledDocument], editions: di
 
 
 def run_ablation(model_dir: Path, editions: dict[str, Edition], threads: int, n: int = 60) -> dict:
-    from inference.labeling.classifier import ModelLabeler
-    from inference.labeling.rules import RuleLabeler
-    from training.ablation import ablation
+    from xxgk.inference.labeling.classifier import ModelLabeler
+    from xxgk.inference.labeling.rules import RuleLabeler
+    from xxgk.training.ablation import ablation
 
     return ablation(ModelLabeler(model_dir, editions, threads=threads), RuleLabeler(editions), editions, n=n)
 

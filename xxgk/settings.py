@@ -11,19 +11,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from xxgk import resources
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="XXGK_", extra="ignore")
 
-    templates_dir: Path = REPO_ROOT / "configs" / "templates"
+    templates_dir: Path = Field(default_factory=lambda: resources.config_path("templates"))
     """Edition configs, one TOML file per template edition."""
 
-    models_dir: Path = REPO_ROOT / "models"
-    """Registered classifier checkpoints, one folder per model version, and `CURRENT` naming the default."""
+    models_dir: Path = Field(default_factory=resources.models_dir)
+    """Registered classifier checkpoints, one folder per model version, and `CURRENT` naming the default
+    (default: the shipped registry; `xxgk train` registers new versions here, so point it at a writable
+    folder when the package is installed read-only)."""
 
     model: str | None = None
     """Model version (a folder of `models_dir`) or checkpoint path to label with; default: `CURRENT`."""
@@ -46,7 +49,7 @@ class Settings(BaseSettings):
     named in `Page.image` for review pages and Label Studio), overwritten when a file is read again."""
 
     ocr_engine: str = "rapidocr"
-    """OCR engine for scanned pages and images (a name in `inference.ocr.ENGINES`)."""
+    """OCR engine for scanned pages and images (a name in `xxgk.inference.ocr.ENGINES`)."""
 
     ocr_threads: int = 2
     """onnxruntime threads per OCR model."""

@@ -2,7 +2,7 @@
 
 Bad input is refused here with an `ExtractionError` a user can act on (empty, too large, not a
 report format, corrupt, encrypted, scanned without OCR), before anything expensive runs.
-Images and the scanned pages of PDFs go through OCR (`inference.ingest.scan`); `timings`, when
+Images and the scanned pages of PDFs go through OCR (`xxgk.inference.ingest.scan`); `timings`, when
 given, collects the seconds of its stages (rasterize, orientation, ocr_detect, grid, layout, ocr_read).
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from inference.errors import ExtractionError
 from xxgk.document import Document
+from xxgk.errors import ExtractionError
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_PDF_BYTES = 300 * 1024 * 1024
@@ -98,7 +98,7 @@ def ingest(path: Path, doc_id: str | None = None, timings: dict[str, float] | No
             raise ExtractionError("ingest", "too_large",
                                   f"{source}: {size / 2**20:.0f} MB is over the "
                                   f"{MAX_IMAGE_BYTES // 2**20} MB limit for images")
-        from inference.ingest.image import ingest_image
+        from xxgk.inference.ingest.image import ingest_image
 
         return ingest_image(path, doc_id=doc_id, timings=timings)
     if kind == "pdf":
@@ -106,7 +106,7 @@ def ingest(path: Path, doc_id: str | None = None, timings: dict[str, float] | No
             raise ExtractionError("ingest", "too_large",
                                   f"{source}: {size / 2**20:.0f} MB is over the "
                                   f"{MAX_PDF_BYTES // 2**20} MB limit for PDFs")
-        from inference.ingest.pdf import ingest_pdf
+        from xxgk.inference.ingest.pdf import ingest_pdf
 
         return ingest_pdf(path, doc_id=doc_id, timings=timings)
     if size > MAX_TEXT_BYTES:
@@ -115,10 +115,10 @@ def ingest(path: Path, doc_id: str | None = None, timings: dict[str, float] | No
                               f"{MAX_TEXT_BYTES // 2**20} MB limit for text and HTML reports")
     text = report_text(path.read_bytes(), source)
     if kind == "html":
-        from inference.ingest.html import ingest_html
+        from xxgk.inference.ingest.html import ingest_html
 
         return ingest_html(text, doc_id=doc_id, source=source)
-    from inference.ingest.text import ingest_text
+    from xxgk.inference.ingest.text import ingest_text
 
     return ingest_text(text, doc_id=doc_id, source=source)
 

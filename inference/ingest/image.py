@@ -1,7 +1,7 @@
 """Image files (PNG, JPEG, TIFF with any number of pages, BMP, GIF, WebP) into a Document by OCR.
 
 Each frame is one page, decoded one at a time (a 100-page TIFF never sits in memory whole).
-Resolution: a frame is resampled to the pipeline's 200-dpi frame (`inference.ingest.scan`), so
+Resolution: a frame is resampled to the pipeline's 200-dpi frame (`xxgk.inference.ingest.scan`), so
 a 150-dpi scan is upscaled and a 300-dpi one downscaled, and every box is in pixels of the
 stored 200-dpi page image. The resolution comes from the file's dpi tag when that gives a
 plausible paper size (5.5 to 24 inches on the long side); otherwise the image is taken for an
@@ -9,7 +9,7 @@ A4 page (11.69 inches long), which is what a tagless scan or a screenshot of a r
 
 Refused with a reason: a file the image library cannot decode or a truncated one (`corrupt`),
 and one with a frame of more than `MAX_IMAGE_PIXELS` pixels (`too_large`), every frame checked from
-its header before any pixels are decoded (`inference.ingest.image_limits`, which the service's
+its header before any pixels are decoded (`xxgk.inference.ingest.image_limits`, which the service's
 upload checks use too).
 """
 
@@ -18,12 +18,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from xxgk.inference.ingest.image_limits import check_frames, open_image
+from xxgk.inference.ingest.scan import open_reader
+from xxgk.inference.ingest.segments import SegmentBuilder
 
-from inference.errors import ExtractionError
-from inference.ingest.image_limits import check_frames, open_image
-from inference.ingest.scan import open_reader
-from inference.ingest.segments import SegmentBuilder
 from xxgk.document import Document
+from xxgk.errors import ExtractionError
 from xxgk.settings import Settings, get_settings
 
 A4_LONG_INCHES = 297 / 25.4

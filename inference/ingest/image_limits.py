@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inference.errors import ExtractionError
+from xxgk.errors import ExtractionError
 
 if TYPE_CHECKING:
     from PIL.Image import Image

@@ -1,7 +1,7 @@
 """Born-digital PDFs into segments: ruled tables as grid cells, other text as lines of word runs.
 
 The text layer gives exact characters, but not which cell they belong to; the table's ruling lines
-do. Each page's lines and thin rectangles go to the grid builder (`inference.layout.grid`), every
+do. Each page's lines and thin rectangles go to the grid builder (`xxgk.inference.layout.grid`), every
 cell of a grid becomes one segment (empty ones too) with its grid position, one physical row per
 grid row, and the page's other characters become lines split into word runs at wide gaps, so a
 borderless table still reads as rows of fields. Grids and text lines are emitted top to bottom.
@@ -12,7 +12,7 @@ so memory does not grow with the page count.
 
 Files that cannot be read are refused with the reason a user can act on: not a PDF, encrypted,
 too long. A page without a usable text layer (a scan) is rendered and read by OCR
-(`inference.ingest.scan`) in its place in the page order, so scanned and mixed PDFs work; when
+(`xxgk.inference.ingest.scan`) in its place in the page order, so scanned and mixed PDFs work; when
 OCR is not installed such pages are skipped with a warning, and a PDF with no text page at all
 is refused as `needs_ocr`.
 """
@@ -28,13 +28,13 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from xxgk.inference.ingest.segments import PageItem, SegmentBuilder, is_page_number
+from xxgk.inference.layout import PX_PER_PT
+from xxgk.inference.layout.grid import Line, build_grids, rect_lines
+from xxgk.inference.layout.reading import Glyph, block_text, group_lines, line_text, split_runs
 
-from inference.errors import ExtractionError
-from inference.ingest.segments import PageItem, SegmentBuilder, is_page_number
-from inference.layout import PX_PER_PT
-from inference.layout.grid import Line, build_grids, rect_lines
-from inference.layout.reading import Glyph, block_text, group_lines, line_text, split_runs
 from xxgk.document import BBox, Document, Page
+from xxgk.errors import ExtractionError
 from xxgk.settings import Settings, get_settings
 
 MAX_PAGES = 500
@@ -268,7 +268,7 @@ class _Scans:
             self.skipped.append(number)
             return
         if self.pages is None:
-            from inference.ingest.scan import PdfPages, open_reader
+            from xxgk.inference.ingest.scan import PdfPages, open_reader
 
             try:
                 reader = open_reader(self.doc_id, str(self.path), self.settings, self.timings)

@@ -35,11 +35,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-
-from inference.errors import ExtractionError
-from inference.ingest.segments import PageItem, is_page_number
-from inference.layout import MAX_PAGE_PIXELS, RENDER_DPI
-from inference.layout.geometry import (
+from xxgk.inference.ingest.segments import PageItem, is_page_number
+from xxgk.inference.layout import MAX_PAGE_PIXELS, RENDER_DPI
+from xxgk.inference.layout.geometry import (
     BBox,
     Quad,
     crop_box,
@@ -52,13 +50,15 @@ from inference.layout.geometry import (
     to_gray,
     transform_quad,
 )
-from inference.layout.grid import Grid
-from inference.layout.orient import MIN_SKEW, estimate_skew, find_page, is_sideways, unwarp_page, widest
-from inference.layout.paper import flatten_light, mask_borders, separate_seals
-from inference.layout.reading import Glyph, block_text, group_lines
-from inference.layout.rules import binarize, erase, find_grids, find_rules
-from inference.ocr import OcrEngine, get_engine
+from xxgk.inference.layout.grid import Grid
+from xxgk.inference.layout.orient import MIN_SKEW, estimate_skew, find_page, is_sideways, unwarp_page, widest
+from xxgk.inference.layout.paper import flatten_light, mask_borders, separate_seals
+from xxgk.inference.layout.reading import Glyph, block_text, group_lines
+from xxgk.inference.layout.rules import binarize, erase, find_grids, find_rules
+from xxgk.inference.ocr import OcrEngine, get_engine
+
 from xxgk.document import Page
+from xxgk.errors import ExtractionError
 from xxgk.settings import Settings
 
 A4_WIDTH_PX = round(210 / 25.4 * RENDER_DPI)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from inference.layout.grid import Grid
+from xxgk.inference.layout.grid import Grid
+
 from xxgk.document import BBox, GridCell, Segment, SegmentSource
 
 _PAGE_NUMBER = re.compile(r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"

@@ -13,7 +13,7 @@ line and a tab mean, so it is detected per document before anything is split:
 Crawlers damage dumps in two ways the text as a whole shows (`Document.damage`):
 
 - `glued_cells`: a whole article on one line, cells glued to their labels (`规章000行政规范性文件693665`);
-  such lines are cut by the configured wordings (`inference.ingest.runon`).
+  such lines are cut by the configured wordings (`xxgk.inference.ingest.runon`).
 - `collapsed_runs`: one text node per line with runs of identical consecutive lines written once;
   seen as a dump of one-number lines in which no line ever repeats the one before it.
 
@@ -28,10 +28,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from inference.ingest.boxes import box_rows
-from inference.ingest.furniture import strip_furniture
-from inference.ingest.runon import RunOnSplitter
-from inference.ingest.wrapped import display_width, wrapped_rows
+from xxgk.inference.ingest.boxes import box_rows
+from xxgk.inference.ingest.furniture import strip_furniture
+from xxgk.inference.ingest.runon import RunOnSplitter
+from xxgk.inference.ingest.wrapped import display_width, wrapped_rows
+
 from xxgk.document import Document, DumpDamage, Page, Segment
 
 Shape = Literal["lines", "tab_prefixed", "blocks"]

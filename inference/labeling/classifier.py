@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import torch
 from transformers.utils import logging as hf_logging
+from xxgk.inference.labeling.features import Features, featurize
+from xxgk.inference.labeling.lexicon import Lexicon
+from xxgk.inference.labeling.segment_model import SegmentClassifier
+from xxgk.inference.labeling.windows import owners, windows
 
-from inference.labeling.features import Features, featurize
-from inference.labeling.lexicon import Lexicon
-from inference.labeling.segment_model import SegmentClassifier
-from inference.labeling.windows import owners, windows
 from xxgk.document import Document
 from xxgk.templates import Edition
 

@@ -14,10 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+from xxgk.inference.labeling.lexicon import Lexicon
+from xxgk.inference.metadata import is_date_line, is_title
+from xxgk.inference.numbers import is_field_error, looks_like_value, normalize
 
-from inference.labeling.lexicon import Lexicon
-from inference.metadata import is_date_line, is_title
-from inference.numbers import is_field_error, looks_like_value, normalize
 from xxgk.document import Document
 
 MAX_CHARS = 24

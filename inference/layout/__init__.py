@@ -15,4 +15,4 @@ PX_PER_PT = RENDER_DPI / 72
 
 MAX_PAGE_PIXELS = 25_000_000
 """A page image larger than this in the 200-dpi frame (bigger than A2) is made no bigger than this: scans
-are scaled down to it before OCR, and review pages get page images no bigger (`service.render`)."""
+are scaled down to it before OCR, and review pages get page images no bigger (`xxgk.runners.jobs.render`)."""

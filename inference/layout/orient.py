@@ -23,8 +23,7 @@ from collections.abc import Sequence
 
 import cv2
 import numpy as np
-
-from inference.layout.geometry import Quad, order_quad, quad_size
+from xxgk.inference.layout.geometry import Quad, order_quad, quad_size
 
 MIN_SKEW = 0.1
 """Degrees below which a page is left as it is (a turn blurs a little)."""

@@ -29,8 +29,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-
-from inference.layout.geometry import BBox
+from xxgk.inference.layout.geometry import BBox
 
 MIN_CHROMA = 60
 """Channel spread (max - min) from which a pixel counts as coloured ink. Tinted paper and a

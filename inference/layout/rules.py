@@ -5,7 +5,7 @@ light and grey paper do not matter), then opened with long thin kernels: only ru
 than a character survive, horizontal ones with a 1 x `min_h` kernel, vertical ones with `min_v` x 1.
 A short closing first bridges the small gaps of a worn or dotted rule. Each surviving connected
 component becomes one axis-parallel `Line` through its middle; the grid builder then merges
-collinear pieces, joins near misses and finds the tables (`inference.layout.grid.build_grids`).
+collinear pieces, joins near misses and finds the tables (`xxgk.inference.layout.grid.build_grids`).
 
 Long strokes of large characters (a title's `一`) survive the opening too; those lying inside a
 detected text line are dropped, and the rest rarely meet enough other rules to close a grid.
@@ -21,10 +21,9 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-
-from inference.layout.geometry import BBox
-from inference.layout.grid import Grid, GridOptions, Line, build_grids
-from inference.layout.streaks import Piece, find_streaks
+from xxgk.inference.layout.geometry import BBox
+from xxgk.inference.layout.grid import Grid, GridOptions, Line, build_grids
+from xxgk.inference.layout.streaks import Piece, find_streaks
 
 EDGE = 4
 """A line this close to the image's edge is the edge of the scan, not a rule (pages have margins)."""
@@ -64,7 +63,7 @@ def find_rules(ink: np.ndarray, text_boxes: Sequence[BBox] = (), opt: RuleOption
                ) -> tuple[list[Line], np.ndarray]:
     """Ruling lines of a page's ink mask, and the mask of their pixels.
 
-    Streaks (`inference.layout.streaks`) are left out of the lines but kept in the mask: they are no
+    Streaks (`xxgk.inference.layout.streaks`) are left out of the lines but kept in the mask: they are no
     table's border, and erasing them with the rules keeps them from reading as `1`s and `|`s."""
     opt = opt or RuleOptions()
     pieces: list[Piece] = []

@@ -24,9 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from inference.layout.geometry import BBox
-from inference.layout.grid import Line
+from xxgk.inference.layout.geometry import BBox
+from xxgk.inference.layout.grid import Line
 
 MIN_LENGTH = 0.4
 """A streak runs through at least this share of the page (a shorter line is judged as a rule)."""

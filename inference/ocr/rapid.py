@@ -26,8 +26,7 @@ import logging
 from collections.abc import Sequence
 
 import numpy as np
-
-from inference.ocr import OcrBox, Quad, clean_text
+from xxgk.inference.ocr.base import OcrBox, Quad, clean_text
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +101,7 @@ class RapidOcrEngine:
         return flipped / total
 
     def __call__(self, image: np.ndarray) -> list[OcrBox]:
-        from inference.layout.geometry import crop_quad
+        from xxgk.inference.layout.geometry import crop_quad
 
         quads = self.detect(image)
         texts = self.recognize([crop_quad(image, q) for q in quads])

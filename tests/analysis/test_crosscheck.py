@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-
-from analysis.crosscheck import (
+from xxgk.analysis.crosscheck import (
     JumpSpec,
     agency_key,
     crosscheck,
@@ -15,7 +14,8 @@ from analysis.crosscheck import (
     load_config,
     load_reports,
 )
-from analysis.write import AGENCIES_CSV, FINDINGS_CSV, REPORTS_CSV, XLSX, write_outputs
+from xxgk.analysis.write import AGENCIES_CSV, FINDINGS_CSV, REPORTS_CSV, XLSX, write_outputs
+
 from xxgk.contract import CellOut, CheckOut, Meta, Report
 from xxgk.templates import load_editions
 

@@ -1,8 +1,7 @@
 """`xxgk annotate`: the commands exist and fail cleanly without a server or key."""
 
 from click.testing import CliRunner
-
-from xxgk.cli import main
+from xxgk.cli.main import main
 
 
 def test_cli_annotate_lists_push_and_pull():

@@ -3,7 +3,8 @@
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from annotations.config import config_labels, label_hints, labeling_config
+from xxgk.annotations.config import config_labels, label_hints, labeling_config
+
 from xxgk.templates import Edition, EditionSpec, label_set, load_editions
 
 TINY = Edition(EditionSpec.model_validate({

@@ -3,10 +3,9 @@
 import copy
 
 import pytest
-
-from annotations.config import LABEL, TRANSCRIPTION
-from annotations.convert import apply_annotation, covered_text, regions
-from annotations.tasks import (
+from xxgk.annotations.config import LABEL, TRANSCRIPTION
+from xxgk.annotations.convert import apply_annotation, covered_text, regions
+from xxgk.annotations.tasks import (
     Prepared,
     build_task,
     decode_document,
@@ -15,6 +14,7 @@ from annotations.tasks import (
     page_images,
     render_text,
 )
+
 from xxgk.contract import CellOut, Meta, Report
 from xxgk.document import Document, Page, Segment
 

@@ -8,19 +8,19 @@ from __future__ import annotations
 import copy
 
 import pytest
+from xxgk.annotations import studio
+from xxgk.annotations.config import LABEL, TRANSCRIPTION, config_labels
+from xxgk.annotations.coords import from_percent
+from xxgk.annotations.demo import DemoOptions, run_loop
+from xxgk.annotations.tasks import decode_document
+from xxgk.annotations.workflow import prepare_files, project_title, pull, push
+from xxgk.inference.labeling.classifier import ModelLabeler
+from xxgk.inference.pipeline import Pipeline
+from xxgk.training.config import load_train_config
+from xxgk.training.examples import read_examples
+from xxgk.training.train import train
 
-from annotations import studio
-from annotations.config import LABEL, TRANSCRIPTION, config_labels
-from annotations.coords import from_percent
-from annotations.demo import DemoOptions, run_loop
-from annotations.tasks import decode_document
-from annotations.workflow import prepare_files, project_title, pull, push
-from inference.labeling.classifier import ModelLabeler
-from inference.pipeline import Pipeline
-from training.config import load_train_config
-from training.examples import read_examples
-from training.train import train
-from xxgk.settings import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 from xxgk.templates import label_set, load_editions
 
 pytestmark = pytest.mark.slow

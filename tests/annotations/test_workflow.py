@@ -6,15 +6,17 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from annotations.tasks import build_task
-from annotations.workflow import AnnotatedLabels, corrected_outcome, gold_of, prepare_files, prepare_job
-from inference.pipeline import Pipeline
-from service.db import Store
-from service.schemas import JobCreate
-from service.storage import FileStore
-from service.worker import Worker
-from training.examples import LabeledDocument
-from xxgk.settings import REPO_ROOT, Settings
+from xxgk.annotations.tasks import build_task
+from xxgk.annotations.workflow import AnnotatedLabels, corrected_outcome, gold_of, prepare_files, prepare_job
+from xxgk.inference.pipeline import Pipeline
+from xxgk.runners.jobs.files import FileStore
+from xxgk.runners.jobs.records import JobCreate
+from xxgk.runners.jobs.store import Store
+from xxgk.runners.jobs.worker import Worker
+from xxgk.training.examples import LabeledDocument
+
+from tests.helpers.paths import REPO_ROOT
+from xxgk.settings import Settings
 
 PDF = REPO_ROOT / "examples" / "generated_2021_report.pdf"
 

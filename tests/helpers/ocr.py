@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
-
-import inference.ocr as ocr
-from inference.ocr import OcrBox, Quad
+import xxgk.inference.ocr as ocr
+from xxgk.inference.ocr import OcrBox, Quad
 
 
 class NullEngine:

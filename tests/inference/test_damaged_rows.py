@@ -1,6 +1,6 @@
 """Readings of rows a dump damaged: collapsed runs, glued digits, a number split in two."""
 
-from inference.damaged_rows import Token, cuts, damaged_readings, expansions, joins
+from xxgk.inference.damaged_rows import Token, cuts, damaged_readings, expansions, joins
 
 
 def toks(*texts: str) -> list[Token]:

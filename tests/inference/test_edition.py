@@ -1,4 +1,5 @@
-from inference.edition import detect_edition
+from xxgk.inference.edition import detect_edition
+
 from tests.inference.helpers import doc_from_rows, values
 from xxgk.templates import load_editions
 

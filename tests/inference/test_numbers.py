@@ -1,6 +1,5 @@
 import pytest
-
-from inference.numbers import looks_like_value, parse, split_cells
+from xxgk.inference.numbers import looks_like_value, parse, split_cells
 
 
 @pytest.mark.parametrize(("text", "unit", "value"), [

@@ -6,13 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from xxgk.inference.labeling.classifier import ModelLabeler
+from xxgk.inference.labeling.rules import RuleLabeler
+from xxgk.inference.pipeline import Pipeline
+from xxgk.training.synth.corpus import write_set
+from xxgk.training.synth.render_text import SHAPES
 
-from inference.labeling.classifier import ModelLabeler
-from inference.labeling.rules import RuleLabeler
-from inference.pipeline import Pipeline
-from training.synth.corpus import write_set
-from training.synth.render_text import SHAPES
-from xxgk.settings import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 from xxgk.templates import load_editions
 
 SHARED = REPO_ROOT.parent / "shared"

@@ -2,9 +2,9 @@
 
 
 import pytest
+from xxgk.inference.prose import ProseReader, default_reader, parse_number, prose_meta
+from xxgk.inference.sections import SectionSplit
 
-from inference.prose import ProseReader, default_reader, parse_number, prose_meta
-from inference.sections import SectionSplit
 from xxgk.contract import CellOut, Meta, Report
 from xxgk.templates import load_editions
 
@@ -152,8 +152,8 @@ def test_prose_meta_ignores_names_inside_book_titles():
 
 @pytest.fixture(scope="module")
 def seed_reports(seeds_dir):
-    from inference.labeling.rules import RuleLabeler
-    from inference.pipeline import Pipeline
+    from xxgk.inference.labeling.rules import RuleLabeler
+    from xxgk.inference.pipeline import Pipeline
 
     editions = load_editions()
     pipeline = Pipeline(labeler=RuleLabeler(editions), editions=editions)
@@ -206,8 +206,8 @@ def test_prose_html_input_finds_the_same_statements():
     """Seed 004 as a Word-exported web page: same sections, same prose checks as the text dump."""
     from pathlib import Path
 
-    from inference.labeling.rules import RuleLabeler
-    from inference.pipeline import Pipeline
+    from xxgk.inference.labeling.rules import RuleLabeler
+    from xxgk.inference.pipeline import Pipeline
 
     editions = load_editions()
     page = Path(__file__).parent.parent / "data" / "ingest" / "004_03aa3c703994b485.html"

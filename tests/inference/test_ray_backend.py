@@ -24,7 +24,7 @@ def test_ray_backend_matches_the_local_backend(tmp_path: Path) -> None:
     if not XXGK.exists():
         pytest.skip(f"console script not installed at {XXGK}")
     pytest.importorskip("ray")
-    from training.synth.corpus import write_set
+    from xxgk.training.synth.corpus import write_set
 
     inputs = tmp_path / "in"
     write_set(inputs, 2, seed=11, kinds=("text", "html"))

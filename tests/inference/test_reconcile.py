@@ -1,9 +1,8 @@
 """The rule layer: choose among readings, infer single missing cells, check every identity."""
 
 import pytest
-
-from inference.numbers import parse
-from inference.reconcile import (
+from xxgk.inference.numbers import parse
+from xxgk.inference.reconcile import (
     CONFIRMED_CONFIDENCE,
     FLAGGED_CONFIDENCE,
     UNCHECKED_CONFIDENCE,
@@ -11,6 +10,7 @@ from inference.reconcile import (
     Alternative,
     reconcile,
 )
+
 from xxgk.templates import load_editions
 
 

@@ -14,7 +14,7 @@ from tests.service.helpers import ServerProc, make_token
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A generated born-digital PDF and a text report (a shared seed when present), each with gold."""
-    from training.synth.corpus import write_set
+    from xxgk.training.synth.corpus import write_set
 
     out = tmp_path_factory.mktemp("reports")
     write_set(out / "pdf", 1, seed=5, kinds=("pdf",))

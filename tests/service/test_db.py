@@ -9,9 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from service.db import Store, hash_token
-from service.schemas import JobCreate, JobResultSet
+from xxgk.runners.jobs.records import JobCreate, JobResultSet
+from xxgk.runners.jobs.store import Store, hash_token
 
 
 @pytest.fixture
@@ -178,7 +177,7 @@ def test_db_old_database_is_migrated_in_place_keeping_duplicate_jobs(tmp_path: P
     finally:
         store.close()
     again = Store(f"sqlite:///{path}")  # a second run finds nothing to do
-    from service.migrate import upgrade
+    from xxgk.runners.jobs.migrate import upgrade
 
     assert upgrade(again.engine) == []
     again.close()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from xxgk.runners.jobs.store import hash_token
 
-from service.db import hash_token
 from tests.service.helpers import ServerProc, auth, make_token, submit
 
 pytestmark = pytest.mark.slow

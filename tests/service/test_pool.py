@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.pool import STABLE_SECONDS, Backoff
+from xxgk.runners.jobs.pool import STABLE_SECONDS, Backoff
 
 
 def test_pool_quick_deaths_double_the_delay_up_to_the_cap() -> None:

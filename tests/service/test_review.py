@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from xxgk.runners.jobs.records import JobRecord
+from xxgk.service.review import cell_flags, failed_check_cells, render_review
 
-from service.review import cell_flags, failed_check_cells, render_review
-from service.schemas import JobRecord
 from tests.service.helpers import ServerProc, make_token, submit, wait_done
 from xxgk.contract import CellOut, CheckOut, Meta, Report
 from xxgk.document import Document, Page, Segment
@@ -74,7 +74,7 @@ def test_review_page_has_images_boxes_tables_and_highlights() -> None:
 
 
 def test_review_page_of_a_failed_job_shows_its_errors() -> None:
-    from service.schemas import JobError
+    from xxgk.runners.jobs.records import JobError
 
     job = _job().model_copy(update={"status": "failed", "outcome": "failure",
                                     "errors": [JobError(stage="edition", category="unknown_edition",

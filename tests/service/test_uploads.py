@@ -6,8 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-
-from service.uploads import UploadRefused, clean_filename, doc_id_for, receive
+from xxgk.service.uploads import UploadRefused, clean_filename, doc_id_for, receive
 
 
 def _receive(tmp_path: Path, data: bytes, name: str, max_bytes: int = 2**20, max_pages: int = 10):

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 from safetensors.numpy import load_file
+from xxgk.inference.labeling.classifier import ModelLabeler
+from xxgk.inference.pipeline import Pipeline
+from xxgk.training.config import load_train_config
+from xxgk.training.train import train
 
-from inference.labeling.classifier import ModelLabeler
-from inference.pipeline import Pipeline
-from training.config import load_train_config
-from training.train import train
 from xxgk.templates import label_set, load_editions
 
 TINY = """
@@ -76,7 +76,7 @@ def test_trained_checkpoint_labels_documents(tiny):
 
 
 def _report_doc():
-    from inference.ingest.text import ingest_text
+    from xxgk.inference.ingest.text import ingest_text
 
     text = Path(__file__).resolve().parents[2].joinpath("examples", "004_03aa3c703994b485.txt")
     return ingest_text(text.read_text(encoding="utf-8"), doc_id="x", source=str(text))

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from xxgk.cli.main import main
+from xxgk.inference.pipeline import Pipeline
 
-from inference.pipeline import Pipeline
 from xxgk import __version__
-from xxgk.cli import main
 
 XXGK = Path(sys.executable).parent / "xxgk"
 
@@ -114,13 +114,13 @@ def test_cli_extract_internal_error_is_one_line(seeds_dir: Path, tmp_path: Path,
 def test_cli_extract_debug_shows_traceback(seeds_dir: Path, tmp_path: Path) -> None:
     inputs, out = _copy_seeds(seeds_dir, tmp_path / "in"), tmp_path / "out"
     script = (
-        "import sys; from pathlib import Path; from inference.pipeline import Pipeline; "
+        "import sys; from pathlib import Path; from xxgk.inference.pipeline import Pipeline; "
         "orig = Pipeline.extract\n"
         "def boom(self, path, doc_id=None):\n"
         "    if path.name.startswith('003'): raise RuntimeError('boom')\n"
         "    return orig(self, path, doc_id)\n"
         "Pipeline.extract = boom\n"
-        "from xxgk.cli import main; main()"
+        "from xxgk.cli.main import main; main()"
     )
     proc = subprocess.run([sys.executable, "-c", script, "extract", str(inputs), "-o", str(out), "--debug"],
                           capture_output=True, text=True, timeout=300)

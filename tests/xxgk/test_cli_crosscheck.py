@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from xxgk.cli import main
+from xxgk.cli.main import main
 
 CIXI = "004_03aa3c703994b485"
 
@@ -18,8 +17,9 @@ CIXI = "004_03aa3c703994b485"
 def extracted(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds through the pipeline (string matching, fast), then 慈溪 2019 and 2021 made from
     its 2020 report: 2019 carries 1 forward as 2020 says; 2021 claims 2 carried over, 2020 said 0."""
-    from inference.labeling.rules import RuleLabeler
-    from inference.pipeline import Pipeline
+    from xxgk.inference.labeling.rules import RuleLabeler
+    from xxgk.inference.pipeline import Pipeline
+
     from xxgk.templates import load_editions
 
     out = tmp_path_factory.mktemp("extracted")

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-
-from xxgk.cli import main
+from xxgk.cli.main import main
 
 
 def test_eval_scores_seeds_and_a_generated_crawler_set(shared_dir: Path, tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from xxgk.inference.pipeline import Pipeline
+from xxgk.runners.export import CELL_SHEET_COLUMNS, META_COLUMNS, cell_columns, write_csv, write_xlsx
 
-from inference.pipeline import Pipeline
 from xxgk.contract import CellOut, CheckOut, Meta, Report
-from xxgk.export import CELL_SHEET_COLUMNS, META_COLUMNS, cell_columns, write_csv, write_xlsx
 from xxgk.templates import load_editions
 
 SEED_004 = "004_03aa3c703994b485"

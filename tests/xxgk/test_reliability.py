@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-from xxgk.evaluation.reliability import BINS, consistent, reliability
+from xxgk.runners.evaluation.reliability import BINS, consistent, reliability
+
 from xxgk.templates import load_editions
 
 

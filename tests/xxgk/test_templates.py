@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from xxgk.settings import REPO_ROOT
+from tests.helpers.paths import REPO_ROOT
 from xxgk.templates import EditionSpec, label_set, load_edition, load_editions
 
 SPEC = REPO_ROOT.parent / "shared" / "spec" / "template_keys.json"

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from training.synth.layout import Layout, build_layout, sample_style
-from training.synth.render_html import RenderedHtml, render_html
-from training.synth.render_text import SHAPES, RenderedText, TextShape, render_text
-from training.synth.values import sample_truth
+from xxgk.training.synth.layout import Layout, build_layout, sample_style
+from xxgk.training.synth.render_html import RenderedHtml, render_html
+from xxgk.training.synth.render_text import SHAPES, RenderedText, TextShape, render_text
+from xxgk.training.synth.values import sample_truth
+
 from xxgk.templates import Edition, load_editions
 
 if TYPE_CHECKING:
-    from training.synth.scan import Level, ScanSpec
+    from xxgk.training.synth.scan import Level, ScanSpec
 
 Kind = Literal["text", "html", "pdf", "scan"]
 SCAN_LEVELS: tuple[Level, ...] = ("mild", "medium", "heavy")
@@ -79,14 +80,14 @@ def generate_doc(rng: random.Random, editions: dict[str, Edition], doc_id: str, 
         content = provenance.html.encode("utf-8")
         suffix = ".html"
     elif kind == "pdf":
-        from training.synth.render_pdf import render_pdf
+        from xxgk.training.synth.render_pdf import render_pdf
 
         provenance = render_pdf(layout, rng)
         content = provenance.pdf
         suffix = ".pdf"
     else:
-        from training.synth import scan as scanning
-        from training.synth.render_pdf import render_pdf
+        from xxgk.training.synth import scan as scanning
+        from xxgk.training.synth.render_pdf import render_pdf
 
         provenance = scanning.scan_pdf(render_pdf(layout, rng), scan or scanning.sample_spec(rng), rng)
         content = scanning.encode(provenance)
@@ -130,7 +131,7 @@ def write_set(out_dir: Path, n: int, seed: int, kinds: tuple[Kind, ...] = ("text
         edition_id = sorted(editions)[(i // len(kinds)) % len(editions)]
         scan = None
         if kind == "scan":
-            from training.synth.scan import sample_spec
+            from xxgk.training.synth.scan import sample_spec
 
             scan = sample_spec(rng, scan_levels[(i // len(kinds)) % len(scan_levels)])
         doc = generate_doc(rng, editions, f"gen{seed}_{i:04d}", kind, shape, damage, edition_id,
@@ -145,7 +146,7 @@ def write_scan_set(out_dir: Path, n: int = 30, seed: int = 0, levels: tuple[Leve
     """The scanned evaluation set: n scans (`scan.SET_CASES` in turn: 150 dpi, quarter turns, upside
     down, skew, photos at an angle, TIFF, PNG, JPEG, colour) with levels and editions in turn, and
     their gold files. About a second a page."""
-    from training.synth.scan import set_spec
+    from xxgk.training.synth.scan import set_spec
 
     editions = editions or load_editions()
     rng = random.Random(seed)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from inference.numbers import Number
-from training.synth import prose
-from training.synth.garble import garble_text
-from training.synth.values import ReportTruth
+from xxgk.inference.numbers import Number
+from xxgk.training.synth import prose
+from xxgk.training.synth.garble import garble_text
+from xxgk.training.synth.values import ReportTruth
+
 from xxgk.templates import Edition, FieldSpec, TableSpec
 
 NUMERALS = "一二三四五六七八九十"

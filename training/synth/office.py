@@ -1,6 +1,6 @@
 """What an office does to a report between the printer and the scanner: seals, copiers, faxes, folds.
 
-`training.synth.scan` ages the print and captures it like a scanner or a phone; these are the
+`xxgk.training.synth.scan` ages the print and captures it like a scanner or a phone; these are the
 marks that come from how offices handle paper, each a plain function of an image and an rng:
 
 - `stamp_seal`: an official seal (a ring, a star, the office's name around the rim) in red or
@@ -24,8 +24,7 @@ import math
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
-
-from inference.layout import RENDER_DPI
+from xxgk.inference.layout import RENDER_DPI
 
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 SEAL_TEXT = "某某市人民政府办公室政务公开专用章"

@@ -10,7 +10,7 @@ import html
 import random
 from dataclasses import dataclass, field
 
-from training.synth.layout import Layout, Para, place
+from xxgk.training.synth.layout import Layout, Para, place
 
 
 @dataclass

@@ -26,8 +26,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-from inference.labeling.lexicon import split_numbering
-from training.synth.layout import Cell, Layout, Para, Table, place
+from xxgk.inference.labeling.lexicon import split_numbering
+from xxgk.training.synth.layout import Cell, Layout, Para, Table, place
 
 TextShape = Literal["tabs", "pipes", "markdown", "tab_prefixed", "blocks", "spaces", "nodes", "runon"]
 SHAPES: tuple[TextShape, ...] = ("tabs", "pipes", "markdown", "tab_prefixed", "blocks", "spaces")

@@ -7,7 +7,7 @@ little askew or is photographed at an angle on a desk; it is fed sideways or ups
 quarter turn of the stored image); and the scanner or camera adds its own faults (uneven light,
 blur, low contrast, sensor noise, JPEG compression). Three levels, `mild`, `medium` and `heavy`,
 set how hard each stage bites; `heavy` is a bad photocopy of a photocopy whose numbers a person
-still reads. Offices add their own marks, each switched on in the spec (`training.synth.office`):
+still reads. Offices add their own marks, each switched on in the spec (`xxgk.training.synth.office`):
 a seal stamped over the table, a copier's grey print, toner streaks and dark frame, a fax's black
 and white, a fold, a shaken or dim phone photo.
 
@@ -38,10 +38,9 @@ from typing import Literal
 import cv2
 import numpy as np
 from PIL import Image
-
-from inference.layout import RENDER_DPI
-from training.synth import office
-from training.synth.render_pdf import LabelBox, RenderedPdf
+from xxgk.inference.layout import RENDER_DPI
+from xxgk.training.synth import office
+from xxgk.training.synth.render_pdf import LabelBox, RenderedPdf
 
 Level = Literal["mild", "medium", "heavy"]
 LEVELS: tuple[Level, ...] = ("mild", "medium", "heavy")
@@ -577,7 +576,7 @@ SET_CASES: tuple[_Case, ...] = (
 """The scans of the evaluation set, in order; with levels drawn in turn (mild, medium, heavy) and
 editions in turn, every level meets both editions and the geometric cases: 150 dpi (heavy at 150 too),
 quarter turns both ways, upside down, skew up to 3°, photos at an angle (mild and medium), TIFF,
-single-page PNG and JPEG, colour; then the marks of offices (`training.synth.office`): a seal over
+single-page PNG and JPEG, colour; then the marks of offices (`xxgk.training.synth.office`): a seal over
 the table, a photocopy of a photocopy askew in its copier frame, 150-dpi faxes, a shaken and a dim
 photo, a fold, a 300-dpi colour scan, a sealed photocopy."""
 

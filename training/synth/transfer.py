@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from training.synth.render_html import RenderedHtml
-from training.synth.render_pdf import LabelBox
-from training.synth.render_text import RenderedText, Span
+from xxgk.training.synth.render_html import RenderedHtml
+from xxgk.training.synth.render_pdf import LabelBox
+from xxgk.training.synth.render_text import RenderedText, Span
+
 from xxgk.document import BBox, Document, Segment
 
 
@@ -108,7 +109,7 @@ def _advance(text: str, paragraphs: list[tuple[str, str]], start: int) -> int:
     return start
 
 
-def labels_for(gen, doc: Document) -> list[str]:  # gen: training.synth.corpus.GeneratedDoc
+def labels_for(gen, doc: Document) -> list[str]:  # gen: xxgk.training.synth.corpus.GeneratedDoc
     """Labels of the segments of `doc`, ingested from the generated document `gen`."""
     prov = gen.provenance
     if isinstance(prov, RenderedText):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from inference.numbers import Number
+from xxgk.inference.numbers import Number
+
 from xxgk.templates import Edition
 
 PLACES = ("临汾市", "聊城市", "彭阳县", "会宁县", "慈溪市", "三明市", "遵义市", "绵阳市", "赣州市", "岳阳市",

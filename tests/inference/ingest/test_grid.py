@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from inference.layout.grid import Grid, GridOptions, Line, build_grids, rect_lines
+from xxgk.inference.layout.grid import Grid, GridOptions, Line, build_grids, rect_lines
 
 XS = [100.0, 300.0, 400.0, 500.0]
 YS = [100.0, 150.0, 200.0, 250.0]

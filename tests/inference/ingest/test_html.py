@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from xxgk.inference.ingest import ingest
+from xxgk.inference.ingest.html import ingest_html
+from xxgk.inference.pipeline import Pipeline
 
-from inference.errors import ExtractionError
-from inference.ingest import ingest
-from inference.ingest.html import ingest_html
-from inference.pipeline import Pipeline
 from xxgk.document import Document
+from xxgk.errors import ExtractionError
 
 DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "ingest"
 

@@ -3,12 +3,13 @@ their numbers, tables drawn with box characters (`w3m -dump`), blank cells that 
 
 from __future__ import annotations
 
-from inference.assemble import RowRead
-from inference.columns import place_rows
-from inference.ingest.boxes import box_rows
-from inference.ingest.furniture import strip_furniture
-from inference.ingest.text import line_offsets
-from inference.ingest.wrapped import wrapped_rows
+from xxgk.inference.assemble import RowRead
+from xxgk.inference.columns import place_rows
+from xxgk.inference.ingest.boxes import box_rows
+from xxgk.inference.ingest.furniture import strip_furniture
+from xxgk.inference.ingest.text import line_offsets
+from xxgk.inference.ingest.wrapped import wrapped_rows
+
 from xxgk.document import Segment
 
 PAGE_FOOT = "file:///reports/report.html{n}                         {n}/5"

@@ -1,7 +1,7 @@
 """Run-on crawler lines: cells glued to labels, cut back by the configured wordings."""
 
-from inference.ingest.runon import RunOnSplitter
-from inference.ingest.text import clean, collapsed_runs, ingest_text, segment_text
+from xxgk.inference.ingest.runon import RunOnSplitter
+from xxgk.inference.ingest.text import clean, collapsed_runs, ingest_text, segment_text
 
 RUN_ON = ("根据《条例》要求，本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六个部分。"
           "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。全年主动公开信息2645条。"

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from inference.ingest.scan import _Ink, _leading_bar
-from inference.layout.rules import binarize
+from xxgk.inference.ingest.scan import _Ink, _leading_bar
+from xxgk.inference.layout.rules import binarize
 
 CELL = (0.0, 0.0, 160.0, 60.0)
 NUMBER = (60.0, 10.0, 100.0, 50.0)  # where the detector found the digits

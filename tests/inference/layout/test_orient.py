@@ -7,9 +7,8 @@ import math
 import cv2
 import numpy as np
 import pytest
-
-from inference.layout.geometry import rotate_quarter, rotate_small, transform_points, transform_quad
-from inference.layout.orient import estimate_skew, find_page, is_sideways, unwarp_page, widest
+from xxgk.inference.layout.geometry import rotate_quarter, rotate_small, transform_points, transform_quad
+from xxgk.inference.layout.orient import estimate_skew, find_page, is_sideways, unwarp_page, widest
 
 
 def _line_quad(x: float, y: float, length: float, height: float, deg: float):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-
-from inference.layout.paper import flatten_light, mask_borders, separate_seals
+from xxgk.inference.layout.paper import flatten_light, mask_borders, separate_seals
 
 
 def _printed(h: int = 1200, w: int = 900) -> np.ndarray:

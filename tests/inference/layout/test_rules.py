@@ -6,8 +6,7 @@ import itertools
 
 import cv2
 import numpy as np
-
-from inference.layout.rules import binarize, erase, find_grids, find_rules
+from xxgk.inference.layout.rules import binarize, erase, find_grids, find_rules
 
 XS = [150, 550, 750, 950, 1150]
 YS = [300, 360, 420, 480, 540]

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from xxgk.inference.layout import PX_PER_PT
+from xxgk.training.synth.corpus import GeneratedDoc, generate_doc, write_set
+from xxgk.training.synth.layout import Table, place
+from xxgk.training.synth.render_pdf import LabelBox, RenderedPdf, wrap
+from xxgk.training.synth.transfer import labels_from_boxes
 
-from inference.layout import PX_PER_PT
-from training.synth.corpus import GeneratedDoc, generate_doc, write_set
-from training.synth.layout import Table, place
-from training.synth.render_pdf import LabelBox, RenderedPdf, wrap
-from training.synth.transfer import labels_from_boxes
 from xxgk.document import Document, Page, Segment
 from xxgk.templates import load_editions
 
@@ -117,7 +117,7 @@ def test_labels_from_boxes_by_overlap():
 
 def test_ingested_segments_take_their_rendered_labels(doc, tmp_path):
     """Each segment's transferred label is the label of a box printing that text."""
-    from inference.ingest.pdf import ingest_pdf
+    from xxgk.inference.ingest.pdf import ingest_pdf
 
     path = tmp_path / doc.filename
     path.write_bytes(doc.content)
@@ -140,7 +140,7 @@ def _same(gold: float | None, pred: float | None) -> bool:
 def test_pipeline_reads_generated_pdfs_exactly(tmp_path: Path):
     """Ten generated PDFs of both editions through the whole pipeline, scored as the scorer does:
     every cell the gold has read right, and nothing read where the gold has none."""
-    from inference.pipeline import Pipeline
+    from xxgk.inference.pipeline import Pipeline
 
     docs = write_set(tmp_path, 10, seed=7, kinds=("pdf",))
     assert {d.gold["meta"]["edition"] for d in docs} == {"2019", "2021"}

@@ -147,8 +147,8 @@ class FileStore:
         """The PNG of page `number` (1-based): cached, else rendered here, in this process, pixels capped.
 
         For command-line tools (`xxgk annotate push JOB`); the server renders in child processes with
-        memory and time limits (`service.render.PageRenderer`)."""
-        from service.render import render_to_png
+        memory and time limits (`xxgk.runners.jobs.render.PageRenderer`)."""
+        from xxgk.runners.jobs.render import render_to_png
 
         dest = self.page_path(sha256, number)
         if dest.is_file():

@@ -11,7 +11,7 @@ claimed again once the lease has passed; after `max_attempts` such deaths it fai
 One job per token and file: a unique index on (token, sha256, revision) makes "the same bytes from
 the same token give the existing job" hold under concurrent uploads (insert, or return the row
 that won); `rerun` adds the next revision. Existing databases are brought up to this schema by
-`service.migrate` when a `Store` opens them.
+`xxgk.runners.jobs.migrate` when a `Store` opens them.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from xxgk.runners.jobs.migrate import FINISHED_INDEX, UNIQUE_INDEX, upgrade
+from xxgk.runners.jobs.records import JobCreate, JobError, JobRecord, JobResultSet, TokenRecord
 
-from service.migrate import FINISHED_INDEX, UNIQUE_INDEX, upgrade
-from service.schemas import JobCreate, JobError, JobRecord, JobResultSet, TokenRecord
 from xxgk.settings import Settings
 
 TOKEN_PREFIX = "xxgk_"
@@ -167,7 +167,7 @@ class Store:
         return store
 
     def create_schema(self) -> None:
-        """Upgrade an existing database in place (`service.migrate`), then create what is missing."""
+        """Upgrade an existing database in place (`xxgk.runners.jobs.migrate`), then create what is missing."""
         upgrade(self.engine)
         Base.metadata.create_all(self.engine)
 

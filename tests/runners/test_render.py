@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from reportlab.pdfgen import canvas
-
-from service.render import PageRenderer, RenderFailed, pdf_scale, render_to_png
+from xxgk.runners.jobs.render import PageRenderer, RenderFailed, pdf_scale, render_to_png
 
 
 def _pdf(path: Path, size: tuple[float, float]) -> Path:

@@ -6,7 +6,7 @@ for: a 1.4 KB file with a 7200 x 7200 pt page is a 20000 x 20000 image at 200 dp
 - pixels are capped: a page is rendered at 200 dpi, or smaller when that would pass
   `MAX_PAGE_PIXELS` (the cap the pipeline's scans use); the review page's boxes are drawn in the
   200-dpi frame and scale with the image, so a smaller image still lines up;
-- each render runs in its own process (`python -m service.render`) with an address-space limit
+- each render runs in its own process (`python -m xxgk.runners.jobs.render`) with an address-space limit
   (`render_memory_mb`) and a wall-clock limit (`render_timeout_seconds`; killed past it), so a
   hostile page can neither bloat nor stall the server, and PDFium (not thread-safe) needs no lock;
 - at most `render_processes` renders run at once; a request that finds them all busy for the
@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from inference.layout import MAX_PAGE_PIXELS, RENDER_DPI
+from xxgk.inference.layout import MAX_PAGE_PIXELS, RENDER_DPI
 
 RETRY_FAILED_SECONDS = 3600.0
 NO_SUCH_PAGE = 3
@@ -137,7 +137,7 @@ class PageRenderer:
 
     async def _run(self, blob: Path, kind: str, number: int, out: Path) -> int:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "service.render", str(blob), kind, str(number), str(out),
+            sys.executable, "-m", "xxgk.runners.jobs.render", str(blob), kind, str(number), str(out),
             "--memory-mb", str(self.memory_mb), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
         try:
             _, err = await asyncio.wait_for(proc.communicate(), self.timeout)
@@ -158,10 +158,10 @@ class PageRenderer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The child: `python -m service.render BLOB KIND NUMBER OUT --memory-mb N`."""
+    """The child: `python -m xxgk.runners.jobs.render BLOB KIND NUMBER OUT --memory-mb N`."""
     import resource
 
-    parser = argparse.ArgumentParser(prog="service.render")
+    parser = argparse.ArgumentParser(prog="xxgk.runners.jobs.render")
     parser.add_argument("blob", type=Path)
     parser.add_argument("kind", choices=("pdf", "image"))
     parser.add_argument("number", type=int)

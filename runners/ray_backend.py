@@ -18,9 +18,10 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from inference.batch import Job, extract_one
-from inference.errors import StageError
-from inference.pipeline import Outcome, Pipeline, default_labeler
+from xxgk.inference.pipeline import Outcome, Pipeline, default_labeler
+from xxgk.runners.inputs import Job, extract_one
+
+from xxgk.errors import StageError
 from xxgk.settings import Settings, get_settings
 from xxgk.templates import load_editions
 

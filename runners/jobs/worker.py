@@ -23,11 +23,12 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from inference.batch import Job, extract_one
-from inference.pipeline import Outcome, Pipeline
-from service.db import Store
-from service.schemas import JobError, JobRecord, JobResultSet
-from service.storage import FileStore
+from xxgk.inference.pipeline import Outcome, Pipeline
+from xxgk.runners.inputs import Job, extract_one
+from xxgk.runners.jobs.files import FileStore
+from xxgk.runners.jobs.records import JobError, JobRecord, JobResultSet
+from xxgk.runners.jobs.store import Store
+
 from xxgk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -214,7 +215,7 @@ def _page_image_path(name: str | None, work_dir: Path | None) -> Path | None:
 
 
 def _error(stage: str, category: str, message: str):
-    from inference.errors import StageError
+    from xxgk.errors import StageError
 
     return StageError(stage, category, message)  # type: ignore[arg-type]
 

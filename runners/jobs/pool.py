@@ -1,6 +1,6 @@
 """Embedded worker processes for `xxgk serve --workers N`, restarted if one dies.
 
-Each is a spawned process running `service.worker.run_worker_process`; it stops after the job in
+Each is a spawned process running `xxgk.runners.jobs.worker.run_worker_process`; it stops after the job in
 hand on SIGTERM, and by itself when the server process that started it is gone (so a server killed
 with -9 and restarted does not leave extra workers behind). A worker killed mid-job loses nothing:
 its job is claimed again when the lease runs out.
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 def _child(settings: Settings, parent_pid: int) -> None:
-    from service.worker import run_worker_process
+    from xxgk.runners.jobs.worker import run_worker_process
 
     run_worker_process(settings, parent_pid=parent_pid)
 

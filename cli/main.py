@@ -1,7 +1,7 @@
 """The `xxgk` command line: a click group, one thin command per job.
 
 Commands parse options, report to the terminal and set the exit status; the work itself lives in
-modules the HTTP service shares (`inference.batch` for extraction).
+modules the HTTP service shares (`xxgk.runners.batch` for extraction).
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from pathlib import Path
 
 import click
 from tqdm import tqdm
+from xxgk.inference.pipeline import Outcome
+from xxgk.runners.batch import BACKENDS, error_line, parse_formats, run_batch
+from xxgk.runners.inputs import find_inputs, plan_jobs
 
-from inference.batch import BACKENDS, error_line, find_inputs, parse_formats, plan_jobs, run_batch
-from inference.pipeline import Outcome
 from xxgk import __version__
-from xxgk.settings import REPO_ROOT
+from xxgk.resources import config_path
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,7 +72,7 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], b
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the tables, the findings and the charts (created if needed).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=REPO_ROOT / "configs" / "crosscheck.toml", show_default=True,
+              default=config_path("crosscheck.toml"), show_default=True,
               help="What is compared across years and the jump thresholds.")
 @click.option("--charts/--no-charts", default=True, show_default=True, help="One PNG chart per agency.")
 def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, charts: bool) -> None:
@@ -80,9 +81,10 @@ def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, chart
     Exit status: 0 when every JSON file was an extracted report, 1 when any was not (the others are
     still checked), 2 for usage errors.
     """
-    from analysis.crosscheck import crosscheck as check_years
-    from analysis.crosscheck import load_config, load_reports
-    from analysis.write import write_outputs
+    from xxgk.analysis.crosscheck import crosscheck as check_years
+    from xxgk.analysis.crosscheck import load_config, load_reports
+    from xxgk.analysis.write import write_outputs
+
     from xxgk.templates import load_editions
 
     loaded = load_reports(inputs)
@@ -113,8 +115,7 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
     """
     import tempfile
 
-    from inference.batch import find_inputs
-    from inference.bench import generate_scans, run_bench, score
+    from xxgk.runners.bench import generate_scans, run_bench, score
 
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
         work = keep_dir or Path(tmp)
@@ -128,7 +129,7 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
         result = run_bench(paths, pred_dir=work / "pred",
                            on_file=lambda p, s, n: click.echo(f"  {p.name}: {n} pages, {s:.1f} s", err=True))
         if gold_dir is not None:
-            result.score = score(gold_dir, work / "pred", REPO_ROOT.parent / "shared" / "eval" / "score.py")
+            result.score = score(gold_dir, work / "pred", Path("..") / "shared" / "eval" / "score.py")
     for line in result.lines():
         click.echo(line)
 
@@ -140,7 +141,7 @@ GENERATED_SETS: dict[str, dict] = {
     "gen-html": {"kinds": ("html",)},
     "gen-pdf": {"kinds": ("pdf",)},
 }
-"""Generated sets `xxgk eval` writes and scores: keyword arguments of `training.synth.corpus.write_set`."""
+"""Generated sets `xxgk eval` writes and scores: keyword arguments of `xxgk.training.synth.corpus.write_set`."""
 
 
 @main.command("eval")
@@ -160,8 +161,8 @@ def evaluate(shared_dir: Path, out_dir: Path, n_generated: int, n_scans: int, on
 
     Prints one row of the scorer's summary per set, then the reliability of the confidences.
     """
-    from xxgk.evaluation.reliability import reliability
-    from xxgk.evaluation.scoring import SetScore, reliability_table, run_scorer, summary_table
+    from xxgk.runners.evaluation.reliability import reliability
+    from xxgk.runners.evaluation.scoring import SetScore, reliability_table, run_scorer, summary_table
 
     sets = _eval_sets(shared_dir, out_dir / "generated", n_generated, n_scans, seed,
                       [p.strip() for p in only.split(",") if p.strip()])
@@ -193,7 +194,7 @@ def _eval_sets(shared: Path, gen_dir: Path, n_generated: int, n_scans: int, seed
     for name, kwargs in generated.items():
         if not wanted(name):
             continue
-        from training.synth.corpus import write_set
+        from xxgk.training.synth.corpus import write_set
 
         folder = gen_dir / name
         shutil.rmtree(folder, ignore_errors=True)  # a set from an older generator would score the wrong thing
@@ -202,8 +203,8 @@ def _eval_sets(shared: Path, gen_dir: Path, n_generated: int, n_scans: int, seed
     return sets
 
 
-DEFAULT_TRAIN_CONFIG = REPO_ROOT / "configs" / "train" / "segment_classifier.toml"
-FINETUNE_CONFIG = REPO_ROOT / "configs" / "train" / "finetune.toml"
+DEFAULT_TRAIN_CONFIG = config_path("train", "segment_classifier.toml")
+FINETUNE_CONFIG = config_path("train", "finetune.toml")
 
 
 @main.command()
@@ -220,10 +221,11 @@ FINETUNE_CONFIG = REPO_ROOT / "configs" / "train" / "finetune.toml"
 def train(config_path: Path, version: str | None, current: bool, corrected_dir: Path | None,
           base: str | None) -> None:
     """Train the segment classifier on generated reports (or fine-tune one on corrections)."""
-    from training.config import load_train_config
-    from training.examples import read_examples
-    from training.train import train as run_training
-    from xxgk.models import register, resolve
+    from xxgk.training.config import load_train_config
+    from xxgk.training.examples import read_examples
+    from xxgk.training.train import train as run_training
+
+    from xxgk.registry import register, resolve
     from xxgk.settings import get_settings
     from xxgk.templates import load_editions
 
@@ -251,7 +253,8 @@ def train(config_path: Path, version: str | None, current: bool, corrected_dir: 
               help="Worker processes to start with the server (0: run `xxgk worker` separately).")
 def serve(host: str | None, port: int | None, workers: int) -> None:
     """Run the HTTP service (OpenAPI at /docs); jobs live in the database of XXGK_DATA_DIR."""
-    from service.server import serve as run_server
+    from xxgk.service.server import serve as run_server
+
     from xxgk.settings import get_settings
 
     updates = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
@@ -261,7 +264,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 @main.command()
 def worker() -> None:
     """Run one worker: take jobs of the service's database, extract them, store the results."""
-    from service.server import run_worker
+    from xxgk.service.server import run_worker
+
     from xxgk.settings import get_settings
 
     run_worker(get_settings())
@@ -276,7 +280,8 @@ def token() -> None:
 @click.option("--name", required=True, help="Who or what the token is for.")
 def token_create(name: str) -> None:
     """Print a new token; it is shown only this once."""
-    from service.db import Store
+    from xxgk.runners.jobs.store import Store
+
     from xxgk.settings import get_settings
 
     store = Store.of(get_settings())
@@ -291,7 +296,8 @@ def token_list() -> None:
     """Token ids, names and state (never the tokens)."""
     from datetime import UTC, datetime
 
-    from service.db import Store
+    from xxgk.runners.jobs.store import Store
+
     from xxgk.settings import get_settings
 
     store = Store.of(get_settings())
@@ -306,7 +312,8 @@ def token_list() -> None:
 @click.argument("token_id", type=int)
 def token_revoke(token_id: int) -> None:
     """Revoke token TOKEN_ID (see `xxgk token list`) at once, with every review session opened with it."""
-    from service.db import Store
+    from xxgk.runners.jobs.store import Store
+
     from xxgk.settings import get_settings
 
     store = Store.of(get_settings())
@@ -330,7 +337,7 @@ _key_option = click.option("--api-key", default=None, help="Label Studio API key
 
 
 def _studio(url: str | None, api_key: str | None):
-    from annotations import studio
+    from xxgk.annotations import studio
 
     try:
         return studio.connect(url, api_key)
@@ -349,8 +356,8 @@ def annotate_push(sources: tuple[str, ...], project: str, url: str | None, api_k
     Tasks are ordered lowest confidence first; documents already in the project are skipped.
     Exit status: 0 when every source was pushed, 1 when any could not be read.
     """
-    from annotations.workflow import prepare_files, prepare_job, push
-    from inference.pipeline import Pipeline
+    from xxgk.annotations.workflow import prepare_files, prepare_job, push
+    from xxgk.inference.pipeline import Pipeline
 
     pipeline = Pipeline()
     files = [Path(s) for s in sources if Path(s).exists()]
@@ -381,7 +388,8 @@ def annotate_push(sources: tuple[str, ...], project: str, url: str | None, api_k
 @_key_option
 def annotate_pull(project: str, out_dir: Path, url: str | None, api_key: str | None) -> None:
     """Pull submitted annotations as training examples and corrected reports."""
-    from annotations.workflow import pull
+    from xxgk.annotations.workflow import pull
+
     from xxgk.templates import load_editions
 
     try:

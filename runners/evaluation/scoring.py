@@ -3,7 +3,7 @@
 Accuracy is always measured by the shared scorer (`score.py GOLD PRED --json`), run as a separate
 program so that what `xxgk eval` prints is exactly what anyone re-running the scorer gets. On top
 of its summary this module lays out what `xxgk eval` prints: one row per set, and the reliability
-of the confidences (`xxgk.evaluation.reliability`), because a flag is only worth a reviewer's time
+of the confidences (`xxgk.runners.evaluation.reliability`), because a flag is only worth a reviewer's time
 if confidence means the probability of being right.
 """
 
@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from xxgk.evaluation.reliability import BINS, Reliability
+from xxgk.runners.evaluation.reliability import BINS, Reliability
 
 SUMMARY_COLUMNS = ("docs", "missing_docs", "cell_accuracy", "nonzero_cell_accuracy", "exact_docs",
                    "meta_accuracy", "errors_flagged", "cells_flagged", "silent_errors", "false_reads")

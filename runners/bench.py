@@ -2,11 +2,11 @@
 
 `xxgk bench` runs the whole pipeline (`Pipeline.extract`) over report files, one after another in
 this process, and adds up `Outcome.timings`: the scan stages the ingester reports (rasterize,
-orientation, ocr_detect, grid, layout, ocr_read; see `inference.ingest.scan`), the rest of ingest,
+orientation, ocr_detect, grid, layout, ocr_read; see `xxgk.inference.ingest.scan`), the rest of ingest,
 then labeling, rules and prose. Model loading (OCR engine, classifier) happens before the clock
 starts and is reported apart: a batch pays it once.
 
-Without inputs it generates a small scanned set (`training.synth.corpus.write_scan_set`: mild to
+Without inputs it generates a small scanned set (`xxgk.training.synth.corpus.write_scan_set`: mild to
 heavy, both editions, rotations, skew, 150 dpi, photos) in a temporary folder, and scores it
 against its gold when the scorer is at hand, so one command says both how fast and how well.
 
@@ -76,7 +76,8 @@ def _stage_table(timings: dict[str, float]) -> dict[str, float]:
 
 def warm_up(pipeline: object) -> float:
     """Load the OCR engine (and, through the pipeline's construction, the classifier) up front."""
-    from inference.ocr import get_engine
+    from xxgk.inference.ocr import get_engine
+
     from xxgk.settings import get_settings
 
     start = time.perf_counter()
@@ -89,8 +90,8 @@ def run_bench(paths: Sequence[Path], pipeline: object | None = None, pred_dir: P
               on_file: Callable[[Path, float, int], None] | None = None) -> BenchResult:
     """Extract every file with one pipeline and add up where the time went; reports are written
     to `pred_dir` (for scoring) when given."""
-    from inference.batch import write_json
-    from inference.pipeline import Pipeline
+    from xxgk.inference.pipeline import Pipeline
+    from xxgk.runners.batch import write_json
 
     result = BenchResult()
     start = time.perf_counter()
@@ -125,7 +126,7 @@ def run_bench(paths: Sequence[Path], pipeline: object | None = None, pred_dir: P
 
 def generate_scans(out_dir: Path, n: int, seed: int) -> list[Path]:
     """A generated scanned set with gold files (mild to heavy, both editions, geometric cases)."""
-    from training.synth.corpus import write_scan_set
+    from xxgk.training.synth.corpus import write_scan_set
 
     docs = write_scan_set(out_dir, n, seed=seed)
     return [out_dir / d.filename for d in docs]

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from inference.errors import StageError
-from inference.pipeline import Outcome, Pipeline
+from xxgk.inference.pipeline import Outcome, Pipeline
+from xxgk.runners.export import write_csv, write_xlsx
+from xxgk.runners.inputs import Job, extract_one
+
 from xxgk.contract import Report
-from xxgk.export import write_csv, write_xlsx
 from xxgk.templates import Edition, load_editions
 
 log = logging.getLogger(__name__)
@@ -26,16 +26,8 @@ log = logging.getLogger(__name__)
 FORMATS = ("json", "csv", "xlsx")
 BACKENDS = ("local", "ray")
 Backend = Literal["local", "ray"]
-REPORT_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".png", ".jpg", ".jpeg", ".tif",
-                             ".tiff"})
 CSV_NAME = "reports.csv"
 XLSX_NAME = "reports.xlsx"
-
-
-@dataclass(frozen=True)
-class Job:
-    path: Path
-    doc_id: str
 
 
 @dataclass
@@ -68,58 +60,6 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return names
 
 
-def find_inputs(paths: Iterable[Path]) -> list[Path]:
-    """Files named explicitly (always tried: ingest sniffs the type) plus report files under folders.
-
-    Hidden files and folders are skipped in a walk (macOS `._x.pdf` forks, `.git`). Sorted and
-    de-duplicated so the same command gives the same doc ids and output order every time.
-    """
-    found: dict[Path, Path] = {}
-    for path in paths:
-        if path.is_dir():
-            for child in path.rglob("*"):
-                rel = child.relative_to(path).parts
-                if child.is_file() and child.suffix.lower() in REPORT_SUFFIXES and \
-                        not any(p.startswith(".") for p in rel):
-                    found.setdefault(child.resolve(), child)
-        else:
-            found.setdefault(path.resolve(), path)
-    return sorted(found.values(), key=lambda p: p.as_posix())
-
-
-def plan_jobs(paths: Sequence[Path]) -> list[Job]:
-    """One job per file; a stem seen before (`a/r.txt`, `b/r.txt`) gets `-2`, `-3`, ... so no
-    report's JSON overwrites another's. Taken ids are reserved first, so a real `r-2` keeps its id."""
-    taken = {p.stem for p in paths}
-    seen: set[str] = set()
-    jobs = []
-    for path in paths:
-        doc_id = path.stem
-        if doc_id in seen:
-            n = 2
-            while f"{path.stem}-{n}" in taken:
-                n += 1
-            doc_id = f"{path.stem}-{n}"
-            taken.add(doc_id)
-        seen.add(doc_id)
-        jobs.append(Job(path, doc_id))
-    return jobs
-
-
-def extract_one(pipeline: Pipeline, job: Job) -> Outcome:
-    """The pipeline's outcome; an unexpected exception becomes a failed outcome, not a crash.
-
-    The traceback is logged at debug level, so `--debug` shows it and normal runs stay one line.
-    """
-    try:
-        return pipeline.extract(job.path, doc_id=job.doc_id)
-    except Exception as exc:
-        log.debug("%s: traceback\n%s", job.path, traceback.format_exc())
-        message = " ".join(f"internal error: {type(exc).__name__}: {exc}".split())
-        return Outcome(str(job.path), job.doc_id, "failure",
-                       errors=[StageError("pipeline", "internal", message)])
-
-
 def error_line(outcome: Outcome) -> str:
     """`error: <file>: <message>` on one line; stage messages that already name the file aren't doubled."""
     prefix = f"{outcome.source}: "
@@ -134,14 +74,14 @@ def run_batch(jobs: Sequence[Job], out_dir: Path, formats: Sequence[str], *,
     """Extract every job, writing `<doc_id>.json` as each finishes and the tables at the end.
 
     `on_outcome` is called after each file (progress bars, error lines). `backend="ray"` runs the
-    same pipeline per file as Ray tasks (`inference.ray_backend`); files then finish in any order,
+    same pipeline per file as Ray tasks (`xxgk.runners.ray_backend`); files then finish in any order,
     but the outcomes, the tables and everything written are the same as with the local backend.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BatchResult()
     start = time.perf_counter()
     if backend == "ray":
-        from inference.ray_backend import ray_outcomes
+        from xxgk.runners.ray_backend import ray_outcomes
 
         editions = pipeline.editions if pipeline is not None else load_editions()
         outcomes: Iterable[Outcome] = ray_outcomes(jobs)
