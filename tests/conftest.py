@@ -27,3 +27,8 @@ def seeds_dir(shared_dir: Path) -> Path:
     if not any(seeds.glob("*.gold.json")):
         pytest.skip(f"no seed reports in {seeds}")
     return seeds
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/expected from the current code (after a deliberate change).")
