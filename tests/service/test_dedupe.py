@@ -51,7 +51,7 @@ def test_dedupe_server_migrates_a_database_with_duplicate_jobs(tmp_path: Path) -
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     with sqlite3.connect(data_dir / "xxgk.db") as db:
-        db.executescript((Path(__file__).parent / "data" / "schema_v1.sql").read_text())
+        db.executescript((Path(__file__).parents[1] / "runners" / "jobs" / "data" / "schema_v1.sql").read_text())
         db.execute("insert into tokens (id, name, token_hash, created_at) values (1, 'old', ?, 1.0)",
                    (hash_token("xxgk_old_token"),))
         for job_id, created in (("a" * 32, 1.0), ("b" * 32, 2.0)):  # the same file twice: a race or a rerun
