@@ -33,8 +33,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
 from xxgk.inference.ingest import MAX_TEXT_BYTES, report_text, sniff
-from xxgk.runners.jobs.records import InputKind
 
+from xxgk.document import FileFormat
 from xxgk.errors import ExtractionError
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class Received:
     tmp_path: Path
     sha256: str
     size: int
-    kind: InputKind
+    kind: FileFormat
     pages: int | None
     filename: str
 
@@ -148,7 +148,7 @@ def receive(stream: BinaryIO, *, filename: str | None, tmp_dir: Path, max_bytes:
         raise
 
 
-def check(path: Path, name: str, *, max_pages: int) -> tuple[InputKind, int | None]:
+def check(path: Path, name: str, *, max_pages: int) -> tuple[FileFormat, int | None]:
     """The input kind and page count of a received file, or `UploadRefused` saying what is wrong."""
     size = path.stat().st_size
     if size == 0:
