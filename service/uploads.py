@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
-from xxgk.inference.ingest import MAX_TEXT_BYTES, report_text, sniff
+from xxgk.inference.ingest.backends.textual import MAX_TEXT_BYTES
+from xxgk.inference.ingest.decode import report_text
+from xxgk.inference.ingest.registry import sniff
 
 from xxgk.document import FileFormat
 from xxgk.errors import ExtractionError
