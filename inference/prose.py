@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from xxgk.inference.meta_config import default_meta_config
 from xxgk.inference.meta_text import dateline
 from xxgk.inference.metadata import clean_agency, parse_date
-from xxgk.inference.sections import SectionSplit
+from xxgk.inference.sections import PREAMBLE, SectionSplit
 
 from xxgk.contract import CheckOut, MetaEvidence, Report
 from xxgk.resources import config_path
@@ -45,8 +45,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CONFIG = config_path("prose_facts.toml")
 SENTENCE_END = ["。", "！", "？", "；", "!", "?", ";"]
-SECTION_NAMES = {"preamble": "引言", "overview": "总体情况", "t2": "主动公开", "t3": "依申请公开",
-                 "t4": "行政复议诉讼", "problems": "存在的主要问题", "other": "其他事项"}
+PREAMBLE_NAME = "引言"
+"""How check details cite the prose before the first part (the parts' names are the editions')."""
 _QUANTITY_MARK = re.compile(r"⟦(\d+)⟧")
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": "."})
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -342,7 +342,8 @@ class ProseReader:
         said = "无（0）" if fact.absent else f"{_fmt(fact.value)}{'万元' if spec.kind == 'money' else fact.unit}"
         if spec.kind == "money" and fact.unit == "元" and not fact.absent:
             said = f"{_fmt(round(fact.value * 10000, 2))}元 = {_fmt(fact.value)}万元"
-        quote = f"正文（{SECTION_NAMES.get(fact.where, fact.where)}）「{fact.sentence}」：{spec.label} {said}"
+        names = {PREAMBLE: PREAMBLE_NAME, **edition.section_names}
+        quote = f"正文（{names.get(fact.where, fact.where)}）「{fact.sentence}」：{spec.label} {said}"
         keys = spec.cells_for(edition)
         if not keys:
             return CheckOut(rule=spec.rule, ok=None,
@@ -374,7 +375,7 @@ class ProseReader:
     def __call__(self, report: Report, split: SectionSplit, edition: Edition) -> Report:
         """Add the prose checks (and warnings) to the report; fill missing meta from the prose."""
         paragraphs = split.paragraphs()
-        _fill_meta(report, paragraphs)
+        _fill_meta(report, paragraphs, edition)
         facts = self.facts_in(paragraphs, report.meta.year)
         checks = self.checks(facts, report, edition)
         report.checks.extend(checks)
@@ -413,9 +414,11 @@ _YEAR_OPENING = re.compile(r"^(20\d{2})年(?:度)?[,，]")
 _PUBLISHED = re.compile(r"(?:发布|印发|公开|成文)(?:日期|时间)[:：]?\s*(20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)")
 
 
-def prose_meta(paragraphs: Sequence[tuple[str, str]]) -> tuple[str | None, int | None, str | None]:
-    """(agency, year, publication date) the prose states, each None when it does not."""
-    opening = [(w, normalize(t)) for w, t in paragraphs if w in ("preamble", "overview")][:12]
+def prose_meta(paragraphs: Sequence[tuple[str, str]], edition: Edition) -> tuple[str | None, int | None, str | None]:
+    """(agency, year, publication date) the prose states, each None when it does not: the agency and
+    year from the preamble and the edition's opening part, the date from a dateline closing it."""
+    first_part, last_part = edition.section_role("opening"), edition.section_role("closing")
+    opening = [(w, normalize(t)) for w, t in paragraphs if w in (PREAMBLE, first_part)][:12]
     counts: dict[str, int] = {}
     for _, text in opening:
         for m in _AGENCY_IN_PROSE.finditer(_BOOK_TITLE.sub("", text)):
@@ -430,7 +433,7 @@ def prose_meta(paragraphs: Sequence[tuple[str, str]]) -> tuple[str | None, int |
             year = int(m.group(1))
             break
     if year is None:
-        first = next((t for w, t in opening if w == "overview"), "")
+        first = next((t for w, t in opening if w == first_part), "")
         m = _YEAR_OPENING.search(first)
         year = int(m.group(1)) if m else None
     date = None
@@ -440,7 +443,7 @@ def prose_meta(paragraphs: Sequence[tuple[str, str]]) -> tuple[str | None, int |
             date = parse_date(m.group(1))
             break
     if date is None and year is not None:
-        tail = [normalize(t) for w, t in paragraphs if w == "other"][-2:]
+        tail = [normalize(t) for w, t in paragraphs if w == last_part][-2:]
         for text in reversed(tail):
             found = dateline(text)
             if found and int(found[:4]) == year + 1:
@@ -449,11 +452,11 @@ def prose_meta(paragraphs: Sequence[tuple[str, str]]) -> tuple[str | None, int |
     return agency, year, date
 
 
-def _fill_meta(report: Report, paragraphs: Sequence[tuple[str, str]]) -> None:
+def _fill_meta(report: Report, paragraphs: Sequence[tuple[str, str]], edition: Edition) -> None:
     meta = report.meta
     if meta.agency and meta.year and meta.publish_date:
         return
-    agency, year, date = prose_meta(paragraphs)
+    agency, year, date = prose_meta(paragraphs, edition)
     trust = default_meta_config().confidence.prose
     for name, value in (("agency", agency), ("year", year), ("publish_date", date)):
         if getattr(meta, name) is None and value is not None:
