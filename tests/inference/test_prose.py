@@ -2,7 +2,9 @@
 
 
 import pytest
-from xxgk.inference.prose import ProseReader, default_reader, parse_number, prose_meta
+from xxgk.inference.prose.meta import prose_meta
+from xxgk.inference.prose.quantities import parse_number
+from xxgk.inference.prose.reader import ProseReader, default_reader
 from xxgk.inference.sections import SectionSplit
 
 from xxgk.contract import CellOut, Meta, Report
