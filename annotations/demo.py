@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import shutil
 import signal
@@ -34,7 +33,7 @@ from pathlib import Path
 
 from xxgk.annotations import studio
 from xxgk.annotations.config import LABEL
-from xxgk.annotations.tasks import FLAG_BELOW, decode_document
+from xxgk.annotations.tasks import decode_document
 from xxgk.annotations.workflow import prepare_files, project_title, pull, push
 from xxgk.inference.labeling.classifier import ModelLabeler
 from xxgk.inference.pipeline import Pipeline
@@ -45,6 +44,7 @@ from xxgk.training.synth.transfer import labels_for
 
 from xxgk.registry import register
 from xxgk.resources import config_path, configs_dir, models_dir
+from xxgk.scoring import score_doc
 from xxgk.settings import Settings
 from xxgk.templates import Edition, load_editions
 
@@ -119,38 +119,24 @@ def hard_reports(out_dir: Path, n: int, seed: int, editions: dict[str, Edition])
     return docs
 
 
-def _same(a, b) -> bool:
-    if a is None or b is None:
-        return a is b
-    return math.isclose(float(a), float(b), rel_tol=1e-3, abs_tol=1e-6)
-
-
 def score(pipeline: Pipeline, folder: Path, gens: Sequence[GeneratedDoc]) -> Score:
-    """The project scorer's cell accuracy and flag shares, for the pipeline on the written reports."""
+    """The project scorer's cell accuracy and flag shares (`xxgk.scoring`), for the pipeline on the
+    written reports."""
     out = Score()
     for gen in gens:
-        outcome = pipeline.extract(folder / gen.filename, gen.doc_id)
+        report = pipeline.extract(folder / gen.filename, gen.doc_id).report
         out.docs += 1
-        report = outcome.report
         if report is None:
             out.failed += 1
         elif any("never trained on" in w for w in report.warnings):
             out.unseen_flagged += 1
-        cells = report.cells if report else {}
-        for key, gold in gen.gold["cells"].items():
-            cell = cells.get(key)
-            flagged = cell is None or cell.status != "read" or (cell.confidence is not None
-                                                                and cell.confidence < FLAG_BELOW)
-            out.template_cells += 1
-            out.flagged += flagged
-            if gold is None:
-                continue
-            ok = cell is not None and _same(gold, cell.value)
-            out.cells += 1
-            out.correct += ok
-            if not ok:
-                out.errors += 1
-                out.errors_flagged += flagged
+        doc = score_doc(gen.gold, report)
+        out.template_cells += doc.cells
+        out.flagged += doc.flagged
+        out.cells += doc.scored
+        out.correct += doc.correct
+        out.errors += doc.scored - doc.correct
+        out.errors_flagged += doc.errors_flagged
     return out
 
 
@@ -290,16 +276,8 @@ def run_loop(out: Path, options: DemoOptions, ls, log: Log = print) -> dict:
 
 def score_reviewed(pulled, gens: dict[str, GeneratedDoc]) -> dict:
     """Cell accuracy of the reports read from the annotators' labels (should be all correct)."""
-    cells = correct = 0
-    for p in pulled:
-        report = p.outcome.report
-        for key, gold in gens[p.doc_id].gold["cells"].items():
-            if gold is None:
-                continue
-            cells += 1
-            cell = report.cells.get(key) if report else None
-            correct += cell is not None and _same(gold, cell.value)
-    return {"docs": len(pulled), "cells": cells, "correct": correct}
+    docs = [score_doc(gens[p.doc_id].gold, p.outcome.report) for p in pulled]
+    return {"docs": len(pulled), "cells": sum(d.scored for d in docs), "correct": sum(d.correct for d in docs)}
 
 
 def _shown(path: Path) -> str:

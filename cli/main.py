@@ -115,7 +115,9 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
     """
     import tempfile
 
-    from xxgk.runners.bench import generate_scans, run_bench, score
+    from xxgk.runners.bench import generate_scans, run_bench
+
+    from xxgk.scoring import score_dir
 
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
         work = keep_dir or Path(tmp)
@@ -129,7 +131,7 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
         result = run_bench(paths, pred_dir=work / "pred",
                            on_file=lambda p, s, n: click.echo(f"  {p.name}: {n} pages, {s:.1f} s", err=True))
         if gold_dir is not None:
-            result.score = score(gold_dir, work / "pred", Path("..") / "shared" / "eval" / "score.py")
+            result.score = score_dir(gold_dir, work / "pred").summary()
     for line in result.lines():
         click.echo(line)
 

@@ -19,7 +19,7 @@ from xxgk.inference.edition import detect_edition
 from xxgk.inference.ingest import ingest
 from xxgk.inference.labeling.base import Labeler
 from xxgk.inference.metadata import extract_meta
-from xxgk.inference.prose import ProseReader, default_reader
+from xxgk.inference.prose.reader import ProseReader, default_reader
 from xxgk.inference.report import build_report, read_table, yuan_columns
 from xxgk.inference.sections import Wordings, split_sections
 

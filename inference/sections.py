@@ -38,11 +38,10 @@ from typing import Literal
 from xxgk.inference.metadata import is_agency_line, is_date_line, is_title
 
 from xxgk.document import Document, Segment
-from xxgk.templates import Edition, load_editions
+from xxgk.templates import Edition, SectionLayout, load_editions
 
-PROSE_SECTIONS = ("overview", "problems", "other")
-TABLE_SECTIONS = ("t2", "t3", "t4")
-SECTION_ORDER = ("overview", "t2", "t3", "t4", "problems", "other")
+PREAMBLE = "preamble"
+"""Where the prose before the first part sits (`SectionSplit.paragraphs`): no part of any edition."""
 
 _NUMERALS = "一二三四五六七八九十"
 _LEAD = re.compile(
@@ -97,36 +96,41 @@ class SectionSplit:
 
     preamble: list[str] = field(default_factory=list)
     lines: dict[str, list[str]] = field(default_factory=dict)
+    """Per section id, in template order, its prose lines."""
     headings: dict[str, Heading] = field(default_factory=dict)
 
     def texts(self) -> dict[str, str]:
         """Section id to text, in template order, only parts with text."""
-        return {sid: "\n".join(self.lines[sid]) for sid in SECTION_ORDER if self.lines.get(sid)}
+        return {sid: "\n".join(lines) for sid, lines in self.lines.items() if lines}
 
     def paragraphs(self) -> list[tuple[str, str]]:
         """(where, paragraph) over the preamble and every part, in document order."""
-        out = [("preamble", p) for p in self.preamble]
-        for sid in SECTION_ORDER:
-            out.extend((sid, p) for p in self.lines.get(sid, ()))
+        out = [(PREAMBLE, p) for p in self.preamble]
+        for sid, lines in self.lines.items():
+            out.extend((sid, p) for p in lines)
         return out
 
 
 @dataclass(frozen=True)
 class Wordings:
-    """Heading wordings per section id (cores, without numbering and punctuation)."""
+    """Heading wordings per section id (cores, without numbering and punctuation), and the parts'
+    layout they belong to, from the edition configs."""
 
     by_section: dict[str, tuple[str, ...]]
+    layout: SectionLayout
 
     @classmethod
     def from_editions(cls, editions: Iterable[Edition]) -> Wordings:
-        found: dict[str, dict[str, None]] = {sid: {} for sid in SECTION_ORDER}
+        editions = list(editions)
+        layout = SectionLayout.of(editions)
+        found: dict[str, dict[str, None]] = {sid: {} for sid in layout.order}
         for ed in editions:
             for spec in ed.spec.sections:
                 for w in spec.wordings:
                     _, body = _numbering(_norm(w))
                     if _core(body):
-                        found.setdefault(spec.id, {})[_core(body)] = None
-        return cls({sid: tuple(ws) for sid, ws in found.items()})
+                        found[spec.id][_core(body)] = None
+        return cls({sid: tuple(ws) for sid, ws in found.items()}, layout)
 
 
 @lru_cache(maxsize=4)
@@ -189,8 +193,8 @@ def match_heading(text: str, wordings: Wordings | None = None) -> tuple[str, flo
     long_line = len(t) > HEADING_MAX_CHARS
     body_core = _core(body)
     best: tuple[str, float, str] | None = None
-    for k, sid in enumerate(SECTION_ORDER):
-        for wording in wordings.by_section.get(sid, ()):
+    for k, (sid, known) in enumerate(wordings.by_section.items()):
+        for wording in known:
             rest = ""
             if long_line:
                 # a long line is a heading only when a numbered heading opens it
@@ -265,34 +269,34 @@ def _candidates(rows: list[list[Segment]], wordings: Wordings) -> list[Heading]:
             out.append(Heading(sid, r, text, round(score, 4), "text", rest))
         elif label_ok:
             sid, lscore = max(sec_labels, key=lambda x: x[1])
-            if sid in SECTION_ORDER and LABEL_WEIGHT * lscore >= 0.6:
+            if sid in wordings.by_section and LABEL_WEIGHT * lscore >= 0.6:
                 out.append(Heading(sid, r, text, round(LABEL_WEIGHT * lscore, 4), "label"))
     return out
 
 
-def _table_starts(rows: list[list[Segment]]) -> list[Heading]:
+def _table_starts(rows: list[list[Segment]], tables: frozenset[str]) -> list[Heading]:
     """The first row carrying each table's row or column labels: where a headless table part starts."""
     seen: dict[str, Heading] = {}
     for r, row in enumerate(rows):
         for s in row:
             if s.label and s.label.startswith(_TABLE_LABEL) and (s.label_score or 0) >= 0.5:
                 table = s.label.split(":", 1)[1].split(".")[0]
-                if table in TABLE_SECTIONS and table not in seen:
+                if table in tables and table not in seen:
                     seen[table] = Heading(table, r, "", TABLE_START_SCORE, "table")
     return list(seen.values())
 
 
-def choose_headings(candidates: list[Heading]) -> dict[str, Heading]:
-    """The best-scoring chain of headings increasing in both row and template order."""
+def choose_headings(candidates: list[Heading], order: Sequence[str]) -> dict[str, Heading]:
+    """The best-scoring chain of headings increasing in both row and template `order`."""
     cands = sorted(candidates, key=lambda h: (h.row, -h.score))
-    order = {sid: k for k, sid in enumerate(SECTION_ORDER)}
+    place = {sid: k for k, sid in enumerate(order)}
     best: list[float] = []
     back: list[int | None] = []
     for i, h in enumerate(cands):
         prev, total = None, 0.0
         for j in range(i):
             g = cands[j]
-            if g.row < h.row and order[g.section] < order[h.section] and best[j] > total:
+            if g.row < h.row and place[g.section] < place[h.section] and best[j] > total:
                 prev, total = j, best[j]
         best.append(total + h.score)
         back.append(prev)
@@ -303,7 +307,7 @@ def choose_headings(candidates: list[Heading]) -> dict[str, Heading]:
     while i is not None:
         chain[cands[i].section] = cands[i]
         i = back[i]
-    return {sid: chain[sid] for sid in SECTION_ORDER if sid in chain}
+    return {sid: chain[sid] for sid in order if sid in chain}
 
 
 def reflow(lines: Iterable[str]) -> list[str]:
@@ -348,8 +352,9 @@ def _looks_meta(text: str) -> bool:
 def split_sections(doc: Document, wordings: Wordings | None = None) -> SectionSplit:
     """Cut the document at its part headings; see the module docstring for the rules."""
     wordings = wordings or default_wordings()
+    layout = wordings.layout
     rows = doc.rows()
-    headings = choose_headings(_candidates(rows, wordings) + _table_starts(rows))
+    headings = choose_headings(_candidates(rows, wordings) + _table_starts(rows, layout.tables), layout.order)
     starts = sorted(headings.values(), key=lambda h: h.row)
     split = SectionSplit(headings=headings)
     raw: dict[str, list[str]] = {}
@@ -360,7 +365,7 @@ def split_sections(doc: Document, wordings: Wordings | None = None) -> SectionSp
         if _is_prose_row(row, in_table_part=False) and not _BREADCRUMB.search(_row_text(row)):
             preamble.append(_row_text(row))
     for h, end in bounds:
-        table_part = h.section in TABLE_SECTIONS
+        table_part = h.section in layout.tables
         bucket = raw.setdefault(h.section, [])
         if h.rest:
             bucket.append(h.rest)
@@ -369,11 +374,12 @@ def split_sections(doc: Document, wordings: Wordings | None = None) -> SectionSp
             if _is_prose_row(row, in_table_part=table_part):
                 bucket.append(_row_text(row) if table_part else _join_row(row))
     split.preamble = reflow(preamble)
-    split.lines = {sid: reflow(lines) for sid, lines in raw.items() if lines}
-    if "overview" not in headings and split.preamble:
-        # no 一、总体情况 heading: the prose before the first part is the overview
-        split.lines["overview"] = split.preamble
+    lines = {sid: reflow(part) for sid, part in raw.items() if part}
+    if layout.opening is not None and layout.opening not in headings and split.preamble:
+        # no 一、总体情况 heading: the prose before the first part is the opening part's
+        lines[layout.opening] = split.preamble
         split.preamble = []
+    split.lines = {sid: lines[sid] for sid in layout.order if sid in lines}
     return split
 
 

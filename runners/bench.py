@@ -8,7 +8,7 @@ starts and is reported apart: a batch pays it once.
 
 Without inputs it generates a small scanned set (`xxgk.training.synth.corpus.write_scan_set`: mild to
 heavy, both editions, rotations, skew, 150 dpi, photos) in a temporary folder, and scores it
-against its gold when the scorer is at hand, so one command says both how fast and how well.
+against its gold (`xxgk.scoring`), so one command says both how fast and how well.
 
 Memory: the peak resident set of the process (`getrusage`), which includes the models, and its
 growth after the first document, which is what a long batch or a 100-page scan adds (pages are
@@ -17,6 +17,7 @@ read one at a time, so it should stay flat).
 
 from __future__ import annotations
 
+import json
 import resource
 import sys
 import time
@@ -39,7 +40,8 @@ class BenchResult:
     stages: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     rss_after_first_mb: float = 0.0
-    score: str | None = None
+    score: dict | None = None
+    """The scorer's summary, when the inputs came with gold."""
 
     def lines(self) -> list[str]:
         pages = max(self.pages, 1)
@@ -53,7 +55,7 @@ class BenchResult:
         out.append(f"peak memory {self.peak_rss_mb:.0f} MB resident "
                    f"(+{self.peak_rss_mb - self.rss_after_first_mb:.0f} MB after the first file)")
         if self.score:
-            out.append(f"accuracy: {self.score}")
+            out.append(f"accuracy: {json.dumps(self.score, ensure_ascii=False)}")
         return out
 
 
@@ -131,14 +133,3 @@ def generate_scans(out_dir: Path, n: int, seed: int) -> list[Path]:
     docs = write_scan_set(out_dir, n, seed=seed)
     return [out_dir / d.filename for d in docs]
 
-
-def score(gold_dir: Path, pred_dir: Path, scorer: Path) -> str | None:
-    """The scorer's summary line (JSON) for the predictions in `pred_dir`, None without a scorer."""
-    import subprocess
-
-    if not scorer.is_file():
-        return None
-    run = subprocess.run([sys.executable, str(scorer), str(gold_dir), str(pred_dir)], capture_output=True,
-                         text=True, check=False)
-    lines = [ln for ln in run.stdout.splitlines() if ln.startswith("{")]
-    return lines[-1] if lines else None

@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
-from xxgk.runners.jobs.records import InputKind, JobError, JobRecord, JobStatus, OutcomeStatus
+from xxgk.runners.jobs.records import JobError, JobRecord, JobStatus, OutcomeStatus
+
+from xxgk.document import FileFormat
 
 
 def _iso(ts: float | None) -> str | None:
@@ -34,7 +36,7 @@ class JobPublic(BaseModel):
     filename: str
     doc_id: str
     sha256: str
-    kind: InputKind
+    kind: FileFormat
     size: int
     pages: int | None
     attempts: int

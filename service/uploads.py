@@ -32,9 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
-from xxgk.inference.ingest import MAX_TEXT_BYTES, report_text, sniff
-from xxgk.runners.jobs.records import InputKind
+from xxgk.inference.ingest.backends.textual import MAX_TEXT_BYTES
+from xxgk.inference.ingest.decode import report_text
+from xxgk.inference.ingest.registry import sniff
 
+from xxgk.document import FileFormat
 from xxgk.errors import ExtractionError
 
 log = logging.getLogger(__name__)
@@ -68,7 +70,7 @@ class Received:
     tmp_path: Path
     sha256: str
     size: int
-    kind: InputKind
+    kind: FileFormat
     pages: int | None
     filename: str
 
@@ -148,7 +150,7 @@ def receive(stream: BinaryIO, *, filename: str | None, tmp_dir: Path, max_bytes:
         raise
 
 
-def check(path: Path, name: str, *, max_pages: int) -> tuple[InputKind, int | None]:
+def check(path: Path, name: str, *, max_pages: int) -> tuple[FileFormat, int | None]:
     """The input kind and page count of a received file, or `UploadRefused` saying what is wrong."""
     size = path.stat().st_size
     if size == 0:

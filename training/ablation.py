@@ -1,14 +1,14 @@
 """Does the classifier earn its place? Pipeline cell accuracy with it vs with string matching alone.
 
 Measured on generated reports damaged the way string matching fails: OCR-style character damage
-in every label, headers split or read down a column, rows out of order. Scores come from the same
-comparison as the project scorer (cell accuracy on non-null gold cells, false reads on null ones).
+in every label, headers split or read down a column, rows out of order. Scores come from
+`xxgk.scoring`, the project scorer's comparison (cell accuracy on non-null gold cells, false reads on
+null ones).
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 from xxgk.inference.labeling.base import Labeler
 from xxgk.inference.pipeline import Pipeline
@@ -16,24 +16,11 @@ from xxgk.training.dataset import ingest_generated
 from xxgk.training.synth.corpus import GeneratedDoc, generate_doc
 from xxgk.training.synth.render_text import SHAPES, TextNoise, render_text
 
+from xxgk.scoring import CorpusScore, score_set
 from xxgk.templates import Edition
 
-
-@dataclass(frozen=True)
-class Score:
-    cells: int
-    correct: int
-    nonzero: int
-    nonzero_correct: int
-    false_reads: int
-
-    @property
-    def accuracy(self) -> float:
-        return round(100 * self.correct / self.cells, 2) if self.cells else 0.0
-
-    @property
-    def nonzero_accuracy(self) -> float:
-        return round(100 * self.nonzero_correct / self.nonzero, 2) if self.nonzero else 0.0
+REPORTED = ("cell_accuracy", "nonzero_cell_accuracy", "false_reads")
+"""The scorer's figures the model card shows for each labeler."""
 
 
 def garbled_set(n: int, seed: int, editions: dict[str, Edition], garble: float = 0.15) -> list[GeneratedDoc]:
@@ -53,35 +40,14 @@ def garbled_set(n: int, seed: int, editions: dict[str, Edition], garble: float =
     return docs
 
 
-def score(pipeline: Pipeline, docs: list[GeneratedDoc]) -> Score:
-    cells = correct = nonzero = nonzero_correct = false_reads = 0
-    for gen in docs:
-        outcome = pipeline.extract_document(ingest_generated(gen))
-        got = outcome.report.cells if outcome.report else {}
-        for key, gold in gen.gold["cells"].items():
-            cell = got.get(key)
-            value = cell.value if cell is not None else None
-            if gold is None:
-                false_reads += int(cell is not None and cell.value is not None and cell.status == "read")
-                continue
-            ok = value is not None and abs(float(value) - float(gold)) <= 1e-3 * max(1.0, abs(float(gold)))
-            cells += 1
-            correct += ok
-            if gold != 0:
-                nonzero += 1
-                nonzero_correct += ok
-    return Score(cells, correct, nonzero, nonzero_correct, false_reads)
+def score(pipeline: Pipeline, docs: list[GeneratedDoc]) -> CorpusScore:
+    """The pipeline's reports of `docs` against their gold, as the project scorer counts them."""
+    return score_set((gen.gold, pipeline.extract_document(ingest_generated(gen)).report) for gen in docs)
 
 
 def ablation(labeler: Labeler, rules: Labeler, editions: dict[str, Edition], n: int = 60, seed: int = 4242) -> dict:
     docs = garbled_set(n, seed, editions)
-    with_model = score(Pipeline(labeler=labeler, editions=editions), docs)
-    with_rules = score(Pipeline(labeler=rules, editions=editions), docs)
-    return {
-        "docs": n, "seed": seed,
-        "classifier": {"cell_accuracy": with_model.accuracy, "nonzero_cell_accuracy": with_model.nonzero_accuracy,
-                       "false_reads": with_model.false_reads},
-        "string_matching": {"cell_accuracy": with_rules.accuracy,
-                            "nonzero_cell_accuracy": with_rules.nonzero_accuracy,
-                            "false_reads": with_rules.false_reads},
-    }
+    with_model = score(Pipeline(labeler=labeler, editions=editions), docs).summary()
+    with_rules = score(Pipeline(labeler=rules, editions=editions), docs).summary()
+    return {"docs": n, "seed": seed,
+            "classifier": {k: with_model[k] for k in REPORTED}, "string_matching": {k: with_rules[k] for k in REPORTED}}

@@ -17,9 +17,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+FileFormat = Literal["pdf", "image", "html", "text"]
+"""A report file's format, sniffed from its bytes: what an upload is (a job's `kind`) and which ingest
+backend reads it. Known before anything is read, so it cannot say whether a PDF's pages are scanned."""
 InputKind = Literal["text", "html", "pdf", "scanned_pdf", "image"]
+"""What the pipeline read a document as (`meta.input_kind` of the output): the file's format, except
+that a PDF whose pages had to be read by OCR is a `scanned_pdf`."""
 SegmentSource = Literal["text", "html", "pdf_text", "ocr"]
 BBox = tuple[float, float, float, float]
+"""A box (x0, y0, x1, y1), top-left origin: pixels of the page image in documents and layout, PDF points
+where a PDF is drawn (training/synth/render_pdf.py). The one definition every stage imports."""
 DumpDamage = Literal["collapsed_runs", "glued_cells"]
 """What a crawler did to a text dump's table, seen in the text as a whole (see inference/ingest/text.py):
 `collapsed_runs`, runs of identical consecutive lines written once (a row `0 0 0` printed `0`);

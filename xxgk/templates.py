@@ -8,12 +8,13 @@ from these validated config files, so a new edition is a new file.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xxgk.settings import get_settings
 
@@ -66,9 +67,18 @@ class TableSpec(_Strict):
 
 
 class SectionSpec(_Strict):
+    """One numbered part of the report (一 to 六, in the order of the config); a part whose id is a
+    table's id holds that table."""
+
     id: str
+    name: str
+    """How check details cite the part (`正文（依申请公开）`)."""
     heading: str
     variants: tuple[str, ...] = ()
+    role: Literal["opening", "body", "closing"] = "body"
+    """`opening`: the part the report begins with, where it states its agency and year (prose before
+    the first heading is its text when its own heading is missing); `closing`: the part that ends
+    with the signature and the date."""
 
     @property
     def wordings(self) -> tuple[str, ...]:
@@ -111,6 +121,16 @@ class EditionSpec(_Strict):
     tables: tuple[TableSpec, ...]
     rules: tuple[RuleSpec, ...] = Field(default=())
     merged_rows: tuple[MergedRowSpec, ...] = Field(default=())
+
+    @model_validator(mode="after")
+    def _check_sections(self) -> EditionSpec:
+        ids = [s.id for s in self.sections]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"edition {self.edition}: a section id repeats: {ids}")
+        for role in ("opening", "closing"):
+            if sum(s.role == role for s in self.sections) > 1:
+                raise ValueError(f"edition {self.edition}: more than one {role} section")
+        return self
 
 
 @dataclass(frozen=True)
@@ -247,6 +267,14 @@ class Edition:
                                             rule.description))
         return tuple(out)
 
+    def section_role(self, role: Literal["opening", "closing"]) -> str | None:
+        """The id of the section with this role, None when the edition has none."""
+        return next((s.id for s in self.spec.sections if s.role == role), None)
+
+    @cached_property
+    def section_names(self) -> dict[str, str]:
+        return {s.id: s.name for s in self.spec.sections}
+
     def label_text(self, key: str) -> str:
         """Chinese wording of a cell key's row and column, for human-readable check details."""
         table, row, col = key.split(".")
@@ -257,6 +285,33 @@ class Edition:
             if row in rows and col in cols:
                 return f"{rows[row]}/{cols[col]}"
         return key
+
+
+@dataclass(frozen=True)
+class SectionLayout:
+    """The report's parts as all editions agree on them: what splitting a report needs before its
+    edition is known."""
+
+    order: tuple[str, ...]
+    """Section ids in the order the parts are numbered (一 is the first)."""
+    tables: frozenset[str]
+    """Sections that hold a table (their id is a table's)."""
+    opening: str | None
+    """The opening section (see `SectionSpec.role`)."""
+
+    @classmethod
+    def of(cls, editions: Iterable[Edition]) -> SectionLayout:
+        editions = list(editions)
+        order = tuple(dict.fromkeys(s.id for e in editions for s in e.spec.sections))
+        for e in editions:
+            ids = [s.id for s in e.spec.sections]
+            if ids != sorted(ids, key=order.index):
+                raise ValueError(f"edition {e.id} orders its sections {ids}, another edition {list(order)}")
+        openings = {o for e in editions if (o := e.section_role("opening")) is not None}
+        if len(openings) > 1:
+            raise ValueError(f"editions open with different sections: {sorted(openings)}")
+        tables = {t.id for e in editions for t in e.spec.tables}
+        return cls(order, frozenset(s for s in order if s in tables), next(iter(openings), None))
 
 
 def _order_in(table: TableSpec, what: Literal["cols", "rows"]):

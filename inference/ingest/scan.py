@@ -38,7 +38,6 @@ import numpy as np
 from xxgk.inference.ingest.segments import PageItem, is_page_number
 from xxgk.inference.layout import MAX_PAGE_PIXELS, RENDER_DPI
 from xxgk.inference.layout.geometry import (
-    BBox,
     Quad,
     crop_box,
     crop_quad,
@@ -57,7 +56,7 @@ from xxgk.inference.layout.reading import Glyph, block_text, group_lines
 from xxgk.inference.layout.rules import binarize, erase, find_grids, find_rules
 from xxgk.inference.ocr import OcrEngine, get_engine
 
-from xxgk.document import Page
+from xxgk.document import BBox, Page
 from xxgk.errors import ExtractionError
 from xxgk.settings import Settings
 

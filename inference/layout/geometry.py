@@ -13,9 +13,10 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from xxgk.document import BBox
+
 Point = tuple[float, float]
 Quad = tuple[Point, Point, Point, Point]
-BBox = tuple[float, float, float, float]
 
 IDENTITY = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-BBox = tuple[float, float, float, float]
+from xxgk.document import BBox
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from xxgk.inference.layout.geometry import BBox
+
+from xxgk.document import BBox
 
 MIN_CHROMA = 60
 """Channel spread (max - min) from which a pixel counts as coloured ink. Tinted paper and a

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from xxgk.inference.layout.geometry import BBox
 from xxgk.inference.layout.grid import Grid, GridOptions, Line, build_grids
 from xxgk.inference.layout.streaks import Piece, find_streaks
+
+from xxgk.document import BBox
 
 EDGE = 4
 """A line this close to the image's edge is the edge of the scan, not a rule (pages have margins)."""

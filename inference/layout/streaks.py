@@ -24,8 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from xxgk.inference.layout.geometry import BBox
 from xxgk.inference.layout.grid import Line
+
+from xxgk.document import BBox
 
 MIN_LENGTH = 0.4
 """A streak runs through at least this share of the page (a shorter line is judged as a rule)."""

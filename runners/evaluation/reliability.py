@@ -12,12 +12,11 @@ edition (where every flag is a false alarm).
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xxgk.contract import REVIEW_BELOW
+from xxgk.scoring import flagged, same
 from xxgk.templates import Edition, load_editions
 
 BINS: tuple[tuple[float, float], ...] = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 0.99), (0.99, 1.0))
@@ -76,13 +75,6 @@ def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.2f}%" if b else "-"
 
 
-def _same(gold: float | None, pred: float | None) -> bool:
-    """As the scorer: equal within 0.1% (amounts in 万元 are rounded)."""
-    if gold is None or pred is None:
-        return gold is pred
-    return math.isclose(float(gold), float(pred), rel_tol=1e-3, abs_tol=1e-6)
-
-
 def consistent(gold_cells: dict[str, float | None], edition: Edition) -> bool:
     """Every identity of the edition that the gold can evaluate holds."""
     for eq in edition.equations:
@@ -113,22 +105,22 @@ def add_document(table: Reliability, gold: dict[str, Any], pred: dict[str, Any],
         status = cell.get("status", "read")
         confidence = cell.get("confidence")
         confidence = (1.0 if confidence is None else float(confidence)) if status != "missing" else 0.0
-        flagged = status != "read" or confidence < REVIEW_BELOW
+        is_flagged = flagged(cell)
         table.cells += 1
-        table.flagged += flagged
+        table.flagged += is_flagged
         if gv is None and cell.get("value") is not None and status != "read":
             continue  # blank in the source, derived from the arithmetic: not scored, as by the scorer
-        right = _same(gv, cell.get("value"))
+        right = same(gv, cell.get("value"))
         b = _bin_of(table.bins, confidence)
         b.count += 1
         b.correct += right
         if gv is not None:
             scored += 1
-            flagged_scored += flagged
+            flagged_scored += is_flagged
         if not right:
             table.wrong += 1
-            table.wrong_flagged += flagged
-            table.silent_errors += not flagged
+            table.wrong_flagged += is_flagged
+            table.silent_errors += not is_flagged
     if table.wrong == wrong_before and edition is not None and consistent(gold["cells"], edition):
         table.clean_cells += scored
         table.clean_flagged += flagged_scored

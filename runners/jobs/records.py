@@ -9,8 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from xxgk.document import FileFormat
+
 JobStatus = Literal["queued", "running", "done", "failed"]
-InputKind = Literal["pdf", "image", "html", "text"]
 OutcomeStatus = Literal["success", "partial_success", "failure"]
 
 
@@ -28,7 +29,7 @@ class JobCreate(BaseModel):
 
     token_id: int
     sha256: str
-    kind: InputKind
+    kind: FileFormat
     size: int
     pages: int | None = None
     filename: str
@@ -42,7 +43,7 @@ class JobRecord(BaseModel):
     token_id: int
     sha256: str
     revision: int = 0
-    kind: InputKind
+    kind: FileFormat
     size: int
     pages: int | None
     filename: str

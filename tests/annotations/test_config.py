@@ -8,7 +8,7 @@ from xxgk.annotations.config import config_labels, label_hints, labeling_config
 from xxgk.templates import Edition, EditionSpec, label_set, load_editions
 
 TINY = Edition(EditionSpec.model_validate({
-    "edition": "t", "description": "tiny", "sections": [{"id": "t3", "heading": "三、申请情况"}],
+    "edition": "t", "description": "tiny", "sections": [{"id": "t3", "name": "申请", "heading": "三、申请情况"}],
     "tables": [{"id": "t3", "title": "三", "groups": [{
         "cols": [{"key": "total", "label": "总计"}],
         "rows": [{"key": "granted", "label": "（一）予以公开", "path": ["三、本年度办理结果"]}]}]}]}))

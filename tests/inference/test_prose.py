@@ -2,7 +2,9 @@
 
 
 import pytest
-from xxgk.inference.prose import ProseReader, default_reader, parse_number, prose_meta
+from xxgk.inference.prose.meta import prose_meta
+from xxgk.inference.prose.quantities import parse_number
+from xxgk.inference.prose.reader import ProseReader, default_reader
 from xxgk.inference.sections import SectionSplit
 
 from xxgk.contract import CellOut, Meta, Report
@@ -142,9 +144,10 @@ def test_prose_fills_missing_meta_but_never_overrides(reader):
 def test_prose_meta_ignores_names_inside_book_titles():
     notice = "按照《甘肃省人民政府信息公开办公室关于做好2021年政府信息公开工作年度报告编发工作的通知》，现予公布。"
     paragraphs = [("preamble", notice), ("preamble", "本报告是彭阳县退役军人事务局依据《条例》第五十条规定制作。")]
-    agency, _, _ = prose_meta(paragraphs)
+    edition = load_editions()["2021"]
+    agency, _, _ = prose_meta(paragraphs, edition)
     assert agency == "彭阳县退役军人事务局"
-    assert prose_meta(paragraphs[:1])[0] is None
+    assert prose_meta(paragraphs[:1], edition)[0] is None
 
 
 # ---------------------------------------------------------------- seeds, end to end

@@ -1,10 +1,12 @@
 """Sections 一 to 六: heading variants, garbled and missing headings, table parts, any labels or none."""
 
 import pytest
-from xxgk.inference.sections import SECTION_ORDER, match_heading, reflow, split_sections
+from xxgk.inference.sections import default_wordings, match_heading, reflow, split_sections
 
 from tests.inference.helpers import doc_from_rows, values
 from xxgk.document import Document, Segment
+
+SECTION_ORDER = default_wordings().layout.order
 
 
 def unlabeled(doc: Document) -> Document:

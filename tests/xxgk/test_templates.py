@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from tests.helpers.paths import REPO_ROOT
-from xxgk.templates import EditionSpec, label_set, load_edition, load_editions
+from xxgk.templates import Edition, EditionSpec, SectionLayout, label_set, load_edition, load_editions
 
 SPEC = REPO_ROOT.parent / "shared" / "spec" / "template_keys.json"
 
@@ -85,3 +85,24 @@ def test_templates_merged_row_stands_for_rows_of_its_edition(tmp_path: Path):
                    encoding="utf-8")
     with pytest.raises(ValueError, match=r"merged row t3\.other"):
         load_edition(bad)
+
+
+def test_templates_sections_come_with_their_layout():
+    editions = load_editions()
+    layout = SectionLayout.of(editions.values())
+    assert layout.order == ("overview", "t2", "t3", "t4", "problems", "other")
+    assert layout.tables == {"t2", "t3", "t4"} and layout.opening == "overview"
+    for edition in editions.values():
+        assert edition.section_role("closing") == "other"
+        assert edition.section_names["t3"] == "依申请公开"
+
+
+def test_templates_sections_roles_and_order_are_checked():
+    spec = load_editions()["2021"].spec.model_dump()
+    twice = {**spec, "sections": [{**s, "role": "opening"} for s in spec["sections"][:2]]}
+    with pytest.raises(ValidationError, match="more than one opening section"):
+        EditionSpec.model_validate(twice)
+    swapped = Edition(EditionSpec.model_validate({**spec, "edition": "x",
+                                                  "sections": spec["sections"][::-1]}))
+    with pytest.raises(ValueError, match="orders its sections"):
+        SectionLayout.of([load_editions()["2021"], swapped])

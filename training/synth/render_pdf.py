@@ -32,10 +32,11 @@ from xxgk.inference.layout import PX_PER_PT
 from xxgk.training.synth import prose
 from xxgk.training.synth.layout import Cell, Layout, Para, Table, place
 
+from xxgk.document import BBox
+
 FONT = "WQY"
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 PAGE_W, PAGE_H = A4
-BBox = tuple[float, float, float, float]
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:%/\-]*|\s+|.")
 _NO_LINE_START = frozenset("，。、；：？！）》」』”’】〕,.;:?!)%")

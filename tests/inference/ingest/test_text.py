@@ -1,7 +1,7 @@
 """Text dumps of every shape the seeds show, split into cells and physical rows; decoding refusals."""
 
 import pytest
-from xxgk.inference.ingest import decode_text, report_text
+from xxgk.inference.ingest.decode import decode_text, report_text
 from xxgk.inference.ingest.text import clean, segment_text
 
 from xxgk.errors import ExtractionError

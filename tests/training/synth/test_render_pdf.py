@@ -4,7 +4,6 @@ and the pipeline reading them back exactly."""
 from __future__ import annotations
 
 import io
-import math
 import random
 from collections import Counter
 from pathlib import Path
@@ -18,6 +17,7 @@ from xxgk.training.synth.render_pdf import LabelBox, RenderedPdf, wrap
 from xxgk.training.synth.transfer import labels_from_boxes
 
 from xxgk.document import Document, Page, Segment
+from xxgk.scoring import same
 from xxgk.templates import load_editions
 
 EDITIONS = load_editions()
@@ -131,12 +131,6 @@ def test_ingested_segments_take_their_rendered_labels(doc, tmp_path):
                    for b in boxes), (seg.text, label)
 
 
-def _same(gold: float | None, pred: float | None) -> bool:
-    if gold is None or pred is None:
-        return gold is pred
-    return math.isclose(float(gold), float(pred), rel_tol=1e-3, abs_tol=1e-6)
-
-
 def test_pipeline_reads_generated_pdfs_exactly(tmp_path: Path):
     """Ten generated PDFs of both editions through the whole pipeline, scored as the scorer does:
     every cell the gold has read right, and nothing read where the gold has none."""
@@ -157,7 +151,7 @@ def test_pipeline_reads_generated_pdfs_exactly(tmp_path: Path):
                     errors.append((d.doc_id, key, gold, cell.value))
                 continue
             scored += 1
-            if _same(gold, cell.value):
+            if same(gold, cell.value):
                 correct += 1
             else:
                 errors.append((d.doc_id, key, gold, cell.value))

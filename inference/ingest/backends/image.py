@@ -1,0 +1,27 @@
+"""Image files (PNG, JPEG, TIFF, GIF, BMP, WebP), read by OCR (`xxgk.inference.ingest.image`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from xxgk.document import Document, FileFormat
+
+MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
+
+
+@dataclass(frozen=True)
+class ImageBackend:
+    format: FileFormat = "image"
+    max_bytes: int = 300 * 1024 * 1024
+    limit_of: str = "images"
+    suffixes: tuple[str, ...] = ()
+    misnamed: str = ""
+
+    def claims(self, head: bytes, suffix: str) -> bool:
+        return head.startswith(MAGIC) or (head.startswith(b"RIFF") and head[8:12] == b"WEBP")
+
+    def read(self, path: Path, *, doc_id: str, timings: dict[str, float] | None = None) -> Document:
+        from xxgk.inference.ingest.image import ingest_image
+
+        return ingest_image(path, doc_id=doc_id, timings=timings)
