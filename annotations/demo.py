@@ -34,7 +34,7 @@ from pathlib import Path
 
 from xxgk.annotations import studio
 from xxgk.annotations.config import LABEL
-from xxgk.annotations.tasks import FLAG_BELOW, decode_document
+from xxgk.annotations.tasks import decode_document
 from xxgk.annotations.workflow import prepare_files, project_title, pull, push
 from xxgk.inference.labeling.classifier import ModelLabeler
 from xxgk.inference.pipeline import Pipeline
@@ -87,7 +87,7 @@ class Score:
     cells: int = 0
     correct: int = 0
     flagged: int = 0
-    """Cells a reviewer is sent to (status not read, or confidence below 0.9), of all template cells."""
+    """Cells a reviewer is sent to (`CellOut.needs_review`), of all template cells."""
     template_cells: int = 0
     errors: int = 0
     errors_flagged: int = 0
@@ -139,8 +139,7 @@ def score(pipeline: Pipeline, folder: Path, gens: Sequence[GeneratedDoc]) -> Sco
         cells = report.cells if report else {}
         for key, gold in gen.gold["cells"].items():
             cell = cells.get(key)
-            flagged = cell is None or cell.status != "read" or (cell.confidence is not None
-                                                                and cell.confidence < FLAG_BELOW)
+            flagged = cell is None or cell.needs_review(pipeline.options.review.below)
             out.template_cells += 1
             out.flagged += flagged
             if gold is None:
@@ -333,7 +332,7 @@ def _readme(r: dict) -> str:
 corrected through the SDK ({r['labels_corrected']} labels changed) and pulled back; fine-tuning trained on
 {r['trained_on']} of them ({r['held_out_of_training']} held out for its before/after label scores). Scores on the
 other {r['reports'] - r['pushed_and_corrected']} reports (cells flagged: status other than read or confidence
-below 0.9, of all template cells, so cells a truncated table lacks count too):
+below the review threshold, of all template cells, so cells a truncated table lacks count too):
 
 | | model | cell accuracy | cells flagged | wrong cells flagged | reports flagged as unseen edition |
 |---|---|---|---|---|---|

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from xxgk import resources
+from xxgk import options, resources
 
 
 class Settings(BaseSettings):
@@ -22,6 +22,10 @@ class Settings(BaseSettings):
 
     templates_dir: Path = Field(default_factory=lambda: resources.config_path("templates"))
     """Edition configs, one TOML file per template edition."""
+
+    pipeline_config: Path = Field(default_factory=options.shipped_path)
+    """The pipeline's tuning (`xxgk.options.PipelineOptions`: reading costs, confidences, scan
+    thresholds, the review threshold); default: the shipped `configs/pipeline.toml`."""
 
     models_dir: Path = Field(default_factory=resources.models_dir)
     """Registered classifier checkpoints, one folder per model version, and `CURRENT` naming the default
