@@ -135,11 +135,6 @@ class ScanOptions(_Section):
     """A minus found in the ink but not in the reading: the number is kept signed, and flagged."""
     probe_score: float
     """Text read from a cell's bare ink (no detected line) is kept only this confident."""
-    crop_pad: float
-    """Pixels of margin around a piece cut for the recogniser (within its cell), at least; taller
-    text gets a quarter of its height."""
-    cell_inset: float
-    """Pixels a cell's box is shrunk by before its ink is looked at, so its border's ink is not."""
     min_skew: float
     """Degrees below which a page is left as it is (a turn blurs a little)."""
     max_skew: float
@@ -166,8 +161,6 @@ class ScanOptions(_Section):
     streak_gap: int
     """Blank pixels on each side of a line inside a text box that show the box spans two cells (a
     number set close to a rule sits 3 px from it; strokes of one character are closer)."""
-    streak_join: float
-    """Lines whose ends miss each other by less than this still cross (the scan grid's join)."""
 
 
 class PipelineOptions(_Section):

@@ -77,7 +77,8 @@ class Settings(BaseSettings):
     """Largest accepted upload; bigger ones are refused with 413 before anything is stored."""
 
     max_pdf_pages: int = 500
-    """PDFs with more pages are refused at upload time (422)."""
+    """PDFs with more pages are refused: at upload time by the service (422), and by the PDF reader
+    (`too_many_pages`) for `xxgk extract`."""
 
     upload_timeout_seconds: float = 300.0
     """A request body (an upload) must arrive within this long, or it is refused (408) and the
