@@ -55,7 +55,9 @@ def agency_rows(result: CrossResult, charts: Mapping[str, Path]) -> list[list[Va
 
 
 def write_outputs(reports: Sequence[Report], result: CrossResult, out_dir: Path,
-                  editions: Mapping[str, Edition], config: CrosscheckConfig, *, charts: bool = True) -> Written:
+                  editions: Mapping[str, Edition], config: CrosscheckConfig, *, review_below: float,
+                  charts: bool = True) -> Written:
+    """The tables (CSV and XLSX, cells under `review_below` coloured), the findings and the charts."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = Written()
     chart_paths: dict[str, Path] = {}
@@ -84,6 +86,6 @@ def write_outputs(reports: Sequence[Report], result: CrossResult, out_dir: Path,
     write_rows_csv(paths[2], AGENCY_COLUMNS, agencies)
     write_xlsx(paths[3], reports, statuses, editions, extra,
                sheets=[Sheet("crosscheck", FINDING_COLUMNS, findings), Sheet("agencies", AGENCY_COLUMNS, agencies)],
-               only_failed_checks=True)
+               only_failed_checks=True, review_below=review_below)
     written.files = list(paths)
     return written

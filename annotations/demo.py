@@ -87,7 +87,7 @@ class Score:
     cells: int = 0
     correct: int = 0
     flagged: int = 0
-    """Cells a reviewer is sent to (status not read, or confidence below 0.9), of all template cells."""
+    """Cells a reviewer is sent to (`CellOut.needs_review`), of all template cells."""
     template_cells: int = 0
     errors: int = 0
     errors_flagged: int = 0
@@ -130,7 +130,7 @@ def score(pipeline: Pipeline, folder: Path, gens: Sequence[GeneratedDoc]) -> Sco
             out.failed += 1
         elif any("never trained on" in w for w in report.warnings):
             out.unseen_flagged += 1
-        doc = score_doc(gen.gold, report)
+        doc = score_doc(gen.gold, report, pipeline.options.review.below)
         out.template_cells += doc.cells
         out.flagged += doc.flagged
         out.cells += doc.scored
@@ -223,7 +223,7 @@ def run_loop(out: Path, options: DemoOptions, ls, log: Log = print) -> dict:
     changed = annotate_with_truth(ls, name, by_id)
     log(f"annotated {len(items)} documents through the SDK: {changed} labels corrected")
     pulled = pull(ls, name, out / "corrected", editions, log=lambda _: None)
-    reviewed = score_reviewed(pulled, by_id)
+    reviewed = score_reviewed(pulled, by_id, base.options.review.below)
     log(f"pulled {len(pulled)} corrected documents; their reports against the truth: {reviewed}")
 
     config = _config(options)
@@ -274,9 +274,9 @@ def run_loop(out: Path, options: DemoOptions, ls, log: Log = print) -> dict:
     return results
 
 
-def score_reviewed(pulled, gens: dict[str, GeneratedDoc]) -> dict:
+def score_reviewed(pulled, gens: dict[str, GeneratedDoc], below: float) -> dict:
     """Cell accuracy of the reports read from the annotators' labels (should be all correct)."""
-    docs = [score_doc(gens[p.doc_id].gold, p.outcome.report) for p in pulled]
+    docs = [score_doc(gens[p.doc_id].gold, p.outcome.report, below) for p in pulled]
     return {"docs": len(pulled), "cells": sum(d.scored for d in docs), "correct": sum(d.correct for d in docs)}
 
 
@@ -311,7 +311,7 @@ def _readme(r: dict) -> str:
 corrected through the SDK ({r['labels_corrected']} labels changed) and pulled back; fine-tuning trained on
 {r['trained_on']} of them ({r['held_out_of_training']} held out for its before/after label scores). Scores on the
 other {r['reports'] - r['pushed_and_corrected']} reports (cells flagged: status other than read or confidence
-below 0.9, of all template cells, so cells a truncated table lacks count too):
+below the review threshold, of all template cells, so cells a truncated table lacks count too):
 
 | | model | cell accuracy | cells flagged | wrong cells flagged | reports flagged as unseen edition |
 |---|---|---|---|---|---|

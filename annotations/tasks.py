@@ -13,7 +13,7 @@ import base64
 import gzip
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xxgk.annotations.config import IMAGE, LABEL, TEXT, TRANSCRIPTION, TaskKind
@@ -31,8 +31,6 @@ SEPARATOR = " │ "
 EMPTY = "∅"
 """Stands for an empty segment (an empty cell) in a text task, so it can be seen and labelled."""
 IMAGE_KINDS = ("pdf", "scanned_pdf", "image")
-FLAG_BELOW = 0.9
-"""A read cell with lower confidence is flagged for review (as the scorer counts it)."""
 
 
 def task_kind(doc: Document) -> TaskKind:
@@ -179,14 +177,13 @@ def text_regions(doc: Document, rendered: RenderedText) -> list[dict]:
 # ---------------------------------------------------------------- tasks
 
 
-def confidence(doc: Document, report: Report | None) -> float:
-    """How much a document needs review (lower: more): the share of its cells not flagged, times the
-    mean label score; 0 when no report came out."""
+def confidence(doc: Document, report: Report | None, review_below: float) -> float:
+    """How much a document needs review (lower: more): the share of its cells not flagged (at the
+    review threshold `review_below`), times the mean label score; 0 when no report came out."""
     if report is None or not report.cells:
         return 0.0
     cells = list(report.cells.values())
-    unflagged = sum(1 for c in cells if c.status != "missing" and
-                    not (c.status != "read" or (c.confidence is not None and c.confidence < FLAG_BELOW)))
+    unflagged = sum(1 for c in cells if not c.needs_review(review_below))
     scores = [s.label_score for s in doc.segments if s.label_score is not None]
     mean_score = sum(scores) / len(scores) if scores else 1.0
     return round(unflagged / len(cells) * mean_score, 4)
@@ -202,6 +199,8 @@ class Prepared:
     pages: list[str] | None = None
     """Data URLs of the page images (image tasks)."""
     status: str = "success"
+    review_below: float = field(kw_only=True)
+    """The review threshold (`PipelineOptions.review.below`) its cells are flagged at."""
 
     @property
     def kind(self) -> TaskKind:
@@ -209,7 +208,7 @@ class Prepared:
 
     @property
     def confidence(self) -> float:
-        return confidence(self.document, self.report)
+        return confidence(self.document, self.report, self.review_below)
 
 
 def build_task(item: Prepared) -> dict:
@@ -221,8 +220,7 @@ def build_task(item: Prepared) -> dict:
         "input_kind": doc.input_kind,
         "edition": report.meta.edition if report else None,
         "confidence": item.confidence,
-        "flagged_cells": (sum(1 for c in report.cells.values()
-                              if c.status != "read" or (c.confidence is not None and c.confidence < FLAG_BELOW))
+        "flagged_cells": (sum(1 for c in report.cells.values() if c.needs_review(item.review_below))
                           if report else None),
         "warnings": " | ".join(report.warnings if report else doc.warnings)[:500],
         "status": item.status,

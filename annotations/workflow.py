@@ -51,15 +51,17 @@ def project_title(name: str, kind: TaskKind) -> str:
 # ---------------------------------------------------------------- push
 
 
-def prepare_outcome(outcome: Outcome, labeler_version: str, source: Path | None = None) -> Prepared | None:
-    """A pipeline outcome as a document to push; None when nothing was read (no segments, no labels)."""
+def prepare_outcome(outcome: Outcome, labeler_version: str, review_below: float,
+                    source: Path | None = None) -> Prepared | None:
+    """A pipeline outcome as a document to push, its cells flagged at `review_below`; None when nothing
+    was read (no segments, no labels)."""
     doc = outcome.document
     if doc is None or not doc.segments or not any(s.label for s in doc.segments):
         return None
     report = outcome.report
     version = report.meta.model_version if report and report.meta.model_version else labeler_version
     pages = page_images(doc, source) if task_kind(doc) == "image" else None
-    return Prepared(doc, report, version or "unknown", pages, outcome.status)
+    return Prepared(doc, report, version or "unknown", pages, outcome.status, review_below=review_below)
 
 
 def prepare_files(inputs: Sequence[Path], pipeline: Pipeline, log: Log = print) -> list[Prepared]:
@@ -67,7 +69,7 @@ def prepare_files(inputs: Sequence[Path], pipeline: Pipeline, log: Log = print) 
     out = []
     for job in plan_jobs(find_inputs(inputs)):
         outcome = pipeline.extract(job.path, job.doc_id)
-        item = prepare_outcome(outcome, pipeline.labeler.model_version, job.path)
+        item = prepare_outcome(outcome, pipeline.labeler.model_version, pipeline.options.review.below, job.path)
         if item is None:
             reason = "; ".join(e.message for e in outcome.errors) or "nothing read"
             log(f"error: {job.path}: {reason}")
@@ -81,6 +83,7 @@ def prepare_job(job_id: str, settings=None) -> Prepared:
     from xxgk.runners.jobs.files import FileStore
     from xxgk.runners.jobs.store import Store
 
+    from xxgk.options import load_options
     from xxgk.settings import get_settings
 
     settings = settings or get_settings()
@@ -108,7 +111,8 @@ def prepare_job(job_id: str, settings=None) -> Prepared:
             with Image.open(path) as im:
                 pages.append(image_data_url(im, photographic=doc.input_kind != "pdf"))
     version = report.meta.model_version if report and report.meta.model_version else "unknown"
-    return Prepared(doc, report, version, pages, record.outcome or "success")
+    return Prepared(doc, report, version, pages, record.outcome or "success",
+                    review_below=load_options(settings.pipeline_config).review.below)
 
 
 @dataclass

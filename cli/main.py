@@ -85,6 +85,8 @@ def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, chart
     from xxgk.analysis.crosscheck import load_config, load_reports
     from xxgk.analysis.write import write_outputs
 
+    from xxgk.options import load_options
+    from xxgk.settings import get_settings
     from xxgk.templates import load_editions
 
     loaded = load_reports(inputs)
@@ -94,7 +96,9 @@ def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, chart
         raise click.UsageError(f"no extracted reports (xxgk extract JSON) in {', '.join(map(str, inputs))}")
     config = load_config(config_path)
     result = check_years(loaded.reports, config)
-    written = write_outputs(loaded.reports, result, out_dir, load_editions(), config, charts=charts)
+    settings = get_settings()
+    written = write_outputs(loaded.reports, result, out_dir, load_editions(settings.templates_dir), config,
+                            review_below=load_options(settings.pipeline_config).review.below, charts=charts)
     failed = sum(1 for f in result.findings if f.ok is False)
     click.echo(f"{len(loaded.reports)} reports, {len(result.series)} agencies, {failed} failed cross-year "
                f"findings, {len(written.charts)} charts; written to {out_dir}", err=True)
@@ -117,6 +121,7 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
 
     from xxgk.runners.bench import generate_scans, run_bench
 
+    from xxgk.options import load_options
     from xxgk.scoring import score_dir
 
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
@@ -131,7 +136,7 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
         result = run_bench(paths, pred_dir=work / "pred",
                            on_file=lambda p, s, n: click.echo(f"  {p.name}: {n} pages, {s:.1f} s", err=True))
         if gold_dir is not None:
-            result.score = score_dir(gold_dir, work / "pred").summary()
+            result.score = score_dir(gold_dir, work / "pred", load_options().review.below).summary()
     for line in result.lines():
         click.echo(line)
 
@@ -163,6 +168,7 @@ def evaluate(shared_dir: Path, out_dir: Path, n_generated: int, n_scans: int, on
 
     Prints one row of the scorer's summary per set, then the reliability of the confidences.
     """
+    from xxgk.inference.pipeline import Pipeline
     from xxgk.runners.evaluation.reliability import reliability
     from xxgk.runners.evaluation.scoring import SetScore, reliability_table, run_scorer, summary_table
 
@@ -171,13 +177,15 @@ def evaluate(shared_dir: Path, out_dir: Path, n_generated: int, n_scans: int, on
     if not sets:
         raise click.UsageError(f"no labelled sets found under {shared_dir} (or none matches --only)")
     scorer = shared_dir / "eval" / "score.py"
+    pipeline = Pipeline()
     scores = []
     for name, gold_dir in sets:
         click.echo(f"{name}: extracting {gold_dir} ...", err=True)
         pred_dir = out_dir / name
-        result = run_batch(plan_jobs(find_inputs([gold_dir])), pred_dir, ("json",))
+        result = run_batch(plan_jobs(find_inputs([gold_dir])), pred_dir, ("json",), pipeline=pipeline)
         scored = run_scorer(scorer, gold_dir, pred_dir)
-        scores.append(SetScore(name, scored["summary"], reliability(gold_dir, pred_dir), result.failed))
+        table = reliability(gold_dir, pred_dir, pipeline.editions, pipeline.options.review.below)
+        scores.append(SetScore(name, scored["summary"], table, result.failed))
     for line in [*summary_table(scores), "", *reliability_table(scores)]:
         click.echo(line)
 

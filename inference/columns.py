@@ -18,9 +18,7 @@ from dataclasses import dataclass, replace
 from xxgk.inference.assemble import RowRead
 
 from xxgk.document import Segment
-
-MAX_OFFSET = 0.45
-"""How far from a column's centre a number may sit, as a share of the gap to the next column."""
+from xxgk.options import ReadingOptions
 
 
 @dataclass(frozen=True)
@@ -56,8 +54,9 @@ def _centres(rows: list[RowRead]) -> dict[tuple[str, ...], list[float]]:
     return {sig: [statistics.median(col) for col in zip(*rows_, strict=True)] for sig, rows_ in samples.items()}
 
 
-def _assign(values: list[Segment], centres: list[float]) -> list[int] | None:
-    """Each number's column, or None unless each is near one column, in order, one per column."""
+def _assign(values: list[Segment], centres: list[float], max_offset: float) -> list[int] | None:
+    """Each number's column, or None unless each is near one column (within `max_offset` of the gap
+    to the next), in order, one per column."""
     gaps = [b - a for a, b in itertools.pairwise(centres)]
     if any(g <= 0 for g in gaps):
         return None
@@ -66,7 +65,7 @@ def _assign(values: list[Segment], centres: list[float]) -> list[int] | None:
         x = _centre(seg)
         i = min(range(len(centres)), key=lambda j: abs(centres[j] - x))
         near = [g for j, g in enumerate(gaps) if j in (i - 1, i)]
-        if abs(centres[i] - x) > MAX_OFFSET * min(near, default=float("inf")) or (out and i <= out[-1]):
+        if abs(centres[i] - x) > max_offset * min(near, default=float("inf")) or (out and i <= out[-1]):
             return None
         out.append(i)
     return out
@@ -76,8 +75,9 @@ def _blank(like: Segment) -> Segment:
     return like.model_copy(update={"text": "", "columns": None})
 
 
-def place_rows(rows: list[RowRead]) -> list[Placed]:
-    """Every row, short rows of space-laid dumps rebuilt at their columns where positions decide.
+def place_rows(rows: list[RowRead], reading: ReadingOptions) -> list[Placed]:
+    """Every row, short rows of space-laid dumps rebuilt at their columns where positions decide
+    (`reading.column_offset`: how near a column a number must sit).
 
     Only numbers printed on one line have positions that compare; a row whose numbers stand on
     lines of their own (one cell per line) is left to the reading in order.
@@ -91,7 +91,7 @@ def place_rows(rows: list[RowRead]) -> list[Placed]:
             out.append(Placed(row))
             continue
         known = centres.get(_signature(row))
-        index = _assign(values, known) if known else None
+        index = _assign(values, known, reading.column_offset) if known else None
         if index is None:
             out.append(Placed(row, unplaced=True))
             continue

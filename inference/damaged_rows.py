@@ -24,8 +24,6 @@ from typing import Literal
 from xxgk.document import DumpDamage
 
 Derivation = Literal["printed", "expanded", "cut", "joined"]
-MAX_READINGS = 5000
-"""Readings enumerated per row before the row is given up as too ambiguous to restore."""
 
 
 @dataclass(frozen=True)
@@ -116,8 +114,10 @@ def joins(tokens: list[Token], n: int) -> Iterator[DamagedReading]:
             yield DamagedReading(texts, sources, "joined")
 
 
-def damaged_readings(tokens: list[Token], n: int, damage: frozenset[DumpDamage]) -> list[DamagedReading] | None:
-    """Every reading the document's damage allows, or None when there are too many to weigh."""
+def damaged_readings(tokens: list[Token], n: int, damage: frozenset[DumpDamage], *,
+                     limit: int) -> list[DamagedReading] | None:
+    """Every reading the document's damage allows, or None when there are more than `limit` to weigh
+    (`ReadingOptions.max_readings`)."""
     gens: list[Iterator[DamagedReading]] = [joins(tokens, n)]
     if "collapsed_runs" in damage:
         gens.append(expansions(tokens, n))
@@ -126,6 +126,6 @@ def damaged_readings(tokens: list[Token], n: int, damage: frozenset[DumpDamage])
     out: dict[tuple[str, ...], DamagedReading] = {}
     for reading in itertools.chain(*gens):
         out.setdefault(reading.texts, reading)
-        if len(out) > MAX_READINGS:
+        if len(out) > limit:
             return None
     return list(out.values())

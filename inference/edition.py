@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from xxgk.document import Document
+from xxgk.options import ReadingOptions
 from xxgk.templates import Edition
 
 
@@ -25,11 +26,10 @@ class EditionGuess:
     error: str | None = None
 
 
-MIN_COVERAGE = 0.2
-"""Below this share of known row labels a document with table values is of an unknown edition."""
-
-
-def detect_edition(doc: Document, editions: dict[str, Edition], year: int | None) -> EditionGuess:
+def detect_edition(doc: Document, editions: dict[str, Edition], year: int | None,
+                   reading: ReadingOptions) -> EditionGuess:
+    """The edition whose exclusive labels the document has most of; none (an error) below
+    `reading.min_edition_coverage` of its row labels found."""
     found = Counter(s.label for s in doc.segments if s.label and s.label.startswith(("row:", "col:")))
     values = sum(1 for s in doc.segments if s.label == "value" and s.text.strip())
     evidence = {}
@@ -48,7 +48,7 @@ def detect_edition(doc: Document, editions: dict[str, Edition], year: int | None
     rows_found = {lab for lab in found if lab.startswith("row:") and lab in chosen.label_keys}
     all_rows = {lab for lab in chosen.label_keys if lab.startswith("row:")}
     coverage = len(rows_found) / len(all_rows)
-    if coverage < MIN_COVERAGE:
+    if coverage < reading.min_edition_coverage:
         if values >= 10 or rows_found:
             error = ("unknown edition: the document has tables, but their labels match none of the "
                      f"known template editions ({', '.join(editions)}); only {len(rows_found)} of "

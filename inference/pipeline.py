@@ -26,14 +26,12 @@ from xxgk.inference.sections import Wordings, split_sections
 from xxgk.contract import Report
 from xxgk.document import Document
 from xxgk.errors import ExtractionError, StageError
+from xxgk.options import PipelineOptions, load_options
 from xxgk.registry import resolve
 from xxgk.settings import Settings, get_settings
 from xxgk.templates import Edition, load_editions
 
 log = logging.getLogger(__name__)
-
-UNSEEN_EDITION_CONFIDENCE = 0.5
-"""Cells of a report whose edition the model never learned: read, but every one needs review."""
 
 Status = Literal["success", "partial_success", "failure"]
 
@@ -52,10 +50,20 @@ class Outcome:
 
 
 class Pipeline:
+    """The stages in order, with what they share: the editions, the labeler and the options.
+
+    `settings` (default: the process's) names where editions, models and options are read from;
+    `options` (default: `settings.pipeline_config`) are the costs, confidences and thresholds every
+    stage is handed explicitly, so a changed value reaches its stage and nothing else.
+    """
+
     def __init__(self, labeler: Labeler | None = None, editions: dict[str, Edition] | None = None,
-                 prose: ProseReader | None = None):
-        self.editions = editions or load_editions()
-        self.labeler = labeler or default_labeler(self.editions)
+                 prose: ProseReader | None = None, *, settings: Settings | None = None,
+                 options: PipelineOptions | None = None):
+        self.settings = settings or get_settings()
+        self.options = options or load_options(self.settings.pipeline_config)
+        self.editions = editions or load_editions(self.settings.templates_dir)
+        self.labeler = labeler or default_labeler(self.editions, self.settings)
         self.headings = Wordings.from_editions(self.editions.values())
         self.prose = prose or default_reader()
         known = self.labeler.labels
@@ -73,7 +81,7 @@ class Pipeline:
 
         self._rules = self._rules or RuleLabeler(self.editions)
         matched = self._rules(doc.model_copy(deep=True))
-        guess = detect_edition(matched, self.editions, extract_meta(matched).year)
+        guess = detect_edition(matched, self.editions, extract_meta(matched).year, self.options.reading)
         if guess.edition is None or guess.edition.id not in self.unseen:
             return doc, self.labeler.model_version, None
         return matched, self._rules.model_version, guess.edition.id
@@ -99,19 +107,21 @@ class Pipeline:
             doc, labeler_version, unseen = self._cover_unseen_edition(doc)
         with _timed(timings, "rules"):
             meta = extract_meta(doc)
-            guess = detect_edition(doc, self.editions, meta.year)
+            guess = detect_edition(doc, self.editions, meta.year, self.options.reading)
             if guess.edition is None:
                 category = "no_tables" if guess.error and guess.error.startswith("no report") else "unknown_edition"
                 outcome.errors.append(StageError("edition", category, f"{doc.source}: {guess.error}"))
                 return outcome
             edition = guess.edition
-            table = read_table(edition, Assembler(edition)(doc), frozenset(doc.damage), yuan_columns(doc, edition))
+            table = read_table(edition, Assembler(edition)(doc), frozenset(doc.damage), yuan_columns(doc, edition),
+                               options=self.options)
             warnings = [*doc.warnings, *([guess.warning] if guess.warning else []), *table.warnings]
             split = split_sections(doc, self.headings)
             report = build_report(doc=doc, edition=edition, table=table, meta=meta,
                                   model_version=labeler_version, sections=split.texts(), warnings=warnings)
             if unseen:
-                flag_unseen_edition(report, unseen, self.labeler.model_version)
+                flag_unseen_edition(report, unseen, self.labeler.model_version,
+                                    self.options.confidence.unseen_edition)
         with _timed(timings, "prose"):
             # the prose's numbers against the cells: adds checks and warnings, never changes a cell
             self.prose(report, split, edition)
@@ -121,23 +131,23 @@ class Pipeline:
         return outcome
 
 
-def flag_unseen_edition(report: Report, edition: str, model_version: str) -> None:
+def flag_unseen_edition(report: Report, edition: str, model_version: str, confidence: float) -> None:
     """A report read by string matching because the model does not know its edition: every cell
-    is flagged for review, and the warning says what retraining would fix."""
+    is flagged for review (its confidence at most `confidence`), and the warning says what
+    retraining would fix."""
     report.warnings.insert(0, f"the tables follow edition {edition}, which model {model_version} was never trained "
                               "on: read by string matching and flagged for review; retrain with corrected "
                               "reports of this edition (xxgk annotate, xxgk train --from)")
     for cell in report.cells.values():
         if cell.confidence is not None:
-            cell.confidence = min(cell.confidence, UNSEEN_EDITION_CONFIDENCE)
+            cell.confidence = min(cell.confidence, confidence)
 
 
-def default_labeler(editions: dict[str, Edition], settings: Settings | None = None) -> Labeler:
+def default_labeler(editions: dict[str, Edition], settings: Settings) -> Labeler:
     """The classifier of the registered model version, or string matching when asked or when none is.
 
     torch is imported only when a classifier is used, so the rule path stays light.
     """
-    settings = settings or get_settings()
     from xxgk.inference.labeling.rules import RuleLabeler
 
     if settings.labeler == "rules":

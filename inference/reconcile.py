@@ -33,30 +33,10 @@ from typing import Literal
 
 from xxgk.inference.numbers import Number, Reading
 
-from xxgk.contract import REVIEW_BELOW
+from xxgk.options import ConfidenceOptions, PipelineOptions
 from xxgk.templates import Edition, Equation
 
 Status = Literal["read", "inferred", "corrected", "missing"]
-MAX_COMBINATIONS = 20000
-"""Joint readings of one group of linked rows searched exhaustively; beyond, coordinate descent."""
-MAX_ASSIGNMENTS = 64
-"""Fully specified readings kept per row (its alternatives × its ambiguous cells' candidates)."""
-FLAGGED_CONFIDENCE = 0.6
-"""Confidence of cells in a failed identity: under the contract's 0.9 review threshold."""
-DECIDED_CONFIDENCE = 0.92
-"""A cell whose reading the arithmetic decided among several: trusted, not certain."""
-UNDECIDED_CONFIDENCE = 0.7
-"""A cell whose readings the arithmetic could not tell apart: flagged for review."""
-RESTORED_CONFIDENCE = 0.9
-"""A cell restored from a dump's damage (runs expanded, digits cut) that only one reading fits."""
-JOINED_CONFIDENCE = 0.85
-"""A number printed in two pieces, joined because the arithmetic confirms it."""
-MAX_NAMED_CANDIDATES = 4
-CONFIRMED_CONFIDENCE = 0.99
-"""A read cell pinned by an identity that holds, every other cell of which is trusted."""
-UNCHECKED_CONFIDENCE = 0.8
-"""A number read where every identity goes unchecked: cells missing beside it, or the identity
-spent on solving one (it holds by construction)."""
 MERGED_RULE = "merged:"
 """Rule of a row's 0 taken from another layout's row printing 0 for it and its siblings: as sure as
 that printed 0 (counts are never negative)."""
@@ -122,7 +102,8 @@ def _holds(eq: Equation, values: dict[str, Number | None]) -> bool | None:
     return abs(sum(vals[: len(eq.lhs)]) - sum(vals[len(eq.lhs):])) < 1e-6  # type: ignore[arg-type]
 
 
-def _assignments(group: list[Alternative]) -> list[_Assignment]:
+def _assignments(group: list[Alternative], most: int) -> list[_Assignment]:
+    """The row's fully specified readings, cheapest first, at most `most` of them."""
     out: list[_Assignment] = []
     for index, alt in enumerate(group):
         keys = list(alt.readings)
@@ -132,68 +113,71 @@ def _assignments(group: list[Alternative]) -> list[_Assignment]:
             picks = {k: c[0] for k, c in zip(keys, combo, strict=True) if len(alt.readings[k][0].candidates) > 1}
             cost = alt.cost + sum(c[1][1] for c in combo)
             out.append(_Assignment(index, values, picks, cost))
-            if len(out) >= MAX_ASSIGNMENTS * (index + 1):
+            if len(out) >= most * (index + 1):
                 break
     out.sort(key=lambda a: a.cost)
-    return out[:MAX_ASSIGNMENTS]
+    return out[:most]
 
 
-def reconcile(edition: Edition, groups: list[list[Alternative]]) -> Reconciled:
-    """`groups`: per assembled row, its alternative readings, most plausible first."""
-    options = [_assignments(g) for g in groups]
-    search = _search(edition, options)
+def reconcile(edition: Edition, groups: list[list[Alternative]], *, options: PipelineOptions) -> Reconciled:
+    """`groups`: per assembled row, its alternative readings, most plausible first. `options` gives
+    the search's limits, the confidences it sets and the review threshold trusted cells meet."""
+    conf = options.confidence
+    assigned = [_assignments(g, options.reading.max_assignments) for g in groups]
+    search = _search(edition, assigned, options.reading.max_combinations)
     chosen = search.chosen
     cells = {key: CellValue(key, None, "missing", 0.0) for key in edition.cell_keys}
-    out = Reconciled(cells, chosen=[options[i][c].alternative if options[i] else 0 for i, c in enumerate(chosen)])
-    values = _values(options, chosen)
+    out = Reconciled(cells, chosen=[assigned[i][c].alternative if assigned[i] else 0 for i, c in enumerate(chosen)])
+    values = _values(assigned, chosen)
     printed_elsewhere: dict[str, tuple[Number | None, float]] = {}
     """Cells of rows another layout prints (the edition's merged rows): value and confidence."""
     for gi, (group, pick) in enumerate(zip(groups, chosen, strict=True)):
-        if not options[gi]:
+        if not assigned[gi]:
             continue
-        assignment = options[gi][pick]
+        assignment = assigned[gi][pick]
         alt = group[assignment.alternative]
         unsettled: list[str] = []
-        for key, (reading, conf) in alt.readings.items():
+        for key, (reading, read_conf) in alt.readings.items():
             if key not in cells:
                 number = reading.kind in ("number", "blank", "na")
-                printed_elsewhere[key] = (assignment.values[key] if number else None, conf)
+                printed_elsewhere[key] = (assignment.values[key] if number else None, read_conf)
                 continue
             if reading.kind not in ("number", "blank", "na"):
                 cells[key] = CellValue(key, None, "missing", 0.0, reading)
                 continue
             value = assignment.values[key]
             first = reading.candidates[0][0] if reading.candidates else None
-            certainty = search.certainty(edition, options, gi, key, values)
+            certainty = search.certainty(edition, assigned, gi, key, values, conf)
             how = alt.restored.get(key)
             if how is not None:
-                agree = certainty == 1.0 or (certainty == DECIDED_CONFIDENCE and search.exact(gi))
+                agree = certainty == 1.0 or (certainty == conf.decided and search.exact(gi))
                 if not agree or not alt.exhaustive:
                     cells[key] = CellValue(key, None, "missing", 0.0, reading)
                     unsettled.append(key)
                     continue
                 status: Status = "corrected" if how == "joined" else "inferred"
-                conf = min(conf, JOINED_CONFIDENCE if how == "joined" else RESTORED_CONFIDENCE)
-                cells[key] = CellValue(key, value, status, conf, reading, f"dump.{how}")
+                restored = min(read_conf, conf.joined if how == "joined" else conf.restored)
+                cells[key] = CellValue(key, value, status, restored, reading, f"dump.{how}")
                 continue
             status = "corrected" if value != first else "read"
-            conf = min(conf, certainty)
             rule = (_rules_of(edition, key) or None) if status == "corrected" else None
-            cells[key] = CellValue(key, value, status, conf, reading, rule)
+            cells[key] = CellValue(key, value, status, min(read_conf, certainty), reading, rule)
         if alt.restored:
-            out.warnings.append(_restored_warning(alt, options[gi], search.fitting(gi), unsettled))
+            out.warnings.append(_restored_warning(alt, assigned[gi], search.fitting(gi), unsettled,
+                                                  options.reading.max_named_candidates))
     _split_merged(edition, out, printed_elsewhere)
-    _infer(edition, out)
+    _infer(edition, out, conf.inferred)
     out.checks = [_check(eq, cells) for eq in edition.equations]
-    _flag_failures(edition, out, _confirm(edition, out))
+    _flag_failures(edition, out, _confirm(edition, out, options), conf.flagged)
     return out
 
 
-def _confirm(edition: Edition, out: Reconciled) -> set[str]:
+def _confirm(edition: Edition, out: Reconciled, options: PipelineOptions) -> set[str]:
     """Confidence from the identities (step 4 above): pinned cells confirmed, unchecked ones
     doubted. Returns the confirmed cells.
 
-    Trusted cells are read (or taken from a printed 0, see `MERGED_RULE`), confident and in no
+    Trusted cells are read (or taken from a printed 0, see `MERGED_RULE`), confident (at or above
+    the review threshold) and in no
     failed identity. A cell of a failed identity can still be pinned by another identity that
     holds: one misread cell breaks its row and column while the cells beside it stay pinned by
     theirs, so only the cell no identity vouches for is left to review. A row read from the wrong
@@ -202,7 +186,7 @@ def _confirm(edition: Edition, out: Reconciled) -> set[str]:
     cells = out.cells
     failed = {k for eq, c in zip(edition.equations, out.checks, strict=True) if c.ok is False
               for k in (*eq.lhs, *eq.rhs)}
-    trusted = {k for k, c in cells.items() if c.confidence >= REVIEW_BELOW and k not in failed
+    trusted = {k for k, c in cells.items() if c.confidence >= options.review.below and k not in failed
                and (c.status == "read" or (c.rule or "").startswith(MERGED_RULE))}
     held = [(*eq.lhs, *eq.rhs) for eq, c in zip(edition.equations, out.checks, strict=True) if c.ok]
     confirmed: set[str] = set()
@@ -219,7 +203,7 @@ def _confirm(edition: Edition, out: Reconciled) -> set[str]:
                     trusted.add(k)  # an inferred or corrected value pinned by trusted cells vouches too
                     changed = True
                 if c.status == "read" and k not in confirmed:
-                    cells[k] = replace(c, confidence=max(c.confidence, CONFIRMED_CONFIDENCE))
+                    cells[k] = replace(c, confidence=max(c.confidence, options.confidence.confirmed))
                     confirmed.add(k)
     unchecked: dict[str, bool] = {}
     for eq, check in zip(edition.equations, out.checks, strict=True):
@@ -231,7 +215,7 @@ def _confirm(edition: Edition, out: Reconciled) -> set[str]:
     for k, alone in unchecked.items():
         c = cells[k]
         if alone and c.status == "read" and c.value:
-            cells[k] = replace(c, confidence=min(c.confidence, UNCHECKED_CONFIDENCE))
+            cells[k] = replace(c, confidence=min(c.confidence, options.confidence.unchecked))
     return confirmed
 
 
@@ -264,8 +248,9 @@ def _split_merged(edition: Edition, out: Reconciled, printed: dict[str, tuple[Nu
 
 
 def _restored_warning(alt: Alternative, opts: list[_Assignment], fitting: list[int] | None,
-                      unsettled: list[str]) -> str:
-    """What was restored in a damaged row, and the readings that fit when more than one does."""
+                      unsettled: list[str], named: int) -> str:
+    """What was restored in a damaged row, and the readings that fit (`named` of them at most) when
+    more than one does."""
     keys = list(alt.readings)
     how = sorted(set(alt.restored.values()))
     what = {"expanded": "runs of identical cells collapsed", "cut": "cells printed without separators",
@@ -278,7 +263,7 @@ def _restored_warning(alt: Alternative, opts: list[_Assignment], fitting: list[i
         return f"{alt.name}: {cause}; too many readings fit to choose one; cells left missing"
     readings = list(dict.fromkeys(",".join(_fmt_value(opts[i].values.get(k)) for k in keys)
                                   for i in (fitting or [])))
-    listed = " | ".join(readings[:MAX_NAMED_CANDIDATES]) + (" | …" if len(readings) > MAX_NAMED_CANDIDATES else "")
+    listed = " | ".join(readings[:named]) + (" | …" if len(readings) > named else "")
     cells = ", ".join(k.split(".", 1)[1] for k in unsettled)
     return (f"{alt.name}: {cause}; {len(readings)} readings fit the table ({listed}); "
             f"cells left missing: {cells}")
@@ -320,7 +305,7 @@ class _Search:
         return sorted(self.tied.get(gi, {self.chosen[gi]}))
 
     def certainty(self, edition: Edition, options: list[list[_Assignment]], gi: int, key: str,
-                  values: dict[str, Number | None]) -> float:
+                  values: dict[str, Number | None], conf: ConfidenceOptions) -> float:
         """1.0 when every reading of the row agrees; decided when the readings that keep the most
         identities all agree; undecided otherwise."""
         opts = options[gi]
@@ -329,8 +314,8 @@ class _Search:
             return 1.0
         if gi in self.tied:
             same = all(opts[i].values.get(key) == mine for i in self.tied[gi])
-            return DECIDED_CONFIDENCE if same else UNDECIDED_CONFIDENCE
-        return _local_certainty(edition, opts, self.chosen[gi], key, values)
+            return conf.decided if same else conf.undecided
+        return _local_certainty(edition, opts, self.chosen[gi], key, values, conf)
 
     def exact(self, gi: int) -> bool:
         return gi in self.tied
@@ -367,16 +352,17 @@ def _owners(options: list[list[_Assignment]]) -> dict[str, int]:
     return owner
 
 
-def _search(edition: Edition, options: list[list[_Assignment]]) -> _Search:
+def _search(edition: Edition, options: list[list[_Assignment]], max_combinations: int) -> _Search:
     """The assignment per row that the table's arithmetic supports best.
 
     Each group of linked rows with a choice is searched on its own: exactly (branch and bound,
     every joint reading that ties with the best on identities recorded) within a budget of
-    partial readings, else by coordinate descent from the cheapest readings.
+    partial readings (ten per joint reading of `max_combinations`), else by coordinate descent from
+    the cheapest readings.
     """
     result = _Search([0] * len(options))
     for comp in _components(edition, options):
-        if not _BranchAndBound(edition, options, comp).run(result):
+        if not _BranchAndBound(edition, options, comp, max_combinations * 10).run(result):
             _descend(edition, options, comp, result)
     return result
 
@@ -390,7 +376,7 @@ class _BranchAndBound:
     more identities than the best found are skipped.
     """
 
-    def __init__(self, edition: Edition, options: list[list[_Assignment]], comp: list[int]):
+    def __init__(self, edition: Edition, options: list[list[_Assignment]], comp: list[int], budget: int):
         self.options = options
         self.order = sorted(comp, key=lambda gi: len(options[gi]))
         owner = _owners(options)
@@ -438,7 +424,7 @@ class _BranchAndBound:
                     none = none or len(known) < len(vals)
                 ranges[p] = (lo, hi, none)
             self.suffix.append(ranges)
-        self.budget = MAX_COMBINATIONS * 10
+        self.budget = budget
 
     def run(self, result: _Search) -> bool:
         """Fill `result` for this group; False when the budget ran out before the search ended."""
@@ -527,7 +513,7 @@ def _descend(edition: Edition, options: list[list[_Assignment]], comp: list[int]
 
 
 def _local_certainty(edition: Edition, opts: list[_Assignment], pick: int, key: str,
-                     values: dict[str, Number | None]) -> float:
+                     values: dict[str, Number | None], conf: ConfidenceOptions) -> float:
     """Certainty against the row's own alternatives with the other rows held fixed (used where
     the joint search was too large to be exhaustive)."""
     mine = opts[pick].values.get(key)
@@ -538,15 +524,16 @@ def _local_certainty(edition: Edition, opts: list[_Assignment], pick: int, key: 
         trial = dict(values)
         trial.update(other.values)
         if _score(edition, trial, 0.0)[0] <= best:
-            return UNDECIDED_CONFIDENCE
-    return DECIDED_CONFIDENCE
+            return conf.undecided
+    return conf.decided
 
 
 def _rules_of(edition: Edition, key: str) -> str:
     return ",".join(sorted({eq.rule for eq in edition.equations if key in (*eq.lhs, *eq.rhs)}))
 
 
-def _infer(edition: Edition, out: Reconciled) -> None:
+def _infer(edition: Edition, out: Reconciled, confidence: float) -> None:
+    """Missing cells solved from identities they are the only unknown of, with `confidence`."""
     cells = out.cells
     units = edition.units
     changed = True
@@ -565,7 +552,7 @@ def _infer(edition: Edition, out: Reconciled) -> None:
                 continue
             if float(value).is_integer():
                 value = int(value)
-            cells[target] = CellValue(target, value, "inferred", 0.85, cells[target].reading, eq.rule)
+            cells[target] = CellValue(target, value, "inferred", confidence, cells[target].reading, eq.rule)
             changed = True
 
 
@@ -591,8 +578,8 @@ def _fmt(v: Number) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def _flag_failures(edition: Edition, out: Reconciled, confirmed: set[str]) -> None:
-    """Cells of failed identities that no holding identity pins are flagged for review."""
+def _flag_failures(edition: Edition, out: Reconciled, confirmed: set[str], flagged: float) -> None:
+    """Cells of failed identities that no holding identity pins are flagged for review (`flagged`)."""
     failed = {(c.rule, c.scope_key) for c in out.checks if c.ok is False}
     if not failed:
         return
@@ -601,4 +588,4 @@ def _flag_failures(edition: Edition, out: Reconciled, confirmed: set[str]) -> No
             for k in (*eq.lhs, *eq.rhs):
                 c = out.cells[k]
                 if c.status in ("read", "inferred") and k not in confirmed:
-                    out.cells[k] = replace(c, confidence=min(c.confidence, FLAGGED_CONFIDENCE))
+                    out.cells[k] = replace(c, confidence=min(c.confidence, flagged))

@@ -14,28 +14,11 @@ from xxgk.inference.row_options import RowOption, Slot, row_options
 
 from xxgk.contract import CellOut, CheckOut, Meta, MetaEvidence, Report
 from xxgk.document import Document, DumpDamage
+from xxgk.options import ConfidenceOptions, PipelineOptions
 from xxgk.templates import Edition
 
-SPLIT_PENALTY = 0.97
-"""Confidence factor for a cell cut out of a segment that held several (`0 0 0`)."""
-GUESS_CONFIDENCE = 0.5
-"""A cell whose column was guessed (see `RowOption.guess_from`): as likely wrong as right."""
-OCR_SURE = 0.98
-"""A recogniser score below this leaves a cell no identity checks (table 2) to a reviewer: misread
-digits in table 2 came with scores of 0.92–0.96 on degraded scans."""
-UNVERIFIABLE_CONFIDENCE = 0.85
-"""A value nothing can confirm and something makes doubtful (an unsure OCR reading, a unit taken
-from the header alone)."""
-WAN_PLAUSIBLE_MAX = 10000
-"""An amount at or above this many 万元 (100 million 元) with no unit printed is taken for 元 printed
-in a 万元 column and flagged."""
 _UNIT_MARK = re.compile(r"元")
 _YUAN_HEADER = re.compile(r"[（(]\s*(?:单位[:：]\s*)?元\s*[）)]|单位[:：]\s*元")
-COST_LABEL_DOUBT = 4.0
-"""Reading cost per unit of doubt (1 - probability) in the label that opened a row."""
-LOST_INK_CONFIDENCE = 0.75
-"""A scanned cell read blank in a document that prints its zeros: about one in four such blanks is
-a number the scan lost (faint ink, a fax, a seal over it), as measured on degraded real scans."""
 
 
 @dataclass
@@ -48,7 +31,7 @@ class TableReading:
 
 
 def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros: bool,
-                 yuan: frozenset[str] = frozenset()) -> Alternative:
+                 yuan: frozenset[str], confidence: ConfidenceOptions) -> Alternative:
     label_conf = row.label.label_score if row.label is not None and row.label.label_score else 1.0
     readings = {}
     restored = {}
@@ -58,17 +41,17 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros
         if slot.segment.read_score is not None:
             conf = min(conf, slot.segment.read_score)
         if prints_zeros and slot.segment.source == "ocr" and not slot.text.strip():
-            conf = min(conf, LOST_INK_CONFIDENCE)
+            conf = min(conf, confidence.lost_ink)
         if slot.text != slot.segment.text and slot.derivation == "printed":
-            conf *= SPLIT_PENALTY
+            conf *= confidence.split_penalty
         if option.guess_from is not None and row.keys.index(key) >= option.guess_from:
-            conf = min(conf, GUESS_CONFIDENCE)
-        if slot.segment.read_score is not None and slot.segment.read_score < OCR_SURE and key not in checked:
-            conf = min(conf, UNVERIFIABLE_CONFIDENCE)
+            conf = min(conf, confidence.guess)
+        if slot.segment.read_score is not None and slot.segment.read_score < confidence.ocr_sure and key not in checked:
+            conf = min(conf, confidence.unverifiable)
         text = slot.text
         if key.rsplit(".", 1)[1] in yuan and text.strip() and not _UNIT_MARK.search(text):
             text += "元"
-            conf = min(conf, UNVERIFIABLE_CONFIDENCE)  # one header's 元 (万 lost?) scales the value 10000×
+            conf = min(conf, confidence.unverifiable)  # one header's 元 (万 lost?) scales the value 10000×
         readings[key] = (parse(text, edition.units[key]), round(conf, 4))
         if slot.derivation != "printed":
             restored[key] = slot.derivation
@@ -87,43 +70,45 @@ def yuan_columns(doc: Document, edition: Edition) -> frozenset[str]:
 
 
 def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamage] = frozenset(),
-               yuan: frozenset[str] = frozenset()) -> TableReading:
+               yuan: frozenset[str] = frozenset(), *, options: PipelineOptions) -> TableReading:
     """Every assembled row's readings, reconciled against the whole table's arithmetic.
 
     Occurrences of the same template row (a label printed or labeled twice) are one choice: their
     readings compete, the less confidently labeled occurrence paying for its doubt. `damage` is
-    what the dump did to its rows (`Document.damage`), which the rows' readings undo.
+    what the dump did to its rows (`Document.damage`), which the rows' readings undo. `options`
+    gives the readings' costs and the cells' confidences.
     """
+    reading = options.reading
     warnings = list(assembly.warnings)
     groups: dict[tuple[str, ...], list[tuple[RowRead, RowOption]]] = {}
-    for placed in place_rows(assembly.rows):
+    for placed in place_rows(assembly.rows, reading):
         row = placed.row
         equations = [eq for eq in edition.equations if {*eq.lhs, *eq.rhs} <= set(row.keys)]
-        options = row_options(row.segments, row.keys, edition.units, equations, damage)
-        if any(o.truncated and not o.slots for o in options):
+        readings = row_options(row.segments, row.keys, edition.units, equations, damage, reading=reading)
+        if any(o.truncated and not o.slots for o in readings):
             printed = " ".join(s.text for s in row.segments)
             warnings.append(f"{_name(row)}: printed '{printed}' has too many readings to weigh; cells left missing")
-        if not options and row.segments:
+        if not readings and row.segments:
             n = len(row.keys)
             slots = tuple(Slot(s.text, s) for s in row.segments[:n])
             warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}, "
                             "flagged for review")
-            options = [RowOption(slots, 0.0, guess_from=0)]
+            readings = [RowOption(slots, 0.0, guess_from=0)]
         if placed.unplaced:
             warnings.append(f"{_name(row)}: {len(row.keys)} columns but fewer numbers, and their positions do "
                             "not say which columns; flagged for review")
-            options = [replace(o, guess_from=0) for o in options]
+            readings = [replace(o, guess_from=0) for o in readings]
         elif _short_over_lines(row):
-            options = [o if any(s.derivation != "printed" for s in o.slots) else replace(o, guess_from=0)
-                       for o in options]
-        doubt = COST_LABEL_DOUBT * (1.0 - (row.label.label_score or 1.0)) if row.label is not None else 0.0
+            readings = [o if any(s.derivation != "printed" for s in o.slots) else replace(o, guess_from=0)
+                        for o in readings]
+        doubt = reading.cost_label_doubt * (1.0 - (row.label.label_score or 1.0)) if row.label is not None else 0.0
         groups.setdefault(row.keys, []).extend(
-            (row, replace(o, cost=round(o.cost + doubt, 3))) for o in options)
+            (row, replace(o, cost=round(o.cost + doubt, 3))) for o in readings)
     ordered = [sorted(_complete(g), key=lambda ro: ro[1].cost) for g in groups.values()]
     zeros = _prints_zeros(assembly)
-    reconciled = reconcile(edition, [[_alternative(row, o, edition, zeros, yuan) for row, o in g]
-                                     for g in ordered])
-    warnings += _implausible_amounts(reconciled, edition, yuan)
+    reconciled = reconcile(edition, [[_alternative(row, o, edition, zeros, yuan, options.confidence) for row, o in g]
+                                     for g in ordered], options=options)
+    warnings += _implausible_amounts(reconciled, edition, yuan, options)
     slots: dict[str, Slot] = {}
     for group, pick in zip(ordered, reconciled.chosen, strict=True):
         if not group:
@@ -136,18 +121,20 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
     return TableReading(reconciled, slots, [*warnings, *reconciled.warnings])
 
 
-def _implausible_amounts(reconciled: Reconciled, edition: Edition, yuan: frozenset[str]) -> list[str]:
+def _implausible_amounts(reconciled: Reconciled, edition: Edition, yuan: frozenset[str],
+                         options: PipelineOptions) -> list[str]:
     """Amounts read as 万元 only because nothing printed a unit, and too large to be 万元 of an
-    agency's fees: most likely 元. Flagged with a warning, the value kept as printed."""
+    agency's fees (`reading.wan_plausible_max`): most likely 元. Flagged with a warning, the value
+    kept as printed."""
     warnings = []
     for key, unit in edition.units.items():
         cell = reconciled.cells.get(key)
-        if unit != "wan" or cell is None or cell.value is None or cell.value < WAN_PLAUSIBLE_MAX:
+        if unit != "wan" or cell is None or cell.value is None or cell.value < options.reading.wan_plausible_max:
             continue
         printed = cell.reading.text if cell.reading is not None else ""
         if key.rsplit(".", 1)[1] in yuan or _UNIT_MARK.search(printed):
             continue
-        reconciled.cells[key] = replace(cell, confidence=min(cell.confidence, GUESS_CONFIDENCE))
+        reconciled.cells[key] = replace(cell, confidence=min(cell.confidence, options.confidence.guess))
         warnings.append(f"{key}: {printed} 万元 with no unit printed is implausibly large for 万元 (元?); "
                         "flagged for review")
     return warnings

@@ -19,28 +19,8 @@ from xxgk.inference.damaged_rows import DamagedReading, Derivation, Token, damag
 from xxgk.inference.numbers import Number, normalize, parse, split_cells
 
 from xxgk.document import DumpDamage, Segment
+from xxgk.options import ReadingOptions
 from xxgk.templates import Equation, Unit
-
-MAX_MERGED = 4
-"""Segments per row whose split is searched (2^k readings)."""
-MAX_OPTIONS = 6
-
-COST_UNSPLIT_DIGITS = 0.5
-"""Keeping `4 0` as one number: letter-spaced digits are common in PDF text layers."""
-COST_UNSPLIT = 1.5
-"""Keeping `23 0` as one cell: only debris next to a real value makes it one cell."""
-COST_SPLIT = 1.0
-COST_DROP_LEADING = 1.0
-"""An empty cell right after the label read as filler of a spanning label."""
-COST_DROP_TRAILING = 0.2
-COST_SHORT = 2.0
-"""Per cell of the row left without a segment."""
-COST_FAILED_IDENTITY = 3.0
-"""Per identity of the row itself (total = sum of parts) that the reading breaks."""
-COST_DAMAGED = 1.0
-"""A reading that undoes a dump's damage (runs expanded, digits cut, a split number joined)."""
-MAX_DAMAGED = 48
-"""Damaged readings kept per row; a row with more that fit is marked `truncated`."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +88,8 @@ def _tokens(segments: list[Segment]) -> list[Token]:
 
 
 def damaged_options(segments: list[Segment], keys: tuple[str, ...], units: dict[str, Unit],
-                    equations: list[Equation], damage: frozenset[DumpDamage]) -> list[RowOption]:
+                    equations: list[Equation], damage: frozenset[DumpDamage],
+                    reading: ReadingOptions) -> list[RowOption]:
     """Readings that restore a row printing fewer cells (runs collapsed, digits glued) or one more
     (a number split in two) than it has: those breaking the fewest of the row's own identities.
 
@@ -119,7 +100,7 @@ def damaged_options(segments: list[Segment], keys: tuple[str, ...], units: dict[
     n = len(keys)
     if len(tokens) == n or not tokens:
         return []
-    readings = damaged_readings(tokens, n, damage)
+    readings = damaged_readings(tokens, n, damage, limit=reading.max_readings)
     if readings is None:
         return [RowOption((), 0.0, truncated=True)]
     scored = [(_broken(keys, r.texts, units, equations), r) for r in readings]
@@ -129,9 +110,9 @@ def damaged_options(segments: list[Segment], keys: tuple[str, ...], units: dict[
     best = [r for b, r in scored if b == fewest]
     if any(r.derivation == "joined" for r in best) and (fewest or not equations):
         best = [r for r in best if r.derivation != "joined"]
-    cost = COST_DAMAGED + COST_FAILED_IDENTITY * fewest
-    truncated = len(best) > MAX_DAMAGED
-    return [RowOption(_slots(r, segments), cost, truncated) for r in best[:MAX_DAMAGED]]
+    cost = reading.cost_damaged + reading.cost_failed_identity * fewest
+    truncated = len(best) > reading.max_damaged
+    return [RowOption(_slots(r, segments), cost, truncated) for r in best[:reading.max_damaged]]
 
 
 def _slots(reading: DamagedReading, segments: list[Segment]) -> tuple[Slot, ...]:
@@ -140,24 +121,26 @@ def _slots(reading: DamagedReading, segments: list[Segment]) -> tuple[Slot, ...]
 
 
 def row_options(segments: list[Segment], keys: tuple[str, ...], units: dict[str, Unit],
-                equations: list[Equation], damage: frozenset[DumpDamage] = frozenset()) -> list[RowOption]:
-    """Readings of a row, cheapest first; empty if its segments cannot fit its cells.
+                equations: list[Equation], damage: frozenset[DumpDamage] = frozenset(), *,
+                reading: ReadingOptions) -> list[RowOption]:
+    """Readings of a row, cheapest first; empty if its segments cannot fit its cells. `reading`
+    gives what each kind of reading costs and how many are kept.
 
     Where the document's damage explains a short row, its restored readings replace the reading
     that leaves the row's last cells empty.
     """
-    damaged = damaged_options(segments, keys, units, equations, damage)
-    printed = _printed_options(segments, keys, units, equations)
+    damaged = damaged_options(segments, keys, units, equations, damage, reading)
+    printed = _printed_options(segments, keys, units, equations, reading)
     if any(o.slots and o.slots[0].derivation != "joined" for o in damaged) or any(o.truncated for o in damaged):
         return damaged
     return sorted([*printed, *damaged], key=lambda o: o.cost)
 
 
 def _printed_options(segments: list[Segment], keys: tuple[str, ...], units: dict[str, Unit],
-                     equations: list[Equation]) -> list[RowOption]:
+                     equations: list[Equation], reading: ReadingOptions) -> list[RowOption]:
     """Readings of the row as printed: merged segments split or not, edge empties dropped."""
     n = len(keys)
-    multi = [i for i, s in enumerate(segments) if split_cells(s.text)][:MAX_MERGED]
+    multi = [i for i, s in enumerate(segments) if split_cells(s.text)][:reading.max_merged]
     seen: dict[tuple[str, ...], RowOption] = {}
     for mask in itertools.product((False, True), repeat=len(multi)):
         split = {i for i, m in zip(multi, mask, strict=True) if m}
@@ -167,17 +150,17 @@ def _printed_options(segments: list[Segment], keys: tuple[str, ...], units: dict
             cells = split_cells(seg.text)
             if i in split and cells:
                 slots.extend(Slot(c, seg) for c in cells)
-                cost += COST_SPLIT
+                cost += reading.cost_split
             else:
                 slots.append(Slot(seg.text, seg, merged=bool(cells)))
                 if cells:
-                    cost += COST_UNSPLIT_DIGITS if _digits_only(seg.text) else COST_UNSPLIT
+                    cost += reading.cost_unsplit_digits if _digits_only(seg.text) else reading.cost_unsplit
         for trimmed, lead, trail in _trims(slots, n):
-            total = cost + lead * COST_DROP_LEADING + trail * COST_DROP_TRAILING
-            total += max(0, n - len(trimmed)) * COST_SHORT
+            total = cost + lead * reading.cost_drop_leading + trail * reading.cost_drop_trailing
+            total += max(0, n - len(trimmed)) * reading.cost_short
             values = {k: parse(s.text, units[k]).value for k, s in zip(keys, trimmed, strict=False)}
-            total += COST_FAILED_IDENTITY * sum(1 for eq in equations if not _balanced(eq, values))
+            total += reading.cost_failed_identity * sum(1 for eq in equations if not _balanced(eq, values))
             key = tuple(s.text for s in trimmed)
             if key not in seen or seen[key].cost > total:
                 seen[key] = RowOption(tuple(trimmed), round(total, 3))
-    return sorted(seen.values(), key=lambda o: o.cost)[:MAX_OPTIONS]
+    return sorted(seen.values(), key=lambda o: o.cost)[:reading.max_options]

@@ -19,6 +19,8 @@ from xxgk.runners.export import write_csv, write_xlsx
 from xxgk.runners.inputs import Job, extract_one
 
 from xxgk.contract import Report
+from xxgk.options import load_options
+from xxgk.settings import get_settings
 from xxgk.templates import Edition, load_editions
 
 log = logging.getLogger(__name__)
@@ -83,11 +85,13 @@ def run_batch(jobs: Sequence[Job], out_dir: Path, formats: Sequence[str], *,
     if backend == "ray":
         from xxgk.runners.ray_backend import ray_outcomes
 
-        editions = pipeline.editions if pipeline is not None else load_editions()
-        outcomes: Iterable[Outcome] = ray_outcomes(jobs)
+        settings = pipeline.settings if pipeline is not None else get_settings()
+        editions = pipeline.editions if pipeline is not None else load_editions(settings.templates_dir)
+        options = pipeline.options if pipeline is not None else load_options(settings.pipeline_config)
+        outcomes: Iterable[Outcome] = ray_outcomes(jobs, settings)
     else:
         pipeline = pipeline or Pipeline()
-        editions = pipeline.editions
+        editions, options = pipeline.editions, pipeline.options
         outcomes = (extract_one(pipeline, job) for job in jobs)
     for outcome in outcomes:
         outcome.document = None
@@ -101,7 +105,7 @@ def run_batch(jobs: Sequence[Job], out_dir: Path, formats: Sequence[str], *,
     if backend == "ray":  # back to job order, as the local backend gives them
         order = {job.doc_id: i for i, job in enumerate(jobs)}
         result.outcomes.sort(key=lambda o: order.get(o.doc_id, len(order)))
-    write_tables(result.outcomes, out_dir, formats, editions)
+    write_tables(result.outcomes, out_dir, formats, editions, options.review.below)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -113,12 +117,13 @@ def write_json(report: Report, out_dir: Path) -> Path:
 
 
 def write_tables(outcomes: Sequence[Outcome], out_dir: Path, formats: Sequence[str],
-                 editions: dict[str, Edition]) -> None:
-    """`reports.csv` / `reports.xlsx` over every report of the batch (failed files have no row)."""
+                 editions: dict[str, Edition], review_below: float) -> None:
+    """`reports.csv` / `reports.xlsx` over every report of the batch (failed files have no row); the
+    XLSX colours cells under `review_below`."""
     done = [(o.report, o.status) for o in outcomes if o.report is not None]
     reports = [report for report, _ in done]
     statuses = {report.doc_id: status for report, status in done}
     if "csv" in formats:
         write_csv(out_dir / CSV_NAME, reports, statuses, editions)
     if "xlsx" in formats:
-        write_xlsx(out_dir / XLSX_NAME, reports, statuses, editions)
+        write_xlsx(out_dir / XLSX_NAME, reports, statuses, editions, review_below=review_below)

@@ -3,7 +3,7 @@
 Both writers take their rows from `wide_table`, so the CSV and the XLSX "reports" sheet always
 agree. The columns are the union of every edition's cell keys in a fixed order (2019 template order,
 then keys only later editions print), so files from different batches line up column for column.
-A cell the output contract would flag for review (status not `read`, or confidence below 0.9) is
+A cell the output contract would flag for review (`CellOut.needs_review` at the review threshold) is
 filled in colour in the XLSX, so a reviewer sees at a glance which numbers to check. Every text
 written to either format goes through `xxgk.formulas.inert`, so no text becomes a formula.
 """
@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from xxgk.contract import REVIEW_BELOW, CellOut, CheckOut, Report
+from xxgk.contract import CellOut, CheckOut, Report
 from xxgk.formulas import inert
 from xxgk.templates import Edition
 
@@ -61,10 +61,6 @@ class Sheet:
 def cell_columns(editions: Mapping[str, Edition]) -> tuple[str, ...]:
     """Every edition's cell keys, oldest edition first, each key once, in template order."""
     return tuple(dict.fromkeys(key for edition in editions.values() for key in edition.cell_keys))
-
-
-def needs_review(cell: CellOut) -> bool:
-    return cell.status != "read" or (cell.confidence is not None and cell.confidence < REVIEW_BELOW)
 
 
 def check_name(check: CheckOut) -> str:
@@ -111,22 +107,24 @@ def write_rows_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Va
 
 def write_xlsx(path: Path, reports: Sequence[Report], statuses: Mapping[str, str],
                editions: Mapping[str, Edition], extra: Mapping[str, Mapping[str, Value]] | None = None,
-               sheets: Sequence[Sheet] = (), only_failed_checks: bool = False) -> None:
+               sheets: Sequence[Sheet] = (), only_failed_checks: bool = False, *, review_below: float) -> None:
     """Sheets `reports` (the wide table), `cells` (one row per cell) and `checks` (one per check),
     then any further `sheets`; `only_failed_checks` keeps the checks sheet to the failed ones.
+    Cells under `review_below` (the review threshold) are filled in colour.
 
     Written in openpyxl's write-only mode so a batch of thousands of reports stays in bounded memory.
     """
     wb = Workbook(write_only=True)
-    _reports_sheet(wb.create_sheet("reports"), wide_table(reports, statuses, editions, extra), reports)
-    _cells_sheet(wb.create_sheet("cells"), reports)
+    _reports_sheet(wb.create_sheet("reports"), wide_table(reports, statuses, editions, extra), reports,
+                   review_below)
+    _cells_sheet(wb.create_sheet("cells"), reports, review_below)
     _checks_sheet(wb.create_sheet("checks"), reports, only_failed_checks)
     for sheet in sheets:
         _plain_sheet(wb.create_sheet(sheet.name), sheet)
     wb.save(path)
 
 
-def _reports_sheet(ws: WriteOnlyWorksheet, table: WideTable, reports: Sequence[Report]) -> None:
+def _reports_sheet(ws: WriteOnlyWorksheet, table: WideTable, reports: Sequence[Report], review_below: float) -> None:
     ws.freeze_panes = "B2"
     ws.column_dimensions["A"].width = 28
     ws.append(_header(ws, table.header))
@@ -138,11 +136,11 @@ def _reports_sheet(ws: WriteOnlyWorksheet, table: WideTable, reports: Sequence[R
             styled[failed_col] = _filled(ws, row[failed_col], _FAILED_FILL)
         for key, value in zip(table.header[n_meta:], row[n_meta:], strict=True):
             cell = report.cells.get(key)
-            styled.append(_filled(ws, value, _fill_for(cell)) if cell and needs_review(cell) else value)
+            styled.append(_filled(ws, value, _fill_for(cell)) if cell and cell.needs_review(review_below) else value)
         _append(ws, styled)
 
 
-def _cells_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report]) -> None:
+def _cells_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report], review_below: float) -> None:
     ws.freeze_panes = "A2"
     ws.append(_header(ws, CELL_SHEET_COLUMNS))
     for report in reports:
@@ -150,7 +148,7 @@ def _cells_sheet(ws: WriteOnlyWorksheet, reports: Sequence[Report]) -> None:
             table, row, col = key.split(".")
             values: list[Value] = [report.doc_id, key, table, row, col, cell.value, cell.status,
                                    cell.confidence, cell.text, cell.rule]
-            if needs_review(cell):
+            if cell.needs_review(review_below):
                 fill = _fill_for(cell)
                 _append(ws, [_filled(ws, v, fill) for v in values])
             else:

@@ -18,12 +18,11 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from xxgk.inference.pipeline import Outcome, Pipeline, default_labeler
+from xxgk.inference.pipeline import Outcome, Pipeline
 from xxgk.runners.inputs import Job, extract_one
 
 from xxgk.errors import StageError
 from xxgk.settings import Settings, get_settings
-from xxgk.templates import load_editions
 
 _PIPELINE: Pipeline | None = None
 """One pipeline per Ray worker process, built on its first task."""
@@ -32,8 +31,7 @@ _PIPELINE: Pipeline | None = None
 def _extract(settings: Settings, job: Job) -> Outcome:
     global _PIPELINE
     if _PIPELINE is None:
-        editions = load_editions(settings.templates_dir)
-        _PIPELINE = Pipeline(labeler=default_labeler(editions, settings), editions=editions)
+        _PIPELINE = Pipeline(settings=settings)
     outcome = extract_one(_PIPELINE, job)
     outcome.document = None  # large, and not needed by the driver
     return outcome

@@ -20,6 +20,7 @@ from xxgk.service.routes import PREFIX as UPLOAD_PATH
 from xxgk.service.routes import router
 
 from xxgk import __version__
+from xxgk.options import load_options
 from xxgk.settings import Settings, get_settings
 from xxgk.templates import load_editions
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, workers: int = 0) -> FastAPI
         app.state.renderer = PageRenderer(processes=settings.render_processes, timeout=settings.render_timeout_seconds,
                                           memory_mb=settings.render_memory_mb, tmp_dir=app.state.files.tmp_dir)
         app.state.editions = load_editions(settings.templates_dir)
+        app.state.options = load_options(settings.pipeline_config)
         pool = None
         if workers > 0:
             from xxgk.runners.jobs.pool import WorkerPool

@@ -1,4 +1,4 @@
-"""Typed dependencies of the endpoints: settings, store, files and editions of the app, the caller's
+"""Typed dependencies of the endpoints: settings, store, files, editions and pipeline options of the app, the caller's
 token, the caller's job. Each is an `Annotated` alias, so a route states what it needs in its
 signature and tests can see it."""
 
@@ -15,6 +15,7 @@ from xxgk.runners.jobs.store import Store
 from xxgk.service.errors import ApiError
 from xxgk.service.sessions import session_caller
 
+from xxgk.options import PipelineOptions
 from xxgk.settings import Settings
 from xxgk.templates import Edition
 
@@ -35,6 +36,10 @@ def _editions(request: Request) -> dict[str, Edition]:
     return request.app.state.editions
 
 
+def _options(request: Request) -> PipelineOptions:
+    return request.app.state.options
+
+
 def _renderer(request: Request) -> PageRenderer:
     return request.app.state.renderer
 
@@ -43,6 +48,7 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 StoreDep = Annotated[Store, Depends(_store)]
 FilesDep = Annotated[FileStore, Depends(_files)]
 EditionsDep = Annotated[dict[str, Edition], Depends(_editions)]
+OptionsDep = Annotated[PipelineOptions, Depends(_options)]
 RendererDep = Annotated[PageRenderer, Depends(_renderer)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `xxgk token create --name NAME`.")

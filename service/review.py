@@ -6,7 +6,7 @@ inputs have no page images; their segments are shown as text, one physical row p
 by label. Right: the reconstructed tables of the report's edition, rows × columns with values.
 
 Highlighted everywhere (same colours in the boxes and the tables): cells `inferred`, `corrected`,
-`missing`, read with confidence below 0.9 (`low`), and cells of a failed check (`check`); failed
+`missing`, read with confidence below the review threshold (`low`), and cells of a failed check (`check`); failed
 checks, warnings and errors are listed on top. A table cell read from a page links to its box.
 
 One self-contained HTML string: no scripts, no external assets besides the page images, and no
@@ -21,7 +21,7 @@ import hashlib
 from collections import Counter
 from html import escape
 
-from xxgk.runners.export import REVIEW_BELOW, check_name
+from xxgk.runners.export import check_name
 from xxgk.runners.jobs.records import JobRecord
 
 from xxgk.contract import CellOut, Report
@@ -32,8 +32,9 @@ MAX_TEXT_ROWS = 4000
 FLAG_TEXT = {"inferred": "inferred (not in the document, solved from the arithmetic)",
              "corrected": "corrected (the arithmetic chose another reading of the text)",
              "missing": "missing (not in the document)",
-             "low": f"low confidence (< {REVIEW_BELOW})",
+             "low": "low confidence (< {below})",
              "check": "in a failed check"}
+"""What each flag means; `{below}` is the review threshold."""
 
 CSS = """
 body{font:14px/1.4 system-ui,"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;margin:0;color:#222}
@@ -88,10 +89,11 @@ REVIEW_CSP = ("default-src 'none'; img-src 'self'; "
               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
 
-def cell_flags(cell: CellOut, key: str, failed_keys: frozenset[str]) -> list[str]:
-    """Why a reviewer should look at a cell: its status, a low confidence, a failed check."""
+def cell_flags(cell: CellOut, key: str, failed_keys: frozenset[str], below: float) -> list[str]:
+    """Why a reviewer should look at a cell: its status, a confidence under `below` (the review
+    threshold), a failed check."""
     flags = [cell.status] if cell.status in ("inferred", "corrected", "missing") else []
-    if cell.confidence is not None and cell.confidence < REVIEW_BELOW:
+    if cell.confidence is not None and cell.confidence < below:
         flags.append("low")
     if key in failed_keys:
         flags.append("check")
@@ -106,19 +108,21 @@ def failed_check_cells(report: Report, edition: Edition | None) -> frozenset[str
     return frozenset(k for eq in edition.equations if (eq.rule, eq.scope_key) in failed for k in (*eq.lhs, *eq.rhs))
 
 
-def render_review(job: JobRecord, report: Report | None, document: Document | None, edition: Edition | None) -> str:
-    """The page's HTML; page images are linked relative to the page (`pages/N.png`)."""
+def render_review(job: JobRecord, report: Report | None, document: Document | None, edition: Edition | None,
+                  below: float) -> str:
+    """The page's HTML; page images are linked relative to the page (`pages/N.png`). Cells and labels
+    scored under `below` (the review threshold) are marked low."""
     failed_keys = failed_check_cells(report, edition) if report else frozenset()
     parts = [f"<!doctype html><html lang=zh><head><meta charset=utf-8><title>Review: {escape(job.filename)}"
-             f"</title><style>{CSS}</style></head><body>", _header(job, report, failed_keys),
+             f"</title><style>{CSS}</style></head><body>", _header(job, report, failed_keys, below),
              '<input type=checkbox id=hide-labels> <label for=hide-labels>hide box labels</label>',
-             "<main><section id=pages>", _pages(report, document, failed_keys),
-             "</section><section id=tables>", _tables(report, edition, failed_keys), "</section></main>",
+             "<main><section id=pages>", _pages(report, document, failed_keys, below),
+             "</section><section id=tables>", _tables(report, edition, failed_keys, below), "</section></main>",
              "</body></html>"]
     return "".join(parts)
 
 
-def _header(job: JobRecord, report: Report | None, failed_keys: frozenset[str]) -> str:
+def _header(job: JobRecord, report: Report | None, failed_keys: frozenset[str], below: float) -> str:
     out = [f"<header><h1>{escape(job.filename)}</h1><div class=meta>",
            f"<span>job <code>{job.id}</code></span><span>status <b>{job.status}</b></span>"]
     if job.outcome:
@@ -127,11 +131,12 @@ def _header(job: JobRecord, report: Report | None, failed_keys: frozenset[str]) 
         m = report.meta
         out.append(f"<span>edition {escape(str(m.edition))}</span><span>agency {escape(str(m.agency or '?'))}"
                    f"</span><span>year {m.year or '?'}</span><span>input {escape(m.input_kind)}</span>")
-        counts = Counter(f for k, c in report.cells.items() for f in cell_flags(c, k, failed_keys))
+        counts = Counter(f for k, c in report.cells.items() for f in cell_flags(c, k, failed_keys, below))
         read = sum(1 for c in report.cells.values() if c.status == "read")
         out.append(f"<span>{len(report.cells)} cells, {read} read</span>")
         out.append("</div><div class=legend>" + "".join(
-            f'<span class="{f}" title="{escape(FLAG_TEXT[f])}">{f} {counts.get(f, 0)}</span>' for f in FLAG_TEXT))
+            f'<span class="{f}" title="{escape(FLAG_TEXT[f].format(below=below))}">{f} {counts.get(f, 0)}</span>'
+            for f in FLAG_TEXT))
     out.append("</div>")
     problems = [f"{escape(e.stage)}/{escape(e.category)}: {escape(e.message)}" for e in job.errors]
     if report is not None:
@@ -145,11 +150,11 @@ def _header(job: JobRecord, report: Report | None, failed_keys: frozenset[str]) 
     return "".join(out)
 
 
-def _pages(report: Report | None, document: Document | None, failed_keys: frozenset[str]) -> str:
+def _pages(report: Report | None, document: Document | None, failed_keys: frozenset[str], below: float) -> str:
     if document is None:
         return "<p>No document to show (the file could not be read).</p>"
     if document.input_kind in ("text", "html"):
-        return _text_view(document)
+        return _text_view(document, below)
     cells = report.cells.items() if report else ()
     out = []
     for page in document.pages:
@@ -157,7 +162,7 @@ def _pages(report: Report | None, document: Document | None, failed_keys: frozen
         for key, cell in cells:
             if cell.page != page.number or not cell.bbox:
                 continue
-            flags = cell_flags(cell, key, failed_keys)
+            flags = cell_flags(cell, key, failed_keys, below)
             cls = "check" if "check" in flags else "flag" if flags else "cell"
             x0, y0, x1, y1 = cell.bbox
             tip = f"{key} = {cell.value} ({cell.status}, confidence {cell.confidence})"
@@ -181,14 +186,14 @@ def _pages(report: Report | None, document: Document | None, failed_keys: frozen
     return "".join(out) or "<p>The document has no pages.</p>"
 
 
-def _text_view(document: Document) -> str:
+def _text_view(document: Document, below: float) -> str:
     lines = []
     for row in document.rows()[:MAX_TEXT_ROWS]:
         spans = []
         for seg in row:
             label = seg.label or ""
             cls = "lab" if label.startswith(("row:", "col:")) else "val" if label == "value" else ""
-            if seg.label_score is not None and seg.label_score < REVIEW_BELOW:
+            if seg.label_score is not None and seg.label_score < below:
                 cls += " low"
             tip = f"{label} ({seg.label_score:.2f})" if seg.label_score is not None else label
             spans.append(f'<span class="seg {cls}" title="{escape(tip)}">{escape(seg.text) or "&nbsp;"}</span>')
@@ -200,7 +205,7 @@ def _text_view(document: Document) -> str:
             f"<div class=text-view>{chr(10).join(lines)}{tail}</div>")
 
 
-def _tables(report: Report | None, edition: Edition | None, failed_keys: frozenset[str]) -> str:
+def _tables(report: Report | None, edition: Edition | None, failed_keys: frozenset[str], below: float) -> str:
     if report is None or edition is None:
         return "<p>No report.</p>"
     out = []
@@ -214,17 +219,17 @@ def _tables(report: Report | None, edition: Edition | None, failed_keys: frozens
                 for col in group.cols:
                     key = f"{table.id}.{row.key}.{col.key}"
                     cell = report.cells.get(key)
-                    tds.append(_td(key, cell, failed_keys))
+                    tds.append(_td(key, cell, failed_keys, below))
                 rows.append(f"<tr><th>{escape(row.label)}</th>{''.join(tds)}</tr>")
             out.append(f'<table class=grid data-table="{table.id}"><thead><tr><th>{escape(group.label or "")}</th>'
                        f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
     return "".join(out)
 
 
-def _td(key: str, cell: CellOut | None, failed_keys: frozenset[str]) -> str:
+def _td(key: str, cell: CellOut | None, failed_keys: frozenset[str], below: float) -> str:
     if cell is None:
         return f'<td data-key="{key}" class=missing>?</td>'
-    flags = cell_flags(cell, key, failed_keys)
+    flags = cell_flags(cell, key, failed_keys, below)
     value = "" if cell.value is None and cell.status == "missing" else "/" if cell.value is None else str(cell.value)
     tip = [key, cell.status]
     if cell.confidence is not None:

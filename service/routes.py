@@ -4,6 +4,7 @@ HTML in `review`, tables in `xxgk.runners.export`."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,7 @@ from xxgk.service.deps import (
     EditionsDep,
     FilesDep,
     JobDep,
+    OptionsDep,
     RendererDep,
     SettingsDep,
     StoreDep,
@@ -120,12 +122,14 @@ def get_result(job: JobDep) -> Response:
     return Response(job.result_json, media_type="application/json")
 
 
-def _table_file(job: JobRecord, editions: EditionsDep, files: FilesDep, suffix: str) -> bytes:
+def _table_file(job: JobRecord, files: FilesDep, suffix: str,
+                write: Callable[[Path, list[Report], dict[str, str]], None]) -> bytes:
+    """The finished job's report written by `write(path, reports, statuses)` to a temporary file, as bytes."""
     report = _finished_report(job)
     statuses = {report.doc_id: job.outcome or "success"}
     with tempfile.TemporaryDirectory(dir=files.tmp_dir) as tmp:
         path = Path(tmp) / f"report{suffix}"
-        (write_csv if suffix == ".csv" else write_xlsx)(path, [report], statuses, editions)
+        write(path, [report], statuses)
         return path.read_bytes()
 
 
@@ -135,20 +139,26 @@ def _download(name: str) -> dict[str, str]:
 
 @router.get("/reports/{job_id}/result.csv", responses=_ERRORS, summary="The report as one CSV row (UTF-8, BOM)")
 def get_result_csv(job: JobDep, editions: EditionsDep, files: FilesDep) -> Response:
-    return Response(_table_file(job, editions, files, ".csv"), media_type="text/csv; charset=utf-8",
+    def write(path: Path, reports: list[Report], statuses: dict[str, str]) -> None:
+        write_csv(path, reports, statuses, editions)
+
+    return Response(_table_file(job, files, ".csv", write), media_type="text/csv; charset=utf-8",
                     headers=_download(f"{job.id}.csv"))
 
 
 @router.get("/reports/{job_id}/result.xlsx", responses=_ERRORS, summary="The report as XLSX (reports, cells, checks)")
-def get_result_xlsx(job: JobDep, editions: EditionsDep, files: FilesDep) -> Response:
-    return Response(_table_file(job, editions, files, ".xlsx"), media_type=XLSX_TYPE,
+def get_result_xlsx(job: JobDep, editions: EditionsDep, files: FilesDep, options: OptionsDep) -> Response:
+    def write(path: Path, reports: list[Report], statuses: dict[str, str]) -> None:
+        write_xlsx(path, reports, statuses, editions, review_below=options.review.below)
+
+    return Response(_table_file(job, files, ".xlsx", write), media_type=XLSX_TYPE,
                     headers=_download(f"{job.id}.xlsx"))
 
 
 @router.get("/reports/{job_id}/review", response_class=HTMLResponse, responses=_ERRORS,
             summary="HTML review page: page images with boxes, tables, highlights")
 def get_review(job_id: str, request: Request, store: StoreDep, files: FilesDep, editions: EditionsDep,
-               settings: SettingsDep, credentials: BearerDep,
+               options: OptionsDep, settings: SettingsDep, credentials: BearerDep,
                token: Annotated[str | None, Query(description="For a browser: the API token, once. The answer sets "
                                                               "a review session cookie for this job and opens the "
                                                               "page without the token in its URL.")] = None,
@@ -167,7 +177,8 @@ def get_review(job_id: str, request: Request, store: StoreDep, files: FilesDep, 
     report = Report.from_json(job.result_json) if job.result_json else None
     edition = editions.get(report.meta.edition or "") if report else None
     document = files.load_document(job.document_path)
-    return HTMLResponse(render_review(job, report, document, edition), headers={"Content-Security-Policy": REVIEW_CSP})
+    return HTMLResponse(render_review(job, report, document, edition, options.review.below),
+                        headers={"Content-Security-Policy": REVIEW_CSP})
 
 
 @router.get("/reports/{job_id}/pages/{number}.png", responses={**_ERRORS, 200: {"content": {"image/png": {}}}},

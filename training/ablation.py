@@ -42,7 +42,8 @@ def garbled_set(n: int, seed: int, editions: dict[str, Edition], garble: float =
 
 def score(pipeline: Pipeline, docs: list[GeneratedDoc]) -> CorpusScore:
     """The pipeline's reports of `docs` against their gold, as the project scorer counts them."""
-    return score_set((gen.gold, pipeline.extract_document(ingest_generated(gen)).report) for gen in docs)
+    return score_set(((gen.gold, pipeline.extract_document(ingest_generated(gen)).report) for gen in docs),
+                     pipeline.options.review.below)
 
 
 def ablation(labeler: Labeler, rules: Labeler, editions: dict[str, Edition], n: int = 60, seed: int = 4242) -> dict:

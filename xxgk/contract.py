@@ -13,8 +13,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
-REVIEW_BELOW = 0.9
-"""A read cell with lower confidence needs review, like any cell whose status is not `read`."""
 CellStatus = Literal["read", "inferred", "corrected", "missing"]
 
 
@@ -30,6 +28,11 @@ class CellOut(_Model):
     bbox: list[float] | None = None
     text: str | None = None
     rule: str | None = None
+
+    def needs_review(self, below: float) -> bool:
+        """A cell a reviewer should look at: any status but `read`, or read with a confidence under
+        `below` (the review threshold, `PipelineOptions.review.below`)."""
+        return self.status != "read" or (self.confidence is not None and self.confidence < below)
 
     def to_dict(self) -> dict[str, Any]:
         out = self.model_dump(exclude_none=True)
@@ -63,7 +66,7 @@ class Meta(_Model):
 class MetaEvidence(_Model):
     """Where one meta field was read: the kind of place (`title`, `page_title`, `html_meta`, `field`,
     `heading_block`, `dateline`, `signature`, `period`, `prose`), the text there, and how far
-    the value is trusted (below 0.9 a reviewer should check it)."""
+    the value is trusted (below the review threshold a reviewer should check it)."""
 
     source: str
     text: str

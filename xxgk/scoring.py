@@ -10,7 +10,8 @@ it gets; tests keep the two in agreement.
 A gold file holds `doc_id`, `meta` (agency, year, edition) and `cells` (key -> number or null).
 A gold null is not scored for accuracy; a prediction that *read* a value there is a false read.
 A cell is flagged for review when its status is not `read` or its confidence is below the
-contract's review threshold; a wrong cell that is not flagged is a silent error.
+review threshold (`PipelineOptions.review.below`, the official scorer's 0.9 as shipped); a wrong
+cell that is not flagged is a silent error.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xxgk.contract import REVIEW_BELOW, Report
+from xxgk.contract import CellOut, Report
 
 REL_TOL = 1e-3
 """Numbers agree within 0.1% (amounts in 万元 are rounded), as the official scorer compares them."""
@@ -50,13 +51,13 @@ def meta_same(name: str, gold: object, pred: object) -> bool:
     return g == p
 
 
-def flagged(cell: Mapping[str, Any] | None) -> bool:
-    """The contract's review flag on a cell of the JSON: absent, status other than `read`, or a
-    confidence below the review threshold (no confidence means a confident read)."""
+def flagged(cell: Mapping[str, Any] | None, below: float) -> bool:
+    """`CellOut.needs_review` on a cell of the JSON: absent, status other than `read`, or a
+    confidence below `below` (no confidence means a confident read)."""
     if cell is None:
         return True
-    confidence = cell.get("confidence", 1.0)
-    return cell.get("status", "read") != "read" or (confidence is not None and confidence < REVIEW_BELOW)
+    return CellOut.model_construct(status=cell.get("status", "read"),
+                                   confidence=cell.get("confidence")).needs_review(below)
 
 
 @dataclass
@@ -85,15 +86,16 @@ class DocScore:
         return self.scored - self.correct - self.errors_flagged
 
 
-def score_doc(gold: Mapping[str, Any], pred: Report | Mapping[str, Any] | None) -> DocScore:
-    """Score one prediction (a Report, its JSON as a dict, or None for no output) against a gold dict."""
+def score_doc(gold: Mapping[str, Any], pred: Report | Mapping[str, Any] | None, below: float) -> DocScore:
+    """Score one prediction (a Report, its JSON as a dict, or None for no output) against a gold dict;
+    cells under the review threshold `below` count as flagged."""
     pred_dict = pred.to_dict() if isinstance(pred, Report) else (pred or {})
     cells = pred_dict.get("cells", {})
     out = DocScore(cells=len(gold["cells"]))
     for key, gv in gold["cells"].items():
         cell = cells.get(key)
         pv, status = (cell.get("value"), cell.get("status", "read")) if cell is not None else (None, "missing")
-        is_flagged = flagged(cell)
+        is_flagged = flagged(cell, below)
         out.flagged += is_flagged
         if gv is None:
             if pv is not None and status == "read":
@@ -151,11 +153,16 @@ class CorpusScore:
         }
 
 
-def score_set(pairs: Iterable[tuple[Mapping[str, Any], Report | Mapping[str, Any] | None]]) -> CorpusScore:
-    """Score (gold, prediction) pairs; a None prediction is a missing document (every cell missing)."""
+Pair = tuple[Mapping[str, Any], Report | Mapping[str, Any] | None]
+"""A gold dict and its prediction (a Report, its JSON, or None for no output)."""
+
+
+def score_set(pairs: Iterable[Pair], below: float) -> CorpusScore:
+    """Score (gold, prediction) pairs, flagging cells under `below`; a None prediction is a missing
+    document (every cell missing)."""
     out = CorpusScore()
     for gold, pred in pairs:
-        out.add(gold["doc_id"], score_doc(gold, pred), missing=pred is None)
+        out.add(gold["doc_id"], score_doc(gold, pred, below), missing=pred is None)
     return out
 
 
@@ -163,7 +170,7 @@ def read_gold(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def score_dir(gold_dir: Path, pred_dir: Path) -> CorpusScore:
+def score_dir(gold_dir: Path, pred_dir: Path, below: float) -> CorpusScore:
     """Every `<doc_id>.gold.json` of `gold_dir` against `<doc_id>.json` of `pred_dir`, as the
     official scorer reads them."""
 
@@ -173,4 +180,4 @@ def score_dir(gold_dir: Path, pred_dir: Path) -> CorpusScore:
             pred_file = pred_dir / f"{gold['doc_id']}.json"
             yield gold, (json.loads(pred_file.read_text(encoding="utf-8")) if pred_file.exists() else None)
 
-    return score_set(pairs())
+    return score_set(pairs(), below)

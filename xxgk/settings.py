@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from xxgk import resources
+from xxgk import options, resources
 
 
 class Settings(BaseSettings):
@@ -22,6 +22,10 @@ class Settings(BaseSettings):
 
     templates_dir: Path = Field(default_factory=lambda: resources.config_path("templates"))
     """Edition configs, one TOML file per template edition."""
+
+    pipeline_config: Path = Field(default_factory=options.shipped_path)
+    """The pipeline's tuning (`xxgk.options.PipelineOptions`: reading costs, confidences, scan
+    thresholds, the review threshold); default: the shipped `configs/pipeline.toml`."""
 
     models_dir: Path = Field(default_factory=resources.models_dir)
     """Registered classifier checkpoints, one folder per model version, and `CURRENT` naming the default
@@ -73,7 +77,8 @@ class Settings(BaseSettings):
     """Largest accepted upload; bigger ones are refused with 413 before anything is stored."""
 
     max_pdf_pages: int = 500
-    """PDFs with more pages are refused at upload time (422)."""
+    """PDFs with more pages are refused: at upload time by the service (422), and by the PDF reader
+    (`too_many_pages`) for `xxgk extract`."""
 
     upload_timeout_seconds: float = 300.0
     """A request body (an upload) must arrive within this long, or it is refused (408) and the

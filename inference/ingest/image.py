@@ -24,6 +24,7 @@ from xxgk.inference.ingest.segments import SegmentBuilder
 
 from xxgk.document import Document
 from xxgk.errors import ExtractionError
+from xxgk.options import PipelineOptions, load_options
 from xxgk.settings import Settings, get_settings
 
 A4_LONG_INCHES = 297 / 25.4
@@ -51,15 +52,17 @@ def _pixels(frame) -> np.ndarray:  # frame: PIL.Image.Image
 
 
 def ingest_image(path: Path, *, doc_id: str, timings: dict[str, float] | None = None,
-                 settings: Settings | None = None) -> Document:
+                 settings: Settings | None = None, options: PipelineOptions | None = None) -> Document:
+    """Read an image file's pages by OCR (with `options.scan`; default: the options `settings` name)."""
     from PIL import ImageOps
 
     settings = settings or get_settings()
+    options = options or load_options(settings.pipeline_config)
     source = str(path)
     im = open_image(path, source)
     with im:
         n_frames = check_frames(im, source, settings.ocr_max_pages)
-        reader = open_reader(doc_id, source, settings, timings)
+        reader = open_reader(doc_id, source, settings, options.scan, timings)
         doc = Document(doc_id=doc_id, source=source, input_kind="image")
         builder = SegmentBuilder()
         for index in range(n_frames):

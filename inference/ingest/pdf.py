@@ -35,9 +35,9 @@ from xxgk.inference.layout.reading import Glyph, block_text, group_lines, line_t
 
 from xxgk.document import BBox, Document, Page
 from xxgk.errors import ExtractionError
+from xxgk.options import PipelineOptions, ScanOptions, load_options
 from xxgk.settings import Settings, get_settings
 
-MAX_PAGES = 500
 MIN_TEXT_CHARS = 50
 """A page mostly covered by an image needs this many characters to count as a text page (a
 scanned page may carry a stamped page number or a few OCR'd words)."""
@@ -174,9 +174,9 @@ def _without_pages(path: Path) -> bool:
         return False
 
 
-def _check_openable(path: Path, source: str) -> None:
+def _check_openable(path: Path, source: str, max_pages: int) -> None:
     """Open with PDFium first: it tells a wrong password from a broken file, and counts pages
-    cheaply, before pdfminer's slower parse."""
+    cheaply (more than `max_pages` are refused), before pdfminer's slower parse."""
     try:
         pdf = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
@@ -193,9 +193,9 @@ def _check_openable(path: Path, source: str) -> None:
         pdf.close()
     if n == 0:
         raise ExtractionError("ingest", "corrupt", f"{source}: the PDF has no pages")
-    if n > MAX_PAGES:
+    if n > max_pages:
         raise ExtractionError("ingest", "too_many_pages",
-                              f"{source}: {n} pages is over the {MAX_PAGES}-page limit")
+                              f"{source}: {n} pages is over the {max_pages}-page limit")
 
 
 def _read_page(page: Any, number: int, doc: Document, builder: SegmentBuilder) -> bool:
@@ -213,13 +213,16 @@ def _read_page(page: Any, number: int, doc: Document, builder: SegmentBuilder) -
 
 
 def ingest_pdf(path: Path, *, doc_id: str, timings: dict[str, float] | None = None,
-               settings: Settings | None = None) -> Document:
-    """Read a PDF into a Document, page by page: text pages from their text layer, scanned ones by OCR."""
+               settings: Settings | None = None, options: PipelineOptions | None = None) -> Document:
+    """Read a PDF into a Document, page by page: text pages from their text layer, scanned ones by OCR
+    (with `options.scan`; default: the options `settings` name)."""
     source = str(path)
-    _check_openable(path, source)
+    settings = settings or get_settings()
+    options = options or load_options(settings.pipeline_config)
+    _check_openable(path, source, settings.max_pdf_pages)
     doc = Document(doc_id=doc_id, source=source, input_kind="pdf")
     builder = SegmentBuilder()
-    scans = _Scans(path, doc_id, settings or get_settings(), timings)
+    scans = _Scans(path, doc_id, settings, options.scan, timings)
     try:
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages, 1):
@@ -254,8 +257,9 @@ def ingest_pdf(path: Path, *, doc_id: str, timings: dict[str, float] | None = No
 class _Scans:
     """The scanned pages of one PDF, read by OCR as they come (the engine loaded at the first)."""
 
-    def __init__(self, path: Path, doc_id: str, settings: Settings, timings: dict[str, float] | None):
-        self.path, self.doc_id, self.settings, self.timings = path, doc_id, settings, timings
+    def __init__(self, path: Path, doc_id: str, settings: Settings, scan: ScanOptions,
+                 timings: dict[str, float] | None):
+        self.path, self.doc_id, self.settings, self.scan, self.timings = path, doc_id, settings, scan, timings
         self.pages: Any = None
         self.read_pages: list[int] = []
         self.skipped: list[int] = []
@@ -271,7 +275,7 @@ class _Scans:
             from xxgk.inference.ingest.scan import PdfPages, open_reader
 
             try:
-                reader = open_reader(self.doc_id, str(self.path), self.settings, self.timings)
+                reader = open_reader(self.doc_id, str(self.path), self.settings, self.scan, self.timings)
             except ExtractionError as exc:
                 self.unavailable, self.why = exc, exc.error.message
                 self.skipped.append(number)

@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from xxgk.templates import Edition, load_editions
+from xxgk.templates import Edition
 
 _SENTENCE_END = "。！？!?；;"
 _VALUE_RUN = re.compile(r"\d+(?:[.,]\d+)*(?:[ \u3000]+\d+(?:[.,]\d+)*)*")
@@ -55,12 +55,12 @@ def _norm_char(ch: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _wordings(editions_key: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
-    """(cores of labels that end right before values, wordings by first character for cutting)."""
-    editions = load_editions()
+def _wordings(editions: tuple[Edition, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """(cores of labels that end right before values, wordings by first character for cutting), of
+    the editions given (cached per set of edition objects: `load_editions` returns the same ones)."""
     value_labels: set[str] = set()
     all_wordings: set[str] = set()
-    for ed in editions.values():
+    for ed in editions:
         for s in ed.spec.sections:
             all_wordings.update(_compact(w) for w in s.wordings)
         for t in ed.spec.tables:
@@ -92,9 +92,8 @@ def _core(text: str) -> str:
 class RunOnSplitter:
     """Cuts run-on lines into label, prose and value pieces with the configured wordings."""
 
-    def __init__(self, editions: dict[str, Edition] | None = None):
-        editions = editions or load_editions()
-        self._value_labels, self._by_first = _wordings(tuple(sorted(editions)))
+    def __init__(self, editions: dict[str, Edition]):
+        self._value_labels, self._by_first = _wordings(tuple(editions.values()))
         self._max_core = max((len(c) for c in self._value_labels), default=0)
 
     def _ends_with_label(self, before: str) -> bool:

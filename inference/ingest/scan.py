@@ -50,7 +50,7 @@ from xxgk.inference.layout.geometry import (
     transform_quad,
 )
 from xxgk.inference.layout.grid import Grid
-from xxgk.inference.layout.orient import MIN_SKEW, estimate_skew, find_page, is_sideways, unwarp_page, widest
+from xxgk.inference.layout.orient import estimate_skew, find_page, is_sideways, unwarp_page, widest
 from xxgk.inference.layout.paper import flatten_light, mask_borders, separate_seals
 from xxgk.inference.layout.reading import Glyph, block_text, group_lines
 from xxgk.inference.layout.rules import binarize, erase, find_grids, find_rules
@@ -58,26 +58,13 @@ from xxgk.inference.ocr import OcrEngine, get_engine
 
 from xxgk.document import BBox, Page
 from xxgk.errors import ExtractionError
+from xxgk.options import ScanOptions
 from xxgk.settings import Settings
 
 A4_WIDTH_PX = round(210 / 25.4 * RENDER_DPI)
-BLANK_INK = 0.0008
-"""Share of ink pixels below which a page is blank (a scanner's specks, a faint bleed-through)."""
-MIN_FREE_SCORE = 0.5
-"""Text outside tables read with less confidence than this is noise (specks, a seal's rim)."""
-MIN_CELL_SCORE = 0.5
-"""A cell's text read with less confidence than this is dropped (noise in a blank cell reads as
-junk characters); the cell keeps the low score, so its value is flagged for review."""
-DARK = 0.7
-"""Print is at least this far from the paper's grey towards the text's (measured: the strokes of a
-heavily worn copy reach 0.85 and more, the grey blots of its background 0.55-0.66)."""
 _DASHES = frozenset("-一—－–ー_~―")
 _UNSIGNED = re.compile(r"^[0-9][0-9,.]*$")
 """A number as the recogniser writes it, without a sign."""
-LOST_SIGN_SCORE = 0.6
-"""A minus found in the ink but not in the reading: the number is kept signed, and flagged."""
-PROBE_SCORE = 0.8
-"""Text read from a cell's bare ink (no detected line) is kept only this confident."""
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u4e00-\u9fff%/—-]")
 
 
@@ -124,9 +111,10 @@ def page_image_dir(work_dir: Path, doc_id: str, source: str) -> Path:
     return work_dir / "pages" / f"{safe}-{digest}"
 
 
-def open_reader(doc_id: str, source: str, settings: Settings, timings: dict[str, float] | None = None,
-                engine: OcrEngine | None = None) -> PageReader:
-    """A page reader for one document, with the configured engine (built once per process).
+def open_reader(doc_id: str, source: str, settings: Settings, scan: ScanOptions,
+                timings: dict[str, float] | None = None, engine: OcrEngine | None = None) -> PageReader:
+    """A page reader for one document, with the configured engine (built once per process) and the
+    thresholds `scan`.
 
     Raises `ExtractionError("needs_ocr")` when the engine cannot be loaded (not installed)."""
     if engine is None:
@@ -135,7 +123,7 @@ def open_reader(doc_id: str, source: str, settings: Settings, timings: dict[str,
         except ImportError as exc:
             raise ExtractionError("ingest", "needs_ocr", f"{source}: scanned pages need OCR, which is not "
                                   f"available here: {exc}") from exc
-    return PageReader(engine, page_image_dir(settings.work_dir, doc_id, source), timings)
+    return PageReader(engine, page_image_dir(settings.work_dir, doc_id, source), scan, timings)
 
 
 class PdfPages:
@@ -170,11 +158,13 @@ class PdfPages:
 
 
 class PageReader:
-    """Reads page images with one OCR engine; `timings` collects seconds per stage."""
+    """Reads page images with one OCR engine and the thresholds `scan`; `timings` collects seconds per stage."""
 
-    def __init__(self, engine: OcrEngine, image_dir: Path | None, timings: dict[str, float] | None = None):
+    def __init__(self, engine: OcrEngine, image_dir: Path | None, scan: ScanOptions,
+                 timings: dict[str, float] | None = None):
         self.engine = engine
         self.image_dir = image_dir
+        self.scan = scan
         self.timings = timings
 
     def _timed(self, stage: str):
@@ -196,8 +186,8 @@ class PageReader:
             gray, sheet = mask_borders(gray)
             if sheet is not None:
                 warnings.append(f"page {number}: dark borders around the sheet (a copier frame, a scanner lid) masked")
-            gray = flatten_light(gray)
-            blank = _is_blank(gray)
+            gray = flatten_light(gray, self.scan.even_light)
+            blank = _is_blank(gray, self.scan.blank_ink)
         if blank:
             warnings.append(f"page {number} is blank")
             return ScannedPage(self._page(gray, number), [], warnings)
@@ -211,8 +201,8 @@ class PageReader:
                 turns = 1
                 with self._timed("ocr_detect"):
                     quads = self.engine.detect(gray)
-            angle = estimate_skew(quads)
-            if abs(angle) >= MIN_SKEW:
+            angle = estimate_skew(quads, self.scan.max_skew)
+            if abs(angle) >= self.scan.min_skew:
                 gray, m = rotate_small(gray, angle, fill=int(np.median(gray[::8, ::8])))
                 quads = [transform_quad(m, q) for q in quads]
                 seals = [transform_quad(m, q) for q in seals]
@@ -232,11 +222,11 @@ class PageReader:
         with self._timed("grid"):
             ink = binarize(gray)
             boxes = [quad_bbox(q) for q in quads]
-            lines, rule_mask = find_rules(ink, boxes)
+            lines, rule_mask = find_rules(ink, boxes, scan=self.scan)
             grids = find_grids(lines, gray.shape[1])
             clean = erase(gray, rule_mask)
             ink &= ~cv2.dilate(rule_mask, np.ones((5, 5), np.uint8))
-            marks = _Ink.of(clean, ink)
+            marks = _Ink.of(clean, ink, self.scan.dark)
         with self._timed("layout"):
             pieces = _pieces(clean, marks, quads, grids)
             pieces += _probes(clean, marks, grids, pieces)
@@ -245,9 +235,9 @@ class PageReader:
             todo = [p for p in pieces if not p.text]  # a dash found by its shape needs no reading
             for piece, (text, score) in zip(todo, self.engine.recognize([p.crop for p in todo]), strict=True):
                 piece.text, piece.score = text, score
-                _settle(piece, marks, grids)
+                _settle(piece, marks, grids, self.scan)
         with self._timed("layout"):
-            items = _items(grids, pieces, gray.shape[0], [quad_bbox(q) for q in seals])
+            items = _items(grids, pieces, gray.shape[0], [quad_bbox(q) for q in seals], self.scan)
         covered = sum(c == "seal" for it in items for c in (it.cell_covers or ()))
         if covered:
             warnings.append(f"page {number}: {covered} table cells lie under a seal; its ink was taken out "
@@ -259,7 +249,7 @@ class PageReader:
         """The page in grey at `RENDER_DPI`, seals' ink taken out, and the seals' corners."""
         if image.dtype != np.uint8 or (image.ndim == 3 and image.shape[2] not in (3, 4)):
             image = to_gray(image)
-        gray, seals = separate_seals(image)
+        gray, seals = separate_seals(image, self.scan)
         factor = RENDER_DPI / dpi if dpi > 0 else 1.0
         h, w = gray.shape[:2]
         if h * w * factor * factor > MAX_PAGE_PIXELS:
@@ -290,11 +280,12 @@ def _warp_quad(h: np.ndarray, q: Quad) -> Quad:
     return order_quad([(float(x), float(y)) for x, y in pts])
 
 
-def _is_blank(gray: np.ndarray) -> bool:
+def _is_blank(gray: np.ndarray, blank_ink: float) -> bool:
+    """Less than `blank_ink` of the page is ink (`ScanOptions.blank_ink`)."""
     small = gray[::2, ::2]
     ink = binarize(small)
     ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    return float(np.count_nonzero(ink)) < BLANK_INK * ink.size
+    return float(np.count_nonzero(ink)) < blank_ink * ink.size
 
 
 # ---------------------------------------------------------------------- pieces to read
@@ -382,9 +373,11 @@ class _Ink:
     text: float
 
     @classmethod
-    def of(cls, clean: np.ndarray, ink: np.ndarray) -> _Ink:
+    def of(cls, clean: np.ndarray, ink: np.ndarray, dark_share: float) -> _Ink:
+        """The ink, and the part of it at least `dark_share` of the way from the paper's grey to the
+        text's (`ScanOptions.dark`)."""
         paper, text = ink_levels(clean)
-        dark = ink & np.where(clean < paper - DARK * (paper - text), 255, 0).astype(np.uint8)
+        dark = ink & np.where(clean < paper - dark_share * (paper - text), 255, 0).astype(np.uint8)
         return cls(ink, dark, clean, paper, text)
 
     def marks(self, box: BBox, min_area: int = 8) -> list[tuple[int, int, int, int]]:
@@ -540,7 +533,7 @@ def _leading_bar(ink: _Ink, box: BBox, cell: BBox) -> bool:
     return False
 
 
-def _settle(piece: _Piece, ink: _Ink, grids: list[Grid]) -> None:
+def _settle(piece: _Piece, ink: _Ink, grids: list[Grid], scan: ScanOptions) -> None:
     """Corrections a recogniser cannot make from the line image alone: a `/` read as `1`, a dash
     read as nothing, and text guessed from a cell's bare ink."""
     # the recogniser reads a `/` as a `1`, though without its usual certainty
@@ -552,8 +545,8 @@ def _settle(piece: _Piece, ink: _Ink, grids: list[Grid]) -> None:
         piece.text = "-" * min(len(piece.text), 2)  # a dash read as 一 (the recogniser's favourite)
     if _UNSIGNED.match(piece.text) and _leading_bar(ink, piece.box, grids[piece.cell[0]].cells[piece.cell[1]].bbox):
         # the recogniser drops a thin minus before a number; the ink keeps it. Shown, and doubted.
-        piece.text, piece.score = "-" + piece.text, min(piece.score, LOST_SIGN_SCORE)
-    unsure = piece.score < (PROBE_SCORE if piece.probe else MIN_CELL_SCORE)
+        piece.text, piece.score = "-" + piece.text, min(piece.score, scan.lost_sign_score)
+    unsure = piece.score < (scan.probe_score if piece.probe else scan.min_cell_score)
     if (not piece.text or unsure) and _dash(ink, grids[piece.cell[0]].cells[piece.cell[1]].bbox):
         piece.text, piece.score = "-", 0.6
     elif piece.probe and unsure:
@@ -571,15 +564,16 @@ def _covered(cell: BBox, seals: list[BBox]) -> bool:
     return False
 
 
-def _items(grids: list[Grid], pieces: list[_Piece], height: float, seals: list[BBox]) -> list[PageItem]:
+def _items(grids: list[Grid], pieces: list[_Piece], height: float, seals: list[BBox],
+           scan: ScanOptions) -> list[PageItem]:
     by_cell: dict[tuple[int, int], list[_Piece]] = {}
     free: list[_Piece] = []
     for p in pieces:
         if p.cell is None:
             digits = p.text[1:] if p.text.startswith(("+", "-")) else p.text
-            if p.probe and (p.score < PROBE_SCORE or not _UNSIGNED.match(digits)):
+            if p.probe and (p.score < scan.probe_score or not _UNSIGNED.match(digits)):
                 continue  # loose ink that is no confident value: a speck, a seal, a stroke
-            if p.text and p.score >= MIN_FREE_SCORE:
+            if p.text and p.score >= scan.min_free_score:
                 free.append(p)
         else:
             by_cell.setdefault(p.cell, []).append(p)
@@ -590,7 +584,7 @@ def _items(grids: list[Grid], pieces: list[_Piece], height: float, seals: list[B
         for idx in range(len(grid.cells)):
             cell_pieces = by_cell.get((gi, idx), [])
             read = [p for p in cell_pieces
-                    if p.text and p.score >= MIN_CELL_SCORE and _MEANINGFUL.search(p.text)]
+                    if p.text and p.score >= scan.min_cell_score and _MEANINGFUL.search(p.text)]
             # ink nothing could be read from lowers the cell's score: flagged, not a silent blank
             scores.append(round(min(p.score if p.text else 0.0 for p in cell_pieces), 4) if cell_pieces else None)
             texts.append(block_text([Glyph(p.text, *p.box) for p in read]) if read else "")

@@ -34,6 +34,7 @@ from xxgk.inference.ingest.runon import RunOnSplitter
 from xxgk.inference.ingest.wrapped import display_width, wrapped_rows
 
 from xxgk.document import Document, DumpDamage, Page, Segment
+from xxgk.templates import Edition, load_editions
 
 Shape = Literal["lines", "tab_prefixed", "blocks"]
 
@@ -335,9 +336,11 @@ def segment_text(text: str, splitter: RunOnSplitter | None = None) -> tuple[Shap
     return shape, segments, page
 
 
-def ingest_text(text: str, *, doc_id: str, source: str) -> Document:
+def ingest_text(text: str, *, doc_id: str, source: str, editions: dict[str, Edition] | None = None) -> Document:
+    """A text report's segments; run-on lines are cut with the wordings of `editions` (default: the
+    configured editions, `load_editions`)."""
     text = strip_furniture(clean(text))
-    splitter = RunOnSplitter()
+    splitter = RunOnSplitter(editions or load_editions())
     _, segments, page = segment_text(text, splitter)
     lines = line_offsets(text)
     damage: list[DumpDamage] = []

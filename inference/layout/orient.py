@@ -25,11 +25,6 @@ import cv2
 import numpy as np
 from xxgk.inference.layout.geometry import Quad, order_quad, quad_size
 
-MIN_SKEW = 0.1
-"""Degrees below which a page is left as it is (a turn blurs a little)."""
-MAX_SKEW = 15.0
-"""A larger measured angle is not a skew (a diagonal stamp, a sideways table)."""
-
 
 def _long_lines(quads: Sequence[Quad], ratio: float = 3.0, min_len: float = 80.0) -> list[tuple[Quad, float, float]]:
     out = []
@@ -57,8 +52,9 @@ def is_sideways(quads: Sequence[Quad]) -> bool:
     return tall > wide and tall > 0
 
 
-def estimate_skew(quads: Sequence[Quad]) -> float:
-    """Median angle (degrees) of the long text lines, weighted by length; 0 without any.
+def estimate_skew(quads: Sequence[Quad], max_skew: float) -> float:
+    """Median angle (degrees) of the long text lines, weighted by length, leaving out lines steeper
+    than `max_skew` (`ScanOptions.max_skew`); 0 without any.
 
     The angle is the lines' direction in image coordinates (y down): positive when they descend
     to the right, i.e. the page is turned clockwise as seen; `rotate_small(img, angle)` (positive
@@ -68,7 +64,7 @@ def estimate_skew(quads: Sequence[Quad]) -> float:
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = q
         # average of top and bottom edge directions
         a = math.degrees(math.atan2((y1 - y0) + (y2 - y3), (x1 - x0) + (x2 - x3)))
-        if abs(a) <= MAX_SKEW:
+        if abs(a) <= max_skew:
             angles.append((a, w))
     if len(angles) < 2:
         return 0.0

@@ -31,20 +31,7 @@ import cv2
 import numpy as np
 
 from xxgk.document import BBox
-
-MIN_CHROMA = 60
-"""Channel spread (max - min) from which a pixel counts as coloured ink. Tinted paper and a
-blue-black print stay below it (measured: paper tint up to 50, blue-black toner up to 45)."""
-SEAL_MIN_SIDE = 0.012
-"""Smallest seal side as a share of the page's long side (official seals are 38-45 mm across,
-small ones 20 mm; 0.012 of A4 is 3.6 mm, so a half-printed seal or a tiny one still counts)."""
-SEAL_MAX_SIDE = 0.22
-"""Largest seal side as a share of the page's long side (a 50 mm oval seal on A4 is 0.17)."""
-SEAL_MAX_ASPECT = 2.2
-"""A seal is round or oval: a coloured area longer than this to one side is a heading or a rule."""
-EVEN_LIGHT = 18
-"""Spread (grey levels, 5th to 95th percentile) of the estimated paper below which a page's light
-is taken as even and left unflattened."""
+from xxgk.options import ScanOptions
 
 
 @dataclass(frozen=True)
@@ -56,8 +43,9 @@ class Seal:
     coverage: float
 
 
-def separate_seals(image: np.ndarray) -> tuple[np.ndarray, list[Seal]]:
-    """The page in grey, with any seal's ink taken out, and the seals found.
+def separate_seals(image: np.ndarray, scan: ScanOptions) -> tuple[np.ndarray, list[Seal]]:
+    """The page in grey, with any seal's ink taken out, and the seals found (what counts as coloured
+    ink and as a seal's size and shape: `scan`).
 
     A greyscale image is returned as it is. A colour image (3 channels, any order) is converted by
     the usual luminance weights, except inside a seal's box, where each pixel keeps its brightest
@@ -68,10 +56,10 @@ def separate_seals(image: np.ndarray) -> tuple[np.ndarray, list[Seal]]:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     hi = rgb.max(axis=2)
     chroma = cv2.subtract(hi, rgb.min(axis=2))
-    coloured = np.where(chroma >= MIN_CHROMA, 255, 0).astype(np.uint8)
+    coloured = np.where(chroma >= scan.min_chroma, 255, 0).astype(np.uint8)
     if not coloured.any():
         return gray, []
-    seals = _seal_boxes(coloured, max(gray.shape))
+    seals = _seal_boxes(coloured, max(gray.shape), scan)
     if not seals:
         return gray, []
     paper = float(np.median(gray[::8, ::8]))
@@ -87,17 +75,17 @@ def separate_seals(image: np.ndarray) -> tuple[np.ndarray, list[Seal]]:
     return gray, seals
 
 
-def _seal_boxes(coloured: np.ndarray, long_side: int) -> list[Seal]:
+def _seal_boxes(coloured: np.ndarray, long_side: int, scan: ScanOptions) -> list[Seal]:
     """Roundish blots of coloured ink: the ring, star and lettering of a seal closed into one area."""
     reach = max(3, round(0.006 * long_side))
     closed = cv2.morphologyEx(coloured, cv2.MORPH_CLOSE, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
     n, _labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     h, w = coloured.shape[:2]
-    min_side, max_side = SEAL_MIN_SIDE * long_side, SEAL_MAX_SIDE * long_side
+    min_side, max_side = scan.seal_min_side * long_side, scan.seal_max_side * long_side
     out = []
     for i in range(1, n):
         x, y, bw, bh, _area = (int(v) for v in stats[i])
-        if min(bw, bh) < min_side or max(bw, bh) > min(max_side, SEAL_MAX_ASPECT * min(bw, bh)):
+        if min(bw, bh) < min_side or max(bw, bh) > min(max_side, scan.seal_max_aspect * min(bw, bh)):
             continue
         if x == 0 or y == 0 or x + bw == w or y + bh == h:
             continue  # joined to the image's edge: a desk or a coloured background round a photo
@@ -166,9 +154,10 @@ def _edge_strips(gray: np.ndarray, mask: np.ndarray, dark: float, most: float = 
         mask[strip[side]] = 255
 
 
-def flatten_light(gray: np.ndarray) -> np.ndarray:
-    """The page divided by its estimated paper brightness, when that brightness varies; print keeps
-    its contrast to the paper around it, and the paper comes out at one grey everywhere."""
+def flatten_light(gray: np.ndarray, even_light: int) -> np.ndarray:
+    """The page divided by its estimated paper brightness, when that brightness varies (by
+    `even_light` grey levels or more, `ScanOptions.even_light`); print keeps its contrast to the
+    paper around it, and the paper comes out at one grey everywhere."""
     h, w = gray.shape[:2]
     scale = 8
     small = cv2.resize(gray, (max(1, w // scale), max(1, h // scale)), interpolation=cv2.INTER_AREA)
@@ -176,7 +165,7 @@ def flatten_light(gray: np.ndarray) -> np.ndarray:
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     background = cv2.GaussianBlur(background, (0, 0), 3)
     lo, hi = np.percentile(background, [5, 95])
-    if hi - lo < EVEN_LIGHT:
+    if hi - lo < even_light:
         return gray
     level = float(np.percentile(background, 90))
     field = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)

@@ -25,9 +25,8 @@ from xxgk.inference.layout.grid import Grid, GridOptions, Line, build_grids
 from xxgk.inference.layout.streaks import Piece, find_streaks
 
 from xxgk.document import BBox
+from xxgk.options import ScanOptions
 
-EDGE = 4
-"""A line this close to the image's edge is the edge of the scan, not a rule (pages have margins)."""
 SCAN_GRID = GridOptions(snap=10.0, join=14.0, max_thickness=6.0, min_extent=15.0, min_coverage=0.5)
 """Grid tolerances for scans: rules are a few pixels off straight and worn rules have gaps."""
 
@@ -60,9 +59,10 @@ def _inside(box: BBox, texts: Sequence[BBox], pad: float = 3.0) -> bool:
     return any(x0 >= t[0] - pad and x1 <= t[2] + pad and y0 >= t[1] - pad and y1 <= t[3] + pad for t in texts)
 
 
-def find_rules(ink: np.ndarray, text_boxes: Sequence[BBox] = (), opt: RuleOptions | None = None,
-               ) -> tuple[list[Line], np.ndarray]:
-    """Ruling lines of a page's ink mask, and the mask of their pixels.
+def find_rules(ink: np.ndarray, text_boxes: Sequence[BBox] = (), opt: RuleOptions | None = None, *,
+               scan: ScanOptions) -> tuple[list[Line], np.ndarray]:
+    """Ruling lines of a page's ink mask, and the mask of their pixels (a line within `scan.rule_edge`
+    of the image's edge is the scan's edge, not a rule).
 
     Streaks (`xxgk.inference.layout.streaks`) are left out of the lines but kept in the mask: they are no
     table's border, and erasing them with the rules keeps them from reading as `1`s and `|`s."""
@@ -92,11 +92,11 @@ def find_rules(ink: np.ndarray, text_boxes: Sequence[BBox] = (), opt: RuleOption
             else:
                 mid = x + w / 2
                 line = Line(mid, float(y), mid, float(y + h))
-            if not EDGE <= mid <= (ink.shape[0] if horizontal else ink.shape[1]) - EDGE:
+            if not scan.rule_edge <= mid <= (ink.shape[0] if horizontal else ink.shape[1]) - scan.rule_edge:
                 continue  # the image's own edge (what is left of a scanner's border): erased, no rule
             pieces.append(Piece(line, horizontal))
         rule_mask |= np.where(keep[labels], 255, 0).astype(np.uint8)
-    streaks, under = find_streaks(pieces, text_boxes, ink)
+    streaks, under = find_streaks(pieces, text_boxes, ink, scan, SCAN_GRID.join)
     return [p.line for k, p in enumerate(pieces) if k not in streaks] + under, rule_mask
 
 

@@ -27,16 +27,7 @@ import numpy as np
 from xxgk.inference.layout.grid import Line
 
 from xxgk.document import BBox
-
-MIN_LENGTH = 0.4
-"""A streak runs through at least this share of the page (a shorter line is judged as a rule)."""
-EDGE_ZONE = 0.025
-"""Ends within this share of the page's extent from the image's edges reach the sheet's edges."""
-GAP = 2
-"""Blank pixels on each side of a line inside a text box that show the box spans two cells (a
-number set close to a rule sits 3 px from it; strokes of one character are closer)."""
-JOIN = 14.0
-"""Lines whose ends miss each other by less than this still cross (the scan grid's join)."""
+from xxgk.options import ScanOptions
 
 
 @dataclass(frozen=True)
@@ -56,9 +47,10 @@ class Piece:
         """Extent along the line."""
         return (self.line.x0, self.line.x1) if self.horizontal else (self.line.y0, self.line.y1)
 
-    def crosses(self, pos: float, span: tuple[float, float]) -> bool:
-        """This piece meets a line of the other direction at `pos` running over `span`."""
-        return self.span[0] - JOIN <= pos <= self.span[1] + JOIN and span[0] - JOIN <= self.pos <= span[1] + JOIN
+    def crosses(self, pos: float, span: tuple[float, float], join: float) -> bool:
+        """This piece meets a line of the other direction at `pos` running over `span`, or misses it
+        by less than `join`."""
+        return self.span[0] - join <= pos <= self.span[1] + join and span[0] - join <= self.pos <= span[1] + join
 
 
 @dataclass(frozen=True)
@@ -68,6 +60,10 @@ class _Page:
     ink: np.ndarray
     boxes: Sequence[BBox]
     line_h: float
+    gap: int
+    """`ScanOptions.streak_gap`: blank pixels that show a text box spans two cells."""
+    join: float
+    """Lines whose ends miss each other by less than this still cross (the scan grid's join)."""
 
     def across(self, box: BBox, horizontal: bool) -> tuple[float, float, float, float]:
         """(across0, across1, along0, along1) of a box for a line of the given direction."""
@@ -84,21 +80,21 @@ class _Page:
         return count
 
     def cut(self, pos: float, box: BBox, horizontal: bool, margin: float = 3.0) -> bool:
-        return cuts_text(self.ink, pos, box, horizontal, margin)
+        return cuts_text(self.ink, pos, box, horizontal, margin, self.gap)
 
 
-def cuts_text(ink: np.ndarray, pos: float, box: BBox, horizontal: bool = False, margin: float = 3.0) -> bool:
+def cuts_text(ink: np.ndarray, pos: float, box: BBox, horizontal: bool, margin: float, gap: int) -> bool:
     """A line at `pos` runs through the text line in `box`, more than `margin` inside its ends. A box
     the detector drew over two cells' numbers is not cut: the ink shows a clear gap on both sides
     of the line there (`_gap`)."""
     x0, y0, x1, y1 = box
     a0, a1 = (y0, y1) if horizontal else (x0, x1)
-    return a0 + margin < pos < a1 - margin and not _gap(ink, pos, box, horizontal)
+    return a0 + margin < pos < a1 - margin and not _gap(ink, pos, box, horizontal, gap)
 
 
-def _gap(ink: np.ndarray, pos: float, box: BBox, horizontal: bool) -> bool:
+def _gap(ink: np.ndarray, pos: float, box: BBox, horizontal: bool, gap: int) -> bool:
     """Inside the box, the line at `pos` stands in blank paper: the ink columns (rows) of the line
-    itself are flanked by `GAP` blank ones on each side, or by blank ones up to the box's end."""
+    itself are flanked by `gap` blank ones on each side, or by blank ones up to the box's end."""
     x0, y0, x1, y1 = (round(v) for v in box)
     patch = ink[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
     if horizontal:
@@ -115,15 +111,18 @@ def _gap(ink: np.ndarray, pos: float, box: BBox, horizontal: bool) -> bool:
     while hi + 1 < len(profile) and hi < at + 6 and profile[hi + 1] >= 0.5:
         hi += 1
     # the box may end within the gap (the detector's margin reaching over the rule): what there is of it is blank
-    return not profile[max(0, lo - GAP):lo].any() and not profile[hi + 1:hi + 1 + GAP].any()
+    return not profile[max(0, lo - gap):lo].any() and not profile[hi + 1:hi + 1 + gap].any()
 
 
-def find_streaks(pieces: Sequence[Piece], text_boxes: Sequence[BBox], ink: np.ndarray) -> tuple[set[int], list[Line]]:
-    """Indexes of the pieces that are streaks, and the rules found under them (see the module)."""
+def find_streaks(pieces: Sequence[Piece], text_boxes: Sequence[BBox], ink: np.ndarray, scan: ScanOptions,
+                 join: float) -> tuple[set[int], list[Line]]:
+    """Indexes of the pieces that are streaks, and the rules found under them (see the module); how
+    long a streak runs and where the sheet's edges are: `scan`; lines missing each other by less than
+    `join` still cross."""
     if not pieces:
         return set(), []
     heights = sorted(b[3] - b[1] for b in text_boxes)
-    page = _Page(ink, text_boxes, heights[len(heights) // 2] if heights else 30.0)
+    page = _Page(ink, text_boxes, heights[len(heights) // 2] if heights else 30.0, scan.streak_gap, join)
     reach = max(24.0, page.line_h)
     out: set[int] = set()
     under: list[Line] = []
@@ -137,13 +136,13 @@ def find_streaks(pieces: Sequence[Piece], text_boxes: Sequence[BBox], ink: np.nd
             pos = float(np.median([pieces[k].pos for k in ks]))
             a = min(pieces[k].span[0] for k in ks)
             b = max(pieces[k].span[1] for k in ks)
-            if b - a < MIN_LENGTH * extent:
+            if b - a < scan.streak_min_length * extent:
                 continue
-            crossing = [o.pos for o in others if o.crosses(pos, (a, b))]
+            crossing = [o.pos for o in others if o.crosses(pos, (a, b), page.join)]
             first, last = (min(crossing), max(crossing)) if crossing else (b, a)
             if first - a <= reach or b - last <= reach:
                 continue
-            edges = a <= EDGE_ZONE * extent and b >= (1 - EDGE_ZONE) * extent
+            edges = a <= scan.streak_edge_zone * extent and b >= (1 - scan.streak_edge_zone) * extent
             through = (page.cuts(pos, (a, first), horizontal, page.line_h)
                        + page.cuts(pos, (last, b), horizontal, page.line_h))
             if edges or through >= 2:
@@ -184,7 +183,7 @@ def _rules_under(page: _Page, pos: float, span: tuple[float, float], horizontal:
     """The stretches of a streak at `pos` that are also a table's rule: runs of the bands between the
     rules it crosses that lie inside a table (another rule of its direction spans the band), where
     it cuts no text, and whose text it separates (`_separates`)."""
-    crossing = [o for o in others if span[0] - 1 <= o.pos <= span[1] + 1 and o.crosses(pos, span)]
+    crossing = [o for o in others if span[0] - 1 <= o.pos <= span[1] + 1 and o.crosses(pos, span, page.join)]
     cuts = sorted({o.pos for o in crossing})
     runs: list[list[tuple[float, float]]] = [[]]
     for u, v in itertools.pairwise(cuts):

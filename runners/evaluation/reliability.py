@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xxgk.scoring import flagged, same
-from xxgk.templates import Edition, load_editions
+from xxgk.templates import Edition
 
 BINS: tuple[tuple[float, float], ...] = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 0.99), (0.99, 1.0))
 """Confidence bins, each [low, high) except the last, which includes 1.0."""
@@ -94,9 +94,10 @@ def _bin_of(bins: list[Bin], confidence: float) -> Bin:
 
 
 def add_document(table: Reliability, gold: dict[str, Any], pred: dict[str, Any],
-                 editions: dict[str, Edition]) -> None:
-    """Count one document's cells. A cell absent or `missing` has confidence 0; a gold null is
-    right when nothing was given for it, wrong when a value was `read` there."""
+                 editions: dict[str, Edition], review_below: float) -> None:
+    """Count one document's cells, flagged as `CellOut.needs_review` at `review_below`. A cell absent
+    or `missing` has confidence 0; a gold null is right when nothing was given for it, wrong when a
+    value was `read` there."""
     edition = editions.get(str(gold.get("meta", {}).get("edition")))
     cells = pred.get("cells", {})
     wrong_before, scored, flagged_scored = table.wrong, 0, 0
@@ -105,7 +106,7 @@ def add_document(table: Reliability, gold: dict[str, Any], pred: dict[str, Any],
         status = cell.get("status", "read")
         confidence = cell.get("confidence")
         confidence = (1.0 if confidence is None else float(confidence)) if status != "missing" else 0.0
-        is_flagged = flagged(cell)
+        is_flagged = flagged(cell, review_below)
         table.cells += 1
         table.flagged += is_flagged
         if gv is None and cell.get("value") is not None and status != "read":
@@ -126,14 +127,13 @@ def add_document(table: Reliability, gold: dict[str, Any], pred: dict[str, Any],
         table.clean_flagged += flagged_scored
 
 
-def reliability(gold_dir: Path, pred_dir: Path, editions: dict[str, Edition] | None = None) -> Reliability:
+def reliability(gold_dir: Path, pred_dir: Path, editions: dict[str, Edition], review_below: float) -> Reliability:
     """The reliability table of the predictions in `pred_dir` against the gold files of `gold_dir`
-    (a gold without a prediction counts every cell as missing)."""
-    editions = editions or load_editions()
+    (a gold without a prediction counts every cell as missing); cells under `review_below` are flagged."""
     table = Reliability()
     for gold_file in sorted(gold_dir.glob("*.gold.json")):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
         pred_file = pred_dir / f"{gold['doc_id']}.json"
         pred = json.loads(pred_file.read_text(encoding="utf-8")) if pred_file.exists() else {}
-        add_document(table, gold, pred, editions)
+        add_document(table, gold, pred, editions, review_below)
     return table

@@ -17,7 +17,10 @@ from xxgk.analysis.crosscheck import (
 from xxgk.analysis.write import AGENCIES_CSV, FINDINGS_CSV, REPORTS_CSV, XLSX, write_outputs
 
 from xxgk.contract import CellOut, CheckOut, Meta, Report
+from xxgk.options import load_options
 from xxgk.templates import load_editions
+
+REVIEW_BELOW = load_options().review.below
 
 AGENCY = "某某县民政局"
 
@@ -132,7 +135,7 @@ def test_crosscheck_writes_tables_and_one_chart_per_agency(three_years, tmp_path
     reports = [*three_years, make_report("other", 2020, t3(1, 0, 0), agency="另一县民政局")]
     config = load_config()
     result = crosscheck(reports, config)
-    written = write_outputs(reports, result, tmp_path, load_editions(), config)
+    written = write_outputs(reports, result, tmp_path, load_editions(), config, review_below=REVIEW_BELOW)
     assert len(written.charts) == 1 and written.charts[0].suffix == ".png"
     assert written.charts[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with (tmp_path / REPORTS_CSV).open(encoding="utf-8-sig") as fh:
@@ -159,5 +162,5 @@ def test_crosscheck_writes_tables_and_one_chart_per_agency(three_years, tmp_path
 def test_crosscheck_without_charts(three_years, tmp_path):
     config = load_config()
     written = write_outputs(three_years, crosscheck(three_years, config), tmp_path, load_editions(), config,
-                            charts=False)
+                            review_below=REVIEW_BELOW, charts=False)
     assert written.charts == [] and not (tmp_path / "charts").exists()

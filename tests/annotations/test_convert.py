@@ -17,8 +17,10 @@ from xxgk.annotations.tasks import (
 
 from xxgk.contract import CellOut, Meta, Report
 from xxgk.document import Document, Page, Segment
+from xxgk.options import load_options
 
 W, H = 1000.0, 2000.0
+REVIEW_BELOW = load_options().review.below
 
 
 def _pdf_doc() -> Document:
@@ -39,7 +41,8 @@ def _pdf_doc() -> Document:
 
 
 def _task(doc: Document) -> dict:
-    return build_task(Prepared(doc, None, "seg-1", pages=["data:image/png;base64,AA==", "data:image/png;base64,AA=="]))
+    return build_task(Prepared(doc, None, "seg-1", pages=["data:image/png;base64,AA==", "data:image/png;base64,AA=="],
+                               review_below=REVIEW_BELOW))
 
 
 def _by(result: list[dict], rid: str, name: str) -> dict:
@@ -139,7 +142,7 @@ def test_text_task_renders_rows_with_separators_and_empty_marks():
     assert rendered.text == "（一）予以公开 │ 3 │ ∅\n结转下年度 继续办理\n"
     s, e = rendered.spans[2]
     assert rendered.text[s:e] == "∅"
-    task = build_task(Prepared(_text_doc(), None, "seg-1"))
+    task = build_task(Prepared(_text_doc(), None, "seg-1", review_below=REVIEW_BELOW))
     assert task["data"]["text"] == rendered.text and "pages" not in task["data"]
     span = _by(task["predictions"][0]["result"], "s1", LABEL)["value"]
     assert (span["start"], span["end"], span["text"], span["labels"]) == (10, 11, "3", ["value"])
@@ -147,7 +150,8 @@ def test_text_task_renders_rows_with_separators_and_empty_marks():
 
 def test_text_annotation_corrections_survive():
     doc = _text_doc()
-    result = copy.deepcopy(build_task(Prepared(doc, None, "seg-1"))["predictions"][0]["result"])
+    task = build_task(Prepared(doc, None, "seg-1", review_below=REVIEW_BELOW))
+    result = copy.deepcopy(task["predictions"][0]["result"])
     _by(result, "s3", LABEL)["value"]["labels"] = ["row:t3.carried_forward"]
     _by(result, "s1", TRANSCRIPTION)["value"]["text"] = ["5"]
     _by(result, "s2", LABEL)["value"].update(start=12, end=15)   # the span now covers "│ ∅" only partly
@@ -177,9 +181,9 @@ def _report(doc_id: str, confidences: list[float]) -> Report:
 
 def test_review_order_puts_lowest_confidence_first():
     sure, unsure, failed = _pdf_doc(), _pdf_doc().model_copy(update={"doc_id": "d2"}), _pdf_doc()
-    items = [Prepared(sure, _report("d1", [0.99, 0.99]), "seg-1", ["x", "x"]),
-             Prepared(unsure, _report("d2", [0.99, 0.5]), "seg-1", ["x", "x"]),
-             Prepared(failed.model_copy(update={"doc_id": "d3"}), None, "seg-1", ["x", "x"])]
+    items = [Prepared(sure, _report("d1", [0.99, 0.99]), "seg-1", ["x", "x"], review_below=REVIEW_BELOW),
+             Prepared(unsure, _report("d2", [0.99, 0.5]), "seg-1", ["x", "x"], review_below=REVIEW_BELOW),
+             Prepared(failed.model_copy(update={"doc_id": "d3"}), None, "seg-1", ["x", "x"], review_below=REVIEW_BELOW)]
     assert [p.document.doc_id for p in order_for_review(items)] == ["d3", "d2", "d1"]
     assert items[1].confidence == pytest.approx(0.5 * sum(s.label_score for s in unsure.segments) / 5)
 

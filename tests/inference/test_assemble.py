@@ -5,7 +5,10 @@ from xxgk.inference.assemble import Assembler
 from xxgk.inference.report import read_table
 
 from tests.inference.helpers import doc_from_rows, values
+from xxgk.options import load_options
 from xxgk.templates import load_editions
+
+OPTIONS = load_options()
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +17,7 @@ def ed2019():
 
 
 def cells(ed, rows):
-    table = read_table(ed, Assembler(ed)(doc_from_rows(rows)))
+    table = read_table(ed, Assembler(ed)(doc_from_rows(rows)), options=OPTIONS)
     return {k: s.text for k, s in table.slots.items()}, table.warnings
 
 
@@ -127,7 +130,7 @@ def test_assemble_table_arithmetic_chooses_between_row_readings(ed2019):
 def test_assemble_low_label_confidence_lowers_cell_confidence(ed2019):
     doc = doc_from_rows([[("规章", "row:t2.rules"), *values("1", "2", "3")]])
     doc.segments[0].label_score = 0.55
-    table = read_table(ed2019, Assembler(ed2019)(doc))
+    table = read_table(ed2019, Assembler(ed2019)(doc), options=OPTIONS)
     cell = table.reconciled.cells["t2.rules.new_made"]
     assert cell.status == "read" and cell.confidence == pytest.approx(0.55)
 
@@ -151,7 +154,7 @@ def _t3_with_merged_other(ed, label: str, other: tuple[str, ...], **rows_as_read
         if r.row == "total":
             rows.append([("（六）其他处理", label), *values(*other)])
         rows.append([(r.row, f"row:t3.{r.row}"), *values(*given.get(r.row, "0000000"))])
-    return read_table(ed, Assembler(ed)(doc_from_rows(rows)))
+    return read_table(ed, Assembler(ed)(doc_from_rows(rows)), options=OPTIONS)
 
 
 @pytest.mark.parametrize("label", ["row_group", "row:t3.other"])
@@ -191,6 +194,6 @@ def test_assemble_scanned_blank_is_doubted_where_the_document_prints_its_zeros(e
     doc = doc_from_rows([[("四、政府信息公开行政复议、行政诉讼情况", "sec:t4")], values(*line)])
     for seg in doc.segments:
         seg.source = "ocr"
-    cells = read_table(ed2019, Assembler(ed2019)(doc)).reconciled.cells
+    cells = read_table(ed2019, Assembler(ed2019)(doc), options=OPTIONS).reconciled.cells
     for key in ("t4.suit_after_review.upheld", "t4.suit_after_review.total"):
         assert cells[key].value == 0 and (cells[key].confidence < 0.9) is flagged

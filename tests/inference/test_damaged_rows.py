@@ -2,6 +2,10 @@
 
 from xxgk.inference.damaged_rows import Token, cuts, damaged_readings, expansions, joins
 
+from xxgk.options import load_options
+
+LIMIT = load_options().reading.max_readings
+
 
 def toks(*texts: str) -> list[Token]:
     return [Token(t, i) for i, t in enumerate(texts)]
@@ -38,8 +42,8 @@ def test_joins_only_for_one_cell_too_many():
 
 
 def test_damage_decides_which_readings_exist():
-    assert damaged_readings(toks("4", "0", "4"), 7, frozenset()) == []
-    assert len(damaged_readings(toks("4", "0", "4"), 7, frozenset({"collapsed_runs"}))) == 15
-    glued = damaged_readings(toks("640020470"), 7, frozenset({"glued_cells"}))
+    assert damaged_readings(toks("4", "0", "4"), 7, frozenset(), limit=LIMIT) == []
+    assert len(damaged_readings(toks("4", "0", "4"), 7, frozenset({"collapsed_runs"}), limit=LIMIT)) == 15
+    glued = damaged_readings(toks("640020470"), 7, frozenset({"glued_cells"}), limit=LIMIT)
     assert glued and all(r.derivation == "cut" for r in glued)
-    assert damaged_readings(toks("0" * 30), 15, frozenset({"collapsed_runs"})) is not None
+    assert damaged_readings(toks("0" * 30), 15, frozenset({"collapsed_runs"}), limit=LIMIT) is not None

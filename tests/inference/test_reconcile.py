@@ -2,16 +2,21 @@
 
 import pytest
 from xxgk.inference.numbers import parse
-from xxgk.inference.reconcile import (
-    CONFIRMED_CONFIDENCE,
-    FLAGGED_CONFIDENCE,
-    UNCHECKED_CONFIDENCE,
-    UNDECIDED_CONFIDENCE,
-    Alternative,
-    reconcile,
-)
+from xxgk.inference.reconcile import Alternative
+from xxgk.inference.reconcile import reconcile as reconcile_with
 
+from xxgk.options import load_options
 from xxgk.templates import load_editions
+
+OPTIONS = load_options()
+CONFIRMED_CONFIDENCE = OPTIONS.confidence.confirmed
+FLAGGED_CONFIDENCE = OPTIONS.confidence.flagged
+UNCHECKED_CONFIDENCE = OPTIONS.confidence.unchecked
+UNDECIDED_CONFIDENCE = OPTIONS.confidence.undecided
+
+
+def reconcile(ed, groups):
+    return reconcile_with(ed, groups, options=OPTIONS)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,10 @@ from xxgk.inference.pipeline import Pipeline
 from xxgk.runners.export import CELL_SHEET_COLUMNS, META_COLUMNS, cell_columns, write_csv, write_xlsx
 
 from xxgk.contract import CellOut, CheckOut, Meta, Report
+from xxgk.options import load_options
 from xxgk.templates import load_editions
+
+REVIEW_BELOW = load_options().review.below
 
 SEED_004 = "004_03aa3c703994b485"
 
@@ -77,7 +80,7 @@ def test_export_csv_reports_missing_cells_empty_and_failed_checks(tmp_path: Path
 def test_export_xlsx_sheets_values_and_frozen_header(seed_reports, tmp_path: Path) -> None:
     reports, statuses = seed_reports
     path = tmp_path / "reports.xlsx"
-    write_xlsx(path, reports, statuses, load_editions())
+    write_xlsx(path, reports, statuses, load_editions(), review_below=REVIEW_BELOW)
 
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["reports", "cells", "checks"]
@@ -94,7 +97,7 @@ def test_export_xlsx_sheets_values_and_frozen_header(seed_reports, tmp_path: Pat
 
 def test_export_xlsx_highlights_cells_to_review_and_failed_checks(tmp_path: Path) -> None:
     path = tmp_path / "reports.xlsx"
-    write_xlsx(path, [_handmade_report()], {"hand": "partial_success"}, load_editions())
+    write_xlsx(path, [_handmade_report()], {"hand": "partial_success"}, load_editions(), review_below=REVIEW_BELOW)
     wb = openpyxl.load_workbook(path)
 
     def filled(cell) -> bool:
@@ -131,7 +134,7 @@ def test_export_no_text_becomes_a_formula(tmp_path: Path) -> None:
     with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as fh:
         row = next(csv.DictReader(fh))
     assert row["doc_id"] == "'=1+2*3" and row["agency"] == "'@SUM(A1:A9)"
-    write_xlsx(tmp_path / "r.xlsx", [report], {"=1+2*3": "partial_success"}, editions)
+    write_xlsx(tmp_path / "r.xlsx", [report], {"=1+2*3": "partial_success"}, editions, review_below=REVIEW_BELOW)
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
     formulas = [c.coordinate for ws in wb for r in ws.iter_rows() for c in r if c.data_type == "f"]
     assert not formulas

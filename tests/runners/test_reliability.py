@@ -5,7 +5,10 @@ from pathlib import Path
 
 from xxgk.runners.evaluation.reliability import BINS, consistent, reliability
 
+from xxgk.options import load_options
 from xxgk.templates import load_editions
+
+REVIEW_BELOW = load_options().review.below
 
 
 def _write(folder: Path, name: str, data: dict) -> None:
@@ -25,7 +28,7 @@ def test_reliability_bins_cells_by_confidence_and_counts_silent_errors(tmp_path)
     pred["t3.total.total"] = {"value": 1, "status": "inferred", "confidence": 0.99}  # wrong, flagged
     _write(tmp_path / "pred", "d.json", {"cells": pred})
 
-    table = reliability(tmp_path / "gold", tmp_path / "pred")
+    table = reliability(tmp_path / "gold", tmp_path / "pred", load_editions(), REVIEW_BELOW)
     counts = {(b.low, b.high): (b.count, b.correct) for b in table.bins}
     assert [(b.low, b.high) for b in table.bins] == list(BINS)
     assert counts[(0.0, 0.5)] == (1, 1)  # the blank left missing is right
@@ -55,5 +58,5 @@ def test_reliability_counts_false_alarms_in_documents_read_right(tmp_path):
     pred = {k: {"value": 0, "status": "read", "confidence": 0.99} for k in ed.cell_keys}
     pred["t4.review.total"]["confidence"] = 0.7
     _write(tmp_path / "pred", "d.json", {"cells": pred})
-    table = reliability(tmp_path / "gold", tmp_path / "pred")
+    table = reliability(tmp_path / "gold", tmp_path / "pred", load_editions(), REVIEW_BELOW)
     assert (table.clean_cells, table.clean_flagged, table.silent_errors) == (len(ed.cell_keys), 1, 0)

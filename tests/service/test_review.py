@@ -16,7 +16,10 @@ from xxgk.service.review import cell_flags, failed_check_cells, render_review
 from tests.service.helpers import ServerProc, make_token, submit, wait_done
 from xxgk.contract import CellOut, CheckOut, Meta, Report
 from xxgk.document import Document, Page, Segment
+from xxgk.options import load_options
 from xxgk.templates import load_editions
+
+REVIEW_BELOW = load_options().review.below
 
 
 def _job(kind: str = "pdf") -> JobRecord:
@@ -51,16 +54,16 @@ def test_review_flags_every_kind_of_cell_to_look_at() -> None:
     report, _ = _report_and_doc()
     failed = failed_check_cells(report, load_editions()["2019"])
     assert "t3.new_received.natural_person" in failed and "t3.new_received.commercial" not in failed
-    assert cell_flags(report.cells["t3.granted.total"], "t3.granted.total", failed) == ["inferred", "low"]
-    assert cell_flags(report.cells["t3.other.total"], "t3.other.total", failed) == ["missing"]
-    assert cell_flags(report.cells["t3.partial.total"], "t3.partial.total", failed) == ["corrected"]
-    assert cell_flags(report.cells["t2.rules.new_made"], "t2.rules.new_made", failed) == ["low"]
-    assert cell_flags(report.cells["t2.rules.new_published"], "t2.rules.new_published", failed) == []
+    assert cell_flags(report.cells["t3.granted.total"], "t3.granted.total", failed, REVIEW_BELOW) == ["inferred", "low"]
+    assert cell_flags(report.cells["t3.other.total"], "t3.other.total", failed, REVIEW_BELOW) == ["missing"]
+    assert cell_flags(report.cells["t3.partial.total"], "t3.partial.total", failed, REVIEW_BELOW) == ["corrected"]
+    assert cell_flags(report.cells["t2.rules.new_made"], "t2.rules.new_made", failed, REVIEW_BELOW) == ["low"]
+    assert cell_flags(report.cells["t2.rules.new_published"], "t2.rules.new_published", failed, REVIEW_BELOW) == []
 
 
 def test_review_page_has_images_boxes_tables_and_highlights() -> None:
     report, doc = _report_and_doc()
-    html = render_review(_job(), report, doc, load_editions()["2019"])
+    html = render_review(_job(), report, doc, load_editions()["2019"], REVIEW_BELOW)
     assert 'src="pages/1.png"' in html and 'viewBox="0 0 1654.0 2339.0"' in html
     assert '<g id="box-t2.rules.new_published"><rect class="cell" x="100.0" y="110.0"' in html
     assert '<rect class="lbl"' in html and "row:t3.new_received" in html
@@ -79,7 +82,7 @@ def test_review_page_of_a_failed_job_shows_its_errors() -> None:
     job = _job().model_copy(update={"status": "failed", "outcome": "failure",
                                     "errors": [JobError(stage="edition", category="unknown_edition",
                                                         message="r.pdf: no template <table>")]})
-    html = render_review(job, None, None, None)
+    html = render_review(job, None, None, None, REVIEW_BELOW)
     assert "unknown_edition" in html and "no template &lt;table&gt;" in html and "No report." in html
 
 

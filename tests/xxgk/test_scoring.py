@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 
 from xxgk.contract import Report
+from xxgk.options import load_options
 from xxgk.scoring import flagged, same, score_dir, score_doc
 
 XXGK = Path(sys.executable).parent / "xxgk"
 SETS = ("text", "pdf")
+BELOW = load_options().review.below
+"""The shipped review threshold: the official scorer's 0.9."""
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +47,7 @@ def shared_scorer(shared_dir: Path, gold: Path, pred: Path) -> dict:
 
 def assert_agree(shared_dir: Path, gold: Path, pred: Path) -> dict:
     official = shared_scorer(shared_dir, gold, pred)
-    ours = score_dir(gold, pred)
+    ours = score_dir(gold, pred, BELOW)
     assert ours.summary() == official["summary"]
     assert set(ours.docs) == set(official["docs"])
     for doc_id, theirs in official["docs"].items():
@@ -105,15 +108,16 @@ def test_a_report_scores_as_its_json(extracted: Path, shared_dir: Path) -> None:
     for gold_file in sorted((shared_dir / "data" / "real" / "text").glob("*.gold.json")):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
         text = (extracted / f"{gold['doc_id']}.json").read_text(encoding="utf-8")
-        assert score_doc(gold, Report.from_json(text)) == score_doc(gold, json.loads(text))
+        assert score_doc(gold, Report.from_json(text), BELOW) == score_doc(gold, json.loads(text), BELOW)
 
 
 def test_same_and_flagged_follow_the_contract() -> None:
     assert same(1000, 1000.9) and not same(1000, 1001.1) and same(None, None) and not same(0, None)
     assert same(0, 0.0000001) and not same(0, 0.01)
-    assert flagged(None) and flagged({"status": "inferred", "confidence": 1.0})
-    assert flagged({"status": "read", "confidence": 0.89}) and not flagged({"status": "read", "confidence": 0.9})
-    assert not flagged({"status": "read"}) and not flagged({"status": "read", "confidence": None})
+    assert flagged(None, BELOW) and flagged({"status": "inferred", "confidence": 1.0}, BELOW)
+    assert flagged({"status": "read", "confidence": 0.89}, BELOW)
+    assert not flagged({"status": "read", "confidence": 0.9}, BELOW)
+    assert not flagged({"status": "read"}, BELOW) and not flagged({"status": "read", "confidence": None}, BELOW)
 
 
 def test_only_xxgk_eval_names_the_shared_scorer() -> None:

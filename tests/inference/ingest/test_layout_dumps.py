@@ -11,6 +11,9 @@ from xxgk.inference.ingest.text import line_offsets
 from xxgk.inference.ingest.wrapped import wrapped_rows
 
 from xxgk.document import Segment
+from xxgk.options import load_options
+
+READING = load_options().reading
 
 PAGE_FOOT = "file:///reports/report.html{n}                         {n}/5"
 PAGE_HEAD = "12/2/26, 10:36 AM              某某局2024年政府信息公开工作年度报告"
@@ -92,19 +95,19 @@ def test_blank_cells_of_a_space_laid_table_are_placed_by_position() -> None:
     at its column, its other cells blank (0), not as the first column."""
     full = _row("rules", 1, [("3", 24), ("1", 42), ("12", 60)])
     short = _row("normative_docs", 2, [("7", 61)])
-    placed = place_rows([full, short])
+    placed = place_rows([full, short], READING)
     assert [s.text for s in placed[1].row.segments] == ["", "", "7"]
     assert not placed[1].unplaced
-    ends_early = place_rows([full, _row("normative_docs", 2, [("7", 24)])])[1].row
+    ends_early = place_rows([full, _row("normative_docs", 2, [("7", 24)])], READING)[1].row
     assert [s.text for s in ends_early.segments] == ["7"]  # blank or cut short: not read
 
 
 def test_a_short_row_without_positions_to_learn_from_is_flagged() -> None:
-    placed = place_rows([_row("rules", 1, [("3", 24), ("12", 60)])])
+    placed = place_rows([_row("rules", 1, [("3", 24), ("12", 60)])], READING)
     assert placed[0].unplaced
 
 
 def test_a_short_row_read_one_cell_per_line_is_left_in_order() -> None:
     row = _row("rules", 1, [("3", 24)])
     row.segments.append(_seg(99, "12", 2, (0, 2)))
-    assert not place_rows([row])[0].unplaced
+    assert not place_rows([row], READING)[0].unplaced

@@ -3,6 +3,8 @@
 from xxgk.inference.ingest.runon import RunOnSplitter
 from xxgk.inference.ingest.text import clean, collapsed_runs, ingest_text, segment_text
 
+from xxgk.templates import load_editions
+
 RUN_ON = ("根据《条例》要求，本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六个部分。"
           "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。全年主动公开信息2645条。"
           "二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000"
@@ -15,7 +17,7 @@ RUN_ON = ("根据《条例》要求，本报告包括总体情况、主动公开
 
 
 def test_values_are_cut_from_labels_and_prose_numbers_stay_in_sentences():
-    pieces = RunOnSplitter().split(RUN_ON)
+    pieces = RunOnSplitter(load_editions()).split(RUN_ON)
     values = [p.text for p in pieces if p.value]
     assert values == ["000", "4315", "2293", "640020470", "0000000", "1000001", "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0"]
     texts = [p.text for p in pieces]
@@ -26,7 +28,7 @@ def test_values_are_cut_from_labels_and_prose_numbers_stay_in_sentences():
 
 
 def test_run_on_rows_put_values_beside_their_label():
-    _, segments, _ = segment_text(clean("标题\n" + RUN_ON), RunOnSplitter())
+    _, segments, _ = segment_text(clean("标题\n" + RUN_ON), RunOnSplitter(load_editions()))
     rows: dict[int, list[str]] = {}
     for s in segments:
         rows.setdefault(s.row, []).append(s.text)

@@ -8,6 +8,10 @@ import pytest
 from xxgk.inference.ingest.scan import _Ink, _leading_bar
 from xxgk.inference.layout.rules import binarize
 
+from xxgk.options import load_options
+
+SCAN = load_options().scan
+
 CELL = (0.0, 0.0, 160.0, 60.0)
 NUMBER = (60.0, 10.0, 100.0, 50.0)  # where the detector found the digits
 
@@ -21,7 +25,7 @@ def _cell(extra: tuple[int, int, int, int, int] | None) -> _Ink:
     if extra is not None:
         x, y, w, h, level = extra
         gray[y:y + h, x:x + w] = level
-    return _Ink.of(gray, binarize(gray))
+    return _Ink.of(gray, binarize(gray), SCAN.dark)
 
 
 @pytest.mark.parametrize(("extra", "found"), [

@@ -10,6 +10,10 @@ import pytest
 from xxgk.inference.layout.geometry import rotate_quarter, rotate_small, transform_points, transform_quad
 from xxgk.inference.layout.orient import estimate_skew, find_page, is_sideways, unwarp_page, widest
 
+from xxgk.options import load_options
+
+SCAN = load_options().scan
+
 
 def _line_quad(x: float, y: float, length: float, height: float, deg: float):
     """A text line's box turned by `deg` (OpenCV's sign: positive counter-clockwise as seen)."""
@@ -29,11 +33,11 @@ def test_orient_skew_is_the_lines_median_angle(deg):
     quads += [_line_quad(300, 700, 30, 30, 40.0)]  # a lone `0`: no evidence either way
     # a page turned counter-clockwise has lines rising to the right: a negative angle (y down),
     # which `rotate_small(img, angle)` undoes
-    assert estimate_skew(quads) == pytest.approx(-deg, abs=0.05)
+    assert estimate_skew(quads, SCAN.max_skew) == pytest.approx(-deg, abs=0.05)
 
 
 def test_orient_no_lines_no_skew():
-    assert estimate_skew([_line_quad(0, 0, 30, 30, 5)]) == 0.0
+    assert estimate_skew([_line_quad(0, 0, 30, 30, 5)], SCAN.max_skew) == 0.0
 
 
 def test_orient_sideways_from_tall_lines():

@@ -6,6 +6,10 @@ import cv2
 import numpy as np
 from xxgk.inference.layout.paper import flatten_light, mask_borders, separate_seals
 
+from xxgk.options import load_options
+
+SCAN = load_options().scan
+
 
 def _printed(h: int = 1200, w: int = 900) -> np.ndarray:
     img = np.full((h, w), 245, np.uint8)
@@ -27,7 +31,7 @@ def _sealed(gray: np.ndarray, centre: tuple[int, int], radius: int,
 
 def test_paper_grey_page_passes_through():
     gray = _printed()
-    out, seals = separate_seals(gray)
+    out, seals = separate_seals(gray, SCAN)
     assert out is gray and seals == []
 
 
@@ -35,7 +39,7 @@ def test_paper_red_seal_is_taken_out_and_print_under_it_kept():
     gray = _printed()
     red = (0.85, 0.25, 0.3)  # RGB fractions: what red ink lets through
     rgb = _sealed(gray, (450, 500), 110, red)
-    out, seals = separate_seals(rgb)
+    out, seals = separate_seals(rgb, SCAN)
     assert len(seals) == 1
     x0, y0, x1, y1 = seals[0].box
     assert x0 <= 340 and y0 <= 390 and x1 >= 560 and y1 >= 610
@@ -51,7 +55,7 @@ def test_paper_blue_seal_and_a_red_heading():
     gray = _printed()
     rgb = _sealed(gray, (600, 800), 120, (0.2, 0.35, 0.9))
     cv2.putText(rgb, "RED HEADING LINE", (60, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.8, (200, 30, 30), 5)
-    out, seals = separate_seals(rgb)
+    out, seals = separate_seals(rgb, SCAN)
     assert len(seals) == 1 and seals[0].box[1] > 600  # the heading is not a seal
     assert out[40:70, 60:700].min() < 120  # and it stays print
 
@@ -71,11 +75,11 @@ def test_paper_copier_borders_are_masked():
 
 def test_paper_shadow_is_flattened_and_even_light_left_alone():
     gray = _printed()
-    assert flatten_light(gray) is gray
+    assert flatten_light(gray, SCAN.even_light) is gray
     field = np.ones(gray.shape, np.float32)
     field[:, :200] = np.linspace(0.45, 1.0, 200)[None, :]  # a shadow along the left edge
     shaded = (gray * field).astype(np.uint8)
-    out = flatten_light(shaded)
+    out = flatten_light(shaded, SCAN.even_light)
     paper = out[(gray > 200)]
     assert np.percentile(paper, 2) > 215
     assert out[150 - 15:150 + 5, 80:200].min() < 90  # the text in the shadow stays dark
@@ -88,4 +92,4 @@ def test_paper_desk_round_a_photo_is_no_seal():
     desk[:] = (140, 100, 60)
     framed = desk.copy()
     framed[60:-60, 50:-50] = rgb[60:-60, 50:-50]
-    assert separate_seals(framed)[1] == []
+    assert separate_seals(framed, SCAN)[1] == []

@@ -8,6 +8,10 @@ import cv2
 import numpy as np
 from xxgk.inference.layout.rules import binarize, erase, find_grids, find_rules
 
+from xxgk.options import load_options
+
+SCAN = load_options().scan
+
 XS = [150, 550, 750, 950, 1150]
 YS = [300, 360, 420, 480, 540]
 
@@ -28,7 +32,7 @@ def _page(*, gap_every: int = 0, merged: bool = True, paper: int = 235, ink: int
 
 
 def _grid_of(img: np.ndarray):
-    lines, mask = find_rules(binarize(img))
+    lines, mask = find_rules(binarize(img), scan=SCAN)
     grids = find_grids(lines, img.shape[1])
     assert len(grids) == 1
     return grids[0], mask
@@ -67,7 +71,7 @@ def test_rules_text_alone_makes_no_table():
     img = np.full((800, 1200), 240, np.uint8)
     for k in range(12):
         cv2.putText(img, "一二三 工 十 王 HHHH IIII", (60, 60 + 55 * k), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 30, 3)
-    lines, _ = find_rules(binarize(img))
+    lines, _ = find_rules(binarize(img), scan=SCAN)
     assert find_grids(lines, img.shape[1]) == []
 
 
@@ -94,7 +98,7 @@ def test_rules_toner_streaks_are_no_rules():
     boxes = [*_text_lines(img, 620, 6), (95.0, 100.0, 900.0, 134.0)]
     cv2.putText(img, "HHHH HHHH HHHH", (100, 130), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 40, 2)
     img = _streaked(img, [340, 860, 1250])  # through the table, and one in the right margin
-    lines, mask = find_rules(binarize(img), boxes)
+    lines, mask = find_rules(binarize(img), boxes, scan=SCAN)
     grids = find_grids(lines, img.shape[1])
     assert len(grids) == 1
     grid = grids[0]
@@ -112,7 +116,7 @@ def test_rules_a_table_going_on_over_the_page_keeps_its_rules():
         cv2.line(img, (100, y), (900, y), 40, 2)
     for x in (100, 400, 650, 900):
         cv2.line(img, (x, ys[0]), (x, 1300), 40, 2)
-    lines, _ = find_rules(binarize(img))
+    lines, _ = find_rules(binarize(img), scan=SCAN)
     grids = find_grids(lines, img.shape[1])
     assert len(grids) == 1 and grids[0].n_cols == 3
 
@@ -128,7 +132,7 @@ def test_rules_a_streak_on_a_rule_leaves_the_rule():
             cv2.putText(img, "7", (cx - 8, cy + 10), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 40, 2)
             boxes.append((cx - 12.0, cy - 14.0, cx + 12.0, cy + 14.0))
     img = _streaked(img, [XS[2] - 1])
-    lines, _ = find_rules(binarize(img), boxes)
+    lines, _ = find_rules(binarize(img), boxes, scan=SCAN)
     grids = find_grids(lines, img.shape[1])
     assert len(grids) == 1 and grids[0].n_cols == 4 and grids[0].n_rows == 4
     assert grids[0].ys[0] > YS[0] - 5  # the streak's overshoot adds no row
