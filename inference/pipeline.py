@@ -17,6 +17,7 @@ from typing import Literal
 from xxgk.inference.assemble import Assembler
 from xxgk.inference.edition import detect_edition
 from xxgk.inference.ingest import ingest
+from xxgk.inference.ingest.backends.base import IngestContext
 from xxgk.inference.labeling.base import Labeler
 from xxgk.inference.metadata import extract_meta
 from xxgk.inference.prose.reader import ProseReader, default_reader
@@ -64,6 +65,7 @@ class Pipeline:
         self.options = options or load_options(self.settings.pipeline_config)
         self.editions = editions or load_editions(self.settings.templates_dir)
         self.labeler = labeler or default_labeler(self.editions, self.settings)
+        self.ingest_context = IngestContext(self.settings, self.options, self.editions)
         self.headings = Wordings.from_editions(self.editions.values())
         self.prose = prose or default_reader()
         known = self.labeler.labels
@@ -91,7 +93,7 @@ class Pipeline:
         timings: dict[str, float] = {}
         try:
             with _timed(timings, "ingest"):
-                doc = ingest(path, doc_id=doc_id, timings=timings)
+                doc = ingest(path, doc_id=doc_id, timings=timings, context=self.ingest_context)
         except ExtractionError as exc:
             return Outcome(str(path), doc_id, "failure", errors=[exc.error], timings=timings)
         return self.extract_document(doc, timings)

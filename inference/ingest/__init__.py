@@ -13,14 +13,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from xxgk.inference.ingest.backends.base import IngestContext
 from xxgk.inference.ingest.registry import BACKENDS, promised_by, sniff
 
 from xxgk.document import Document
 from xxgk.errors import ExtractionError
 
 
-def ingest(path: Path, doc_id: str | None = None, timings: dict[str, float] | None = None) -> Document:
-    """Read a report file into a Document (segments not yet labeled)."""
+def default_context() -> IngestContext:
+    """The process's settings, the options and editions they name: for reading a file outside a pipeline."""
+    from xxgk.options import load_options
+    from xxgk.settings import get_settings
+    from xxgk.templates import load_editions
+
+    settings = get_settings()
+    return IngestContext(settings, load_options(settings.pipeline_config), load_editions(settings.templates_dir))
+
+
+def ingest(path: Path, doc_id: str | None = None, timings: dict[str, float] | None = None,
+           context: IngestContext | None = None) -> Document:
+    """Read a report file into a Document (segments not yet labeled), with the pipeline's settings,
+    options and editions (`context`; the process defaults when read outside a pipeline)."""
     source = str(path)
     doc_id = doc_id or path.stem
     try:
@@ -47,4 +60,4 @@ def ingest(path: Path, doc_id: str | None = None, timings: dict[str, float] | No
         raise ExtractionError("ingest", "too_large",
                               f"{source}: {size / 2**20:.0f} MB is over the "
                               f"{backend.max_bytes // 2**20} MB limit for {backend.limit_of}")
-    return backend.read(path, doc_id=doc_id, timings=timings)
+    return backend.read(path, doc_id=doc_id, context=context or default_context(), timings=timings)

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from xxgk.document import Document, FileFormat
+from xxgk.options import PipelineOptions
+from xxgk.settings import Settings
+from xxgk.templates import Edition
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    """What the pipeline hands every backend: its settings (OCR engine, page limits, work folder), its
+    options (scan thresholds) and its editions (the wordings that cut run-on text)."""
+
+    settings: Settings
+    options: PipelineOptions
+    editions: dict[str, Edition]
 
 
 class IngestBackend(Protocol):
@@ -25,6 +39,7 @@ class IngestBackend(Protocol):
         """The file's first bytes (and, where bytes cannot tell, its lower-case suffix) are of this format."""
         ...
 
-    def read(self, path: Path, *, doc_id: str, timings: dict[str, float] | None = None) -> Document:
+    def read(self, path: Path, *, doc_id: str, context: IngestContext,
+             timings: dict[str, float] | None = None) -> Document:
         """The file as a Document (segments not yet labeled); `timings` collects stage seconds."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xxgk.inference.ingest.backends.base import IngestContext
 from xxgk.inference.ingest.backends.textual import TextualBackend
 
 from xxgk.document import Document, FileFormat
@@ -15,7 +16,7 @@ class HtmlBackend(TextualBackend):
         return (suffix in (".html", ".htm") or b"<html" in lowered or b"<table" in lowered
                 or b"<!doctype html" in lowered)
 
-    def parse(self, text: str, *, doc_id: str, source: str) -> Document:
+    def parse(self, text: str, *, doc_id: str, source: str, context: IngestContext) -> Document:
         from xxgk.inference.ingest.html import ingest_html
 
         return ingest_html(text, doc_id=doc_id, source=source)

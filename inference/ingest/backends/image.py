@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from xxgk.inference.ingest.backends.base import IngestContext
+
 from xxgk.document import Document, FileFormat
 
 MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
@@ -21,7 +23,9 @@ class ImageBackend:
     def claims(self, head: bytes, suffix: str) -> bool:
         return head.startswith(MAGIC) or (head.startswith(b"RIFF") and head[8:12] == b"WEBP")
 
-    def read(self, path: Path, *, doc_id: str, timings: dict[str, float] | None = None) -> Document:
+    def read(self, path: Path, *, doc_id: str, context: IngestContext,
+             timings: dict[str, float] | None = None) -> Document:
         from xxgk.inference.ingest.image import ingest_image
 
-        return ingest_image(path, doc_id=doc_id, timings=timings)
+        return ingest_image(path, doc_id=doc_id, timings=timings, settings=context.settings,
+                            options=context.options)

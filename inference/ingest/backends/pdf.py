@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from xxgk.inference.ingest.backends.base import IngestContext
+
 from xxgk.document import Document, FileFormat
 
 
@@ -20,7 +22,8 @@ class PdfBackend:
         """The header, or one after up to a kilobyte of junk (which PDF readers accept too)."""
         return head.lstrip().startswith(b"%PDF") or b"%PDF-" in head[:1024]
 
-    def read(self, path: Path, *, doc_id: str, timings: dict[str, float] | None = None) -> Document:
+    def read(self, path: Path, *, doc_id: str, context: IngestContext,
+             timings: dict[str, float] | None = None) -> Document:
         from xxgk.inference.ingest.pdf import ingest_pdf
 
-        return ingest_pdf(path, doc_id=doc_id, timings=timings)
+        return ingest_pdf(path, doc_id=doc_id, timings=timings, settings=context.settings, options=context.options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xxgk.inference.ingest.backends.base import IngestContext
 from xxgk.inference.ingest.backends.textual import TextualBackend
 
 from xxgk.document import Document, FileFormat
@@ -13,7 +14,7 @@ class TextBackend(TextualBackend):
     def claims(self, head: bytes, suffix: str) -> bool:
         return True
 
-    def parse(self, text: str, *, doc_id: str, source: str) -> Document:
+    def parse(self, text: str, *, doc_id: str, source: str, context: IngestContext) -> Document:
         from xxgk.inference.ingest.text import ingest_text
 
-        return ingest_text(text, doc_id=doc_id, source=source)
+        return ingest_text(text, doc_id=doc_id, source=source, editions=context.editions)

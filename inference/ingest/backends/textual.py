@@ -6,6 +6,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 
+from xxgk.inference.ingest.backends.base import IngestContext
 from xxgk.inference.ingest.decode import report_text
 
 from xxgk.document import Document
@@ -21,10 +22,11 @@ class TextualBackend(ABC):
     suffixes: tuple[str, ...] = ()
     misnamed: str = ""
 
-    def read(self, path: Path, *, doc_id: str, timings: dict[str, float] | None = None) -> Document:
+    def read(self, path: Path, *, doc_id: str, context: IngestContext,
+             timings: dict[str, float] | None = None) -> Document:
         source = str(path)
-        return self.parse(report_text(path.read_bytes(), source), doc_id=doc_id, source=source)
+        return self.parse(report_text(path.read_bytes(), source), doc_id=doc_id, source=source, context=context)
 
     @abstractmethod
-    def parse(self, text: str, *, doc_id: str, source: str) -> Document:
+    def parse(self, text: str, *, doc_id: str, source: str, context: IngestContext) -> Document:
         """The decoded text as a Document."""

@@ -8,7 +8,9 @@ from typing import get_args
 
 import pytest
 from xxgk.inference.ingest import ingest
+from xxgk.inference.ingest.backends.base import IngestContext
 from xxgk.inference.ingest.registry import BACKENDS, promised_by, sniff
+from xxgk.inference.pipeline import Pipeline
 
 from xxgk.document import Document, FileFormat
 from xxgk.errors import ExtractionError
@@ -40,16 +42,19 @@ def test_only_a_pdf_name_promises_its_format() -> None:
 
 
 def test_ingest_hands_the_file_to_the_sniffed_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[tuple[str, str]] = []
+    seen: list[tuple[str, str, IngestContext]] = []
 
-    def read(self, path: Path, *, doc_id: str, timings=None) -> Document:
-        seen.append((self.format, doc_id))
+    def read(self, path: Path, *, doc_id: str, context: IngestContext, timings=None) -> Document:
+        seen.append((self.format, doc_id, context))
         return Document(doc_id=doc_id, source=str(path), input_kind="html")
 
     monkeypatch.setattr(type(BACKENDS["html"]), "read", read)
     (tmp_path / "r.txt").write_text("<table><tr><td>1</td></tr></table>", encoding="utf-8")
     assert ingest(tmp_path / "r.txt").doc_id == "r"
-    assert seen == [("html", "r")]
+    assert [s[:2] for s in seen] == [("html", "r")] and isinstance(seen[0][2], IngestContext)
+    pipeline = Pipeline()
+    pipeline.extract(tmp_path / "r.txt", doc_id="again")
+    assert seen[-1][1:] == ("again", pipeline.ingest_context)
 
 
 def test_misnamed_and_oversized_files_are_refused_before_reading(tmp_path: Path,
