@@ -1,7 +1,9 @@
 """The `xxgk` command line: a click group, one thin command per job.
 
 Commands parse options, report to the terminal and set the exit status; the work itself lives in
-modules the HTTP service shares (`xxgk.runners.batch` for extraction).
+modules the HTTP service shares (`xxgk.runners.batch` for extraction). Each command imports what
+it runs inside its body, so a command loads only its own dependencies (`xxgk extract one.txt`
+never imports the service, Ray or the chart and training libraries).
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ import logging
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from tqdm import tqdm
-from xxgk.inference.pipeline import Outcome
-from xxgk.runners.batch import BACKENDS, error_line, parse_formats, run_batch
-from xxgk.runners.inputs import find_inputs, plan_jobs
+from xxgk.runners.batch import BACKENDS, parse_formats
 
 from xxgk import __version__
 from xxgk.resources import config_path
+
+if TYPE_CHECKING:
+    from xxgk.inference.pipeline import Outcome
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,6 +51,10 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], b
 
     Exit status: 0 when every input gave a report, 1 when any failed, 2 for usage errors.
     """
+    from tqdm import tqdm
+    from xxgk.runners.batch import error_line, run_batch
+    from xxgk.runners.inputs import find_inputs, plan_jobs
+
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
     jobs = plan_jobs(find_inputs(inputs))
@@ -116,6 +123,7 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
     import tempfile
 
     from xxgk.runners.bench import generate_scans, run_bench, score
+    from xxgk.runners.inputs import find_inputs
 
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
         work = keep_dir or Path(tmp)
@@ -161,8 +169,10 @@ def evaluate(shared_dir: Path, out_dir: Path, n_generated: int, n_scans: int, on
 
     Prints one row of the scorer's summary per set, then the reliability of the confidences.
     """
+    from xxgk.runners.batch import run_batch
     from xxgk.runners.evaluation.reliability import reliability
     from xxgk.runners.evaluation.scoring import SetScore, reliability_table, run_scorer, summary_table
+    from xxgk.runners.inputs import find_inputs, plan_jobs
 
     sets = _eval_sets(shared_dir, out_dir / "generated", n_generated, n_scans, seed,
                       [p.strip() for p in only.split(",") if p.strip()])
@@ -244,6 +254,25 @@ def train(config_path: Path, version: str | None, current: bool, corrected_dir: 
                  base=base_dir, corrected=corrected)
     register(out, version, make_current=current)
     click.echo(f"registered {version}" + (" as current" if current else ""), err=True)
+
+
+@main.command("onnx")
+@click.argument("versions", nargs=-1)
+def onnx_export(versions: tuple[str, ...]) -> None:
+    """Write model.onnx, the file extraction runs, beside the weights of registered checkpoints.
+
+    VERSIONS are names in models/ or checkpoint folders (default: the current version). `xxgk train`
+    does this itself; this command is for checkpoints trained before, or copied without it.
+    """
+    from xxgk.training.export import export_onnx
+
+    from xxgk.registry import resolve
+
+    for version in versions or (None,):
+        checkpoint = resolve(version)
+        if checkpoint is None:
+            raise click.UsageError("no model registered; run `xxgk train`")
+        click.echo(f"wrote {export_onnx(checkpoint)}", err=True)
 
 
 @main.command()
