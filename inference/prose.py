@@ -8,13 +8,13 @@ cell is missing (a truncated table). It never changes a cell. It also fills the 
 year and publication date from the prose when the title block and signature gave none.
 
 What counts as a statement, and which cells it must match, lives in `configs/prose_facts.toml`.
-The reading itself is spaCy's: a blank Chinese pipeline with the jieba segmenter (the only Chinese
-tokenizer that works offline here) and a sentencizer cut sentences; a Matcher marks quantities
-(number token plus unit token, Arabic or Chinese numerals, or one token such as `三件`); the
-config's patterns then run over each sentence with its quantities abstracted to placeholders.
-spaCy and jieba are imported on first use and the pipeline is built once per process (about 3 s);
-after that a report takes a few milliseconds, since only paragraphs that mention a fact's words
-are parsed.
+The reading itself: the jieba segmenter (the only Chinese tokenizer that works offline here) cuts
+words, spaCy's sentencizer rules cut sentences, and its Matcher rules mark quantities (number token
+plus unit token, Arabic or Chinese numerals, or one token such as `三件`), all in
+`xxgk.inference.zh_text` without importing spaCy; the config's patterns then run over each sentence
+with its quantities abstracted to placeholders. jieba's dictionary loads on first use, once per
+process; after that a report takes a few milliseconds, since only paragraphs that mention a fact's
+words are parsed.
 """
 
 from __future__ import annotations
@@ -26,20 +26,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from xxgk.inference.meta_config import default_meta_config
 from xxgk.inference.meta_text import dateline
 from xxgk.inference.metadata import clean_agency, parse_date
 from xxgk.inference.sections import SectionSplit
+from xxgk.inference.zh_text import QuantityReader
 
 from xxgk.contract import CheckOut, MetaEvidence, Report
 from xxgk.resources import config_path
 from xxgk.templates import Edition
-
-if TYPE_CHECKING:
-    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
@@ -136,44 +134,13 @@ def load_config(path: Path = DEFAULT_CONFIG) -> ProseConfig:
         return ProseConfig.model_validate(tomllib.load(fh))
 
 
-# ---------------------------------------------------------------- spaCy
+# ---------------------------------------------------------------- sentences and quantities
 
 
 @lru_cache(maxsize=4)
-def nlp_for(units: tuple[str, ...]) -> Language:
-    """Blank Chinese spaCy with jieba, a sentencizer and a quantity Matcher; built once per process.
-
-    The import of spaCy and jieba's dictionary load take seconds, so they wait for the first report
-    with prose worth reading.
-    """
-    import jieba
-    import spacy
-    from spacy.matcher import Matcher
-    from spacy.tokens import Doc
-    from spacy.util import filter_spans
-
-    jieba.setLogLevel(logging.WARNING)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_END})
-    matcher = Matcher(nlp.vocab)
-    unit_alt = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
-    numeral = rf"(?:\d+(?:\.\d+)?|[{_CN_NUMBER}]+)"
-    matcher.add("QUANTITY", [
-        [{"LIKE_NUM": True}, {"TEXT": {"IN": list(units)}}],
-        [{"TEXT": {"REGEX": rf"^{numeral}$"}}, {"TEXT": {"IN": list(units)}}],
-        [{"TEXT": {"REGEX": rf"^{numeral}(?:{unit_alt})$"}}],
-    ])
-    if not Doc.has_extension("quantities"):
-        Doc.set_extension("quantities", default=None)
-
-    @spacy.Language.component("xxgk_quantities", assigns=["doc._.quantities"])
-    def quantities(doc: Doc) -> Doc:
-        doc._.quantities = filter_spans(matcher(doc, as_spans=True))
-        return doc
-
-    if "xxgk_quantities" not in nlp.pipe_names:
-        nlp.add_pipe("xxgk_quantities")
-    return nlp
+def nlp_for(units: tuple[str, ...]) -> QuantityReader:
+    """Sentences and quantities of these units; one reader (and one jieba dictionary) per process."""
+    return QuantityReader(units, SENTENCE_END, numeral=rf"(?:\d+(?:\.\d+)?|[{_CN_NUMBER}]+)")
 
 
 def parse_number(text: str) -> int | float | None:
@@ -277,7 +244,7 @@ class ProseReader:
                 years = {int(y) for y in _YEAR_IN_TEXT.findall(text)}
                 if year is not None and years - {year}:
                     continue
-                quantities = [q for q in doc._.quantities if sent.start <= q.start and q.end <= sent.end]
+                quantities = [q for q in doc.quantities if sent.start <= q.start and q.end <= sent.end]
                 out.extend(self._sentence_facts(sent, quantities, where))
         return out
 
