@@ -11,7 +11,6 @@ tests/inference/test_zh_text.py checks that the words, sentences and quantities 
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -97,11 +96,10 @@ class QuantityReader:
 
     @cached_property
     def _jieba(self):
-        """jieba's default tokenizer, its dictionary loaded once (the first text that needs it)."""
-        import jieba
+        """jieba over its default dictionary, read as the texts need it (`xxgk.inference.zh_dict`)."""
+        from xxgk.inference.zh_dict import tokenizer
 
-        jieba.setLogLevel(logging.WARNING)
-        return jieba.dt
+        return tokenizer()
 
     def words(self, text: str) -> list[str]:
         return [w for w in self._jieba.cut(text, cut_all=False) if w]
