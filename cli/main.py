@@ -18,6 +18,7 @@ import click
 from xxgk.runners.batch import BACKENDS, parse_formats
 
 from xxgk import __version__
+from xxgk.extras import MissingExtra, require
 from xxgk.resources import config_path
 
 if TYPE_CHECKING:
@@ -28,6 +29,14 @@ if TYPE_CHECKING:
 @click.version_option(__version__, prog_name="xxgk")
 def main() -> None:
     """Exact, checked numbers from 政府信息公开工作年度报告 annual reports."""
+
+
+def _require(extra: str, feature: str) -> None:
+    """Stop with the pip command that installs a missing extra, instead of an ImportError later."""
+    try:
+        require(extra, feature)
+    except MissingExtra as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -55,6 +64,8 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], b
     from xxgk.runners.batch import error_line, run_batch
     from xxgk.runners.inputs import find_inputs, plan_jobs
 
+    if backend == "ray":
+        _require("ray", "--backend ray")
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
     jobs = plan_jobs(find_inputs(inputs))
@@ -88,6 +99,8 @@ def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, chart
     Exit status: 0 when every JSON file was an extracted report, 1 when any was not (the others are
     still checked), 2 for usage errors.
     """
+    if charts:
+        _require("charts", "xxgk crosscheck --charts (or give --no-charts)")
     from xxgk.analysis.crosscheck import crosscheck as check_years
     from xxgk.analysis.crosscheck import load_config, load_reports
     from xxgk.analysis.write import write_outputs
@@ -115,27 +128,38 @@ def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, chart
 @click.option("--seed", default=0, show_default=True, help="Seed of the generated set.")
 @click.option("--keep", "keep_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Keep the generated scans, gold files and predictions in this folder.")
-def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path | None) -> None:
-    """Time the pipeline on scanned reports: seconds per page by stage, pages per minute, memory.
+@click.option("--cold-start/--no-cold-start", default=True, show_default=True,
+              help="First time `xxgk extract` of a generated text and HTML report in fresh processes.")
+def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path | None, cold_start: bool) -> None:
+    """Time the pipeline: a report from a cold start, then scanned reports: seconds per page by
+    stage, pages per minute, memory.
 
     INPUTS are report files or folders; without them a scanned set is generated and scored.
     """
     import tempfile
 
-    from xxgk.runners.bench import generate_scans, run_bench, score
+    from xxgk.runners.bench import cold_start as cold_run
+    from xxgk.runners.bench import cold_start_inputs, generate_scans, run_bench, score
     from xxgk.runners.inputs import find_inputs
 
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
         work = keep_dir or Path(tmp)
+        cold = []
+        if cold_start:
+            for kind, path in cold_start_inputs(work / "cold", seed).items():
+                click.echo(f"cold start: extracting {path.name} in fresh processes ...", err=True)
+                cold.append(cold_run(path, kind, work / "cold" / "pred"))
         if inputs:
             paths, gold_dir = find_inputs(inputs), None
         else:
+            _require("scan-synth", "xxgk bench without INPUTS (it generates scanned reports)")
             click.echo(f"generating {n_generate} scanned reports in {work / 'scans'} ...", err=True)
             paths, gold_dir = generate_scans(work / "scans", n_generate, seed), work / "scans"
         if not paths:
             raise click.UsageError(f"no report files found in {', '.join(map(str, inputs))}")
         result = run_bench(paths, pred_dir=work / "pred",
                            on_file=lambda p, s, n: click.echo(f"  {p.name}: {n} pages, {s:.1f} s", err=True))
+        result.cold = cold
         if gold_dir is not None:
             result.score = score(gold_dir, work / "pred", Path("..") / "shared" / "eval" / "score.py")
     for line in result.lines():
@@ -204,6 +228,7 @@ def _eval_sets(shared: Path, gen_dir: Path, n_generated: int, n_scans: int, seed
     for name, kwargs in generated.items():
         if not wanted(name):
             continue
+        _require("scan-synth" if name == "gen-scan" else "train", f"the generated set {name} (or --generated 0)")
         from xxgk.training.synth.corpus import write_set
 
         folder = gen_dir / name
@@ -231,6 +256,7 @@ FINETUNE_CONFIG = config_path("train", "finetune.toml")
 def train(config_path: Path, version: str | None, current: bool, corrected_dir: Path | None,
           base: str | None) -> None:
     """Train the segment classifier on generated reports (or fine-tune one on corrections)."""
+    _require("train", "xxgk train")
     from xxgk.training.config import load_train_config
     from xxgk.training.examples import read_examples
     from xxgk.training.train import train as run_training
@@ -264,6 +290,7 @@ def onnx_export(versions: tuple[str, ...]) -> None:
     VERSIONS are names in models/ or checkpoint folders (default: the current version). `xxgk train`
     does this itself; this command is for checkpoints trained before, or copied without it.
     """
+    _require("train", "xxgk onnx")
     from xxgk.training.export import export_onnx
 
     from xxgk.registry import resolve
@@ -282,6 +309,7 @@ def onnx_export(versions: tuple[str, ...]) -> None:
               help="Worker processes to start with the server (0: run `xxgk worker` separately).")
 def serve(host: str | None, port: int | None, workers: int) -> None:
     """Run the HTTP service (OpenAPI at /docs); jobs live in the database of XXGK_DATA_DIR."""
+    _require("service", "xxgk serve")
     from xxgk.service.server import serve as run_server
 
     from xxgk.settings import get_settings
@@ -293,6 +321,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 @main.command()
 def worker() -> None:
     """Run one worker: take jobs of the service's database, extract them, store the results."""
+    _require("service", "xxgk worker")
     from xxgk.service.server import run_worker
 
     from xxgk.settings import get_settings
@@ -303,6 +332,7 @@ def worker() -> None:
 @main.group()
 def token() -> None:
     """API tokens of the HTTP service (only their hashes are stored)."""
+    _require("service", "xxgk token")
 
 
 @token.command("create")
@@ -359,6 +389,7 @@ def annotate() -> None:
 
     The server and key: --url/--api-key or XXGK_LABEL_STUDIO_URL/XXGK_LABEL_STUDIO_API_KEY.
     """
+    _require("annotate", "xxgk annotate")
 
 
 _url_option = click.option("--url", default=None, help="Label Studio URL (default: XXGK_LABEL_STUDIO_URL).")

@@ -16,6 +16,7 @@ import logging
 import marshal
 import os
 import struct
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -83,11 +84,24 @@ def write_prefix_dict(freq: Mapping[str, int], total: int, path: Path) -> None:
     os.replace(tmp, path)  # whole or not at all, when two processes build it at once
 
 
+def _import_jieba():
+    """jieba imports pkg_resources (a seventh of a second) only to open its own data files, which it
+    opens by path when pkg_resources is missing: it is hidden from that one import."""
+    hide = "pkg_resources" not in sys.modules
+    if hide:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if hide:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 def tokenizer():
     """A jieba tokenizer over the default dictionary, its words read lazily from the grouped file
     (built on first use beside jieba's own cache; where that fails, jieba loads everything itself)."""
-    import jieba
-
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     source = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
