@@ -100,7 +100,7 @@ def _import_jieba():
 
 def tokenizer():
     """A jieba tokenizer over the default dictionary, its words read lazily from the grouped file
-    (built on first use beside jieba's own cache; where that fails, jieba loads everything itself)."""
+    (built on first use beside jieba's own cache; the whole dictionary in memory where that fails)."""
     jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
@@ -108,11 +108,16 @@ def tokenizer():
     stat = source.stat()
     key = hashlib.sha1(f"{FORMAT} {jieba.__version__} {source} {stat.st_size} {stat.st_mtime_ns}".encode())
     path = Path(tempfile.gettempdir()) / f"xxgk-jieba-{key.hexdigest()[:16]}.dict"
+    if not path.exists():
+        freq, total = tk.gen_pfdict(tk.get_dict_file())
+        try:
+            write_prefix_dict(freq, total, path)
+        except OSError:  # no writable temp folder: this process keeps the dictionary it built
+            tk.FREQ, tk.total, tk.initialized = freq, total, True
+            return tk
     try:
-        if not path.exists():
-            write_prefix_dict(*tk.gen_pfdict(tk.get_dict_file()), path)
         prefixes = PrefixDict(path)
-    except OSError:
+    except OSError:  # a file this user cannot read: jieba loads its dictionary itself
         return tk
     tk.FREQ, tk.total, tk.initialized = prefixes, prefixes.total, True
     return tk

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from xxgk.inference.ingest.ocr_check import require_ocr
+
 from xxgk.document import Document
 from xxgk.errors import ExtractionError
-from xxgk.extras import MissingExtra, require
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_PDF_BYTES = 300 * 1024 * 1024
@@ -123,15 +124,6 @@ def ingest(path: Path, doc_id: str | None = None, timings: dict[str, float] | No
     from xxgk.inference.ingest.text import ingest_text
 
     return ingest_text(text, doc_id=doc_id, source=source)
-
-
-def require_ocr(source: str) -> None:
-    """Images and scanned pages are read by OCR, from the `scan` extra: without it they are refused as
-    `needs_ocr`, with the command that installs it (before the OCR modules fail to import)."""
-    try:
-        require("scan", "reading scanned pages and images")
-    except MissingExtra as exc:
-        raise ExtractionError("ingest", "needs_ocr", f"{source}: {exc}") from exc
 
 
 def _is_json(text: str) -> bool:

@@ -28,7 +28,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from xxgk.inference.ingest import require_ocr
+from xxgk.inference.ingest.ocr_check import require_ocr
 from xxgk.inference.ingest.segments import PageItem, SegmentBuilder, is_page_number
 from xxgk.inference.layout import PX_PER_PT
 from xxgk.inference.layout.grid import Line, build_grids, rect_lines
