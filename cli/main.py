@@ -129,7 +129,7 @@ def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, chart
 @click.option("--keep", "keep_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Keep the generated scans, gold files and predictions in this folder.")
 @click.option("--cold-start/--no-cold-start", default=True, show_default=True,
-              help="First time `xxgk extract` of a generated text and HTML report in fresh processes.")
+              help="Time `xxgk extract` of a generated text and HTML report in fresh processes.")
 def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path | None, cold_start: bool) -> None:
     """Time the pipeline: a report from a cold start, then scanned reports: seconds per page by
     stage, pages per minute, memory.
@@ -142,6 +142,8 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
     from xxgk.runners.bench import cold_start_inputs, generate_scans, run_bench, score
     from xxgk.runners.inputs import find_inputs
 
+    if not inputs:
+        _require("scan-synth", "xxgk bench without INPUTS (it generates scanned reports)")
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
         work = keep_dir or Path(tmp)
         cold = []
@@ -152,7 +154,6 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
         if inputs:
             paths, gold_dir = find_inputs(inputs), None
         else:
-            _require("scan-synth", "xxgk bench without INPUTS (it generates scanned reports)")
             click.echo(f"generating {n_generate} scanned reports in {work / 'scans'} ...", err=True)
             paths, gold_dir = generate_scans(work / "scans", n_generate, seed), work / "scans"
         if not paths:
@@ -228,7 +229,7 @@ def _eval_sets(shared: Path, gen_dir: Path, n_generated: int, n_scans: int, seed
     for name, kwargs in generated.items():
         if not wanted(name):
             continue
-        _require("scan-synth" if name == "gen-scan" else "train", f"the generated set {name} (or --generated 0)")
+        _require("scan-synth" if name == "gen-scan" else "train", f"the generated set {name} of xxgk eval")
         from xxgk.training.synth.corpus import write_set
 
         folder = gen_dir / name
