@@ -19,11 +19,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# CPU build of PyTorch first: an unpinned torch would pull a multi-GB CUDA build
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev,annotate]"
+	# every extra (the core alone extracts text, HTML and born-digital PDF; see pyproject.toml)
+	$(BIN)/pip install --quiet -e ".[all,dev]"
 	# label-studio-sdk without its dependencies (see the `annotate` extra in pyproject.toml)
 	$(BIN)/pip install --quiet --no-deps "$(call EXTRA,annotate-sdk)"
 	# augraphy without the GUI OpenCV it requires (see the `scan-synth` extra in pyproject.toml)
-	$(BIN)/pip install --quiet --no-deps "$(call EXTRA,scan-synth)"
+	$(BIN)/pip install --quiet --no-deps "$(call EXTRA,scan-synth-augraphy)"
 	touch $(STAMP)
 
 # Label Studio in its own environment: it pins Django and many packages this project must not inherit

@@ -1,7 +1,9 @@
 """The `xxgk` command line: a click group, one thin command per job.
 
 Commands parse options, report to the terminal and set the exit status; the work itself lives in
-modules the HTTP service shares (`xxgk.runners.batch` for extraction).
+modules the HTTP service shares (`xxgk.runners.batch` for extraction). Each command imports what
+it runs inside its body, so a command loads only its own dependencies (`xxgk extract one.txt`
+never imports the service, Ray or the chart and training libraries).
 """
 
 from __future__ import annotations
@@ -10,21 +12,31 @@ import logging
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from tqdm import tqdm
-from xxgk.inference.pipeline import Outcome
-from xxgk.runners.batch import BACKENDS, error_line, parse_formats, run_batch
-from xxgk.runners.inputs import find_inputs, plan_jobs
+from xxgk.runners.batch import BACKENDS, parse_formats
 
 from xxgk import __version__
+from xxgk.extras import MissingExtra, require
 from xxgk.resources import config_path
+
+if TYPE_CHECKING:
+    from xxgk.inference.pipeline import Outcome
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xxgk")
 def main() -> None:
     """Exact, checked numbers from 政府信息公开工作年度报告 annual reports."""
+
+
+def _require(extra: str, feature: str) -> None:
+    """Stop with the pip command that installs a missing extra, instead of an ImportError later."""
+    try:
+        require(extra, feature)
+    except MissingExtra as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -48,6 +60,12 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], b
 
     Exit status: 0 when every input gave a report, 1 when any failed, 2 for usage errors.
     """
+    from tqdm import tqdm
+    from xxgk.runners.batch import error_line, run_batch
+    from xxgk.runners.inputs import find_inputs, plan_jobs
+
+    if backend == "ray":
+        _require("ray", "--backend ray")
     if debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
     jobs = plan_jobs(find_inputs(inputs))
@@ -81,6 +99,8 @@ def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, chart
     Exit status: 0 when every JSON file was an extracted report, 1 when any was not (the others are
     still checked), 2 for usage errors.
     """
+    if charts:
+        _require("charts", "xxgk crosscheck --charts (or give --no-charts)")
     from xxgk.analysis.crosscheck import crosscheck as check_years
     from xxgk.analysis.crosscheck import load_config, load_reports
     from xxgk.analysis.write import write_outputs
@@ -112,20 +132,32 @@ def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, chart
 @click.option("--seed", default=0, show_default=True, help="Seed of the generated set.")
 @click.option("--keep", "keep_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Keep the generated scans, gold files and predictions in this folder.")
-def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path | None) -> None:
-    """Time the pipeline on scanned reports: seconds per page by stage, pages per minute, memory.
+@click.option("--cold-start/--no-cold-start", default=True, show_default=True,
+              help="Time `xxgk extract` of a generated text and HTML report in fresh processes.")
+def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path | None, cold_start: bool) -> None:
+    """Time the pipeline: a report from a cold start, then scanned reports: seconds per page by
+    stage, pages per minute, memory.
 
     INPUTS are report files or folders; without them a scanned set is generated and scored.
     """
     import tempfile
 
-    from xxgk.runners.bench import generate_scans, run_bench
+    from xxgk.runners.bench import cold_start as cold_run
+    from xxgk.runners.bench import cold_start_inputs, generate_scans, run_bench
+    from xxgk.runners.inputs import find_inputs
 
     from xxgk.options import load_options
     from xxgk.scoring import score_dir
 
+    if not inputs:
+        _require("scan-synth", "xxgk bench without INPUTS (it generates scanned reports)")
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
         work = keep_dir or Path(tmp)
+        cold = []
+        if cold_start:
+            for kind, path in cold_start_inputs(work / "cold", seed).items():
+                click.echo(f"cold start: extracting {path.name} in fresh processes ...", err=True)
+                cold.append(cold_run(path, kind, work / "cold" / "pred"))
         if inputs:
             paths, gold_dir = find_inputs(inputs), None
         else:
@@ -135,6 +167,7 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
             raise click.UsageError(f"no report files found in {', '.join(map(str, inputs))}")
         result = run_bench(paths, pred_dir=work / "pred",
                            on_file=lambda p, s, n: click.echo(f"  {p.name}: {n} pages, {s:.1f} s", err=True))
+        result.cold = cold
         if gold_dir is not None:
             result.score = score_dir(gold_dir, work / "pred", load_options().review.below).summary()
     for line in result.lines():
@@ -169,8 +202,10 @@ def evaluate(shared_dir: Path, out_dir: Path, n_generated: int, n_scans: int, on
     Prints one row of the scorer's summary per set, then the reliability of the confidences.
     """
     from xxgk.inference.pipeline import Pipeline
+    from xxgk.runners.batch import run_batch
     from xxgk.runners.evaluation.reliability import reliability
     from xxgk.runners.evaluation.scoring import SetScore, reliability_table, run_scorer, summary_table
+    from xxgk.runners.inputs import find_inputs, plan_jobs
 
     sets = _eval_sets(shared_dir, out_dir / "generated", n_generated, n_scans, seed,
                       [p.strip() for p in only.split(",") if p.strip()])
@@ -204,6 +239,7 @@ def _eval_sets(shared: Path, gen_dir: Path, n_generated: int, n_scans: int, seed
     for name, kwargs in generated.items():
         if not wanted(name):
             continue
+        _require("scan-synth" if name == "gen-scan" else "train", f"the generated set {name} of xxgk eval")
         from xxgk.training.synth.corpus import write_set
 
         folder = gen_dir / name
@@ -231,6 +267,7 @@ FINETUNE_CONFIG = config_path("train", "finetune.toml")
 def train(config_path: Path, version: str | None, current: bool, corrected_dir: Path | None,
           base: str | None) -> None:
     """Train the segment classifier on generated reports (or fine-tune one on corrections)."""
+    _require("train", "xxgk train")
     from xxgk.training.config import load_train_config
     from xxgk.training.examples import read_examples
     from xxgk.training.train import train as run_training
@@ -256,6 +293,26 @@ def train(config_path: Path, version: str | None, current: bool, corrected_dir: 
     click.echo(f"registered {version}" + (" as current" if current else ""), err=True)
 
 
+@main.command("onnx")
+@click.argument("versions", nargs=-1)
+def onnx_export(versions: tuple[str, ...]) -> None:
+    """Write model.onnx, the file extraction runs, beside the weights of registered checkpoints.
+
+    VERSIONS are names in models/ or checkpoint folders (default: the current version). `xxgk train`
+    does this itself; this command is for checkpoints trained before, or copied without it.
+    """
+    _require("train", "xxgk onnx")
+    from xxgk.training.export import export_onnx
+
+    from xxgk.registry import resolve
+
+    for version in versions or (None,):
+        checkpoint = resolve(version)
+        if checkpoint is None:
+            raise click.UsageError("no model registered; run `xxgk train`")
+        click.echo(f"wrote {export_onnx(checkpoint)}", err=True)
+
+
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (default: XXGK_HOST, 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default: XXGK_PORT, 8000).")
@@ -263,6 +320,7 @@ def train(config_path: Path, version: str | None, current: bool, corrected_dir: 
               help="Worker processes to start with the server (0: run `xxgk worker` separately).")
 def serve(host: str | None, port: int | None, workers: int) -> None:
     """Run the HTTP service (OpenAPI at /docs); jobs live in the database of XXGK_DATA_DIR."""
+    _require("service", "xxgk serve")
     from xxgk.service.server import serve as run_server
 
     from xxgk.settings import get_settings
@@ -274,6 +332,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 @main.command()
 def worker() -> None:
     """Run one worker: take jobs of the service's database, extract them, store the results."""
+    _require("service", "xxgk worker")
     from xxgk.service.server import run_worker
 
     from xxgk.settings import get_settings
@@ -284,6 +343,7 @@ def worker() -> None:
 @main.group()
 def token() -> None:
     """API tokens of the HTTP service (only their hashes are stored)."""
+    _require("service", "xxgk token")
 
 
 @token.command("create")
@@ -340,6 +400,7 @@ def annotate() -> None:
 
     The server and key: --url/--api-key or XXGK_LABEL_STUDIO_URL/XXGK_LABEL_STUDIO_API_KEY.
     """
+    _require("annotate", "xxgk annotate")
 
 
 _url_option = click.option("--url", default=None, help="Label Studio URL (default: XXGK_LABEL_STUDIO_URL).")

@@ -12,16 +12,17 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from xxgk.inference.pipeline import Outcome, Pipeline
-from xxgk.runners.export import write_csv, write_xlsx
 from xxgk.runners.inputs import Job, extract_one
 
 from xxgk.contract import Report
 from xxgk.options import load_options
 from xxgk.settings import get_settings
 from xxgk.templates import Edition, load_editions
+
+if TYPE_CHECKING:  # the stages load when a batch runs, so the CLI's options and help stay light
+    from xxgk.inference.pipeline import Outcome, Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ def run_batch(jobs: Sequence[Job], out_dir: Path, formats: Sequence[str], *,
         options = pipeline.options if pipeline is not None else load_options(settings.pipeline_config)
         outcomes: Iterable[Outcome] = ray_outcomes(jobs, settings)
     else:
+        from xxgk.inference.pipeline import Pipeline
+
         pipeline = pipeline or Pipeline()
         editions, options = pipeline.editions, pipeline.options
         outcomes = (extract_one(pipeline, job) for job in jobs)
@@ -124,6 +127,10 @@ def write_tables(outcomes: Sequence[Outcome], out_dir: Path, formats: Sequence[s
     reports = [report for report, _ in done]
     statuses = {report.doc_id: status for report, status in done}
     if "csv" in formats:
+        from xxgk.runners.export import write_csv
+
         write_csv(out_dir / CSV_NAME, reports, statuses, editions)
     if "xlsx" in formats:
+        from xxgk.runners.export import write_xlsx  # openpyxl: a third of a second to import
+
         write_xlsx(out_dir / XLSX_NAME, reports, statuses, editions, review_below=review_below)

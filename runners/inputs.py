@@ -11,10 +11,12 @@ import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from xxgk.inference.pipeline import Outcome, Pipeline
+from typing import TYPE_CHECKING
 
 from xxgk.errors import StageError
+
+if TYPE_CHECKING:
+    from xxgk.inference.pipeline import Outcome, Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,8 @@ def extract_one(pipeline: Pipeline, job: Job) -> Outcome:
     try:
         return pipeline.extract(job.path, doc_id=job.doc_id)
     except Exception as exc:
+        from xxgk.inference.pipeline import Outcome
+
         log.debug("%s: traceback\n%s", job.path, traceback.format_exc())
         message = " ".join(f"internal error: {type(exc).__name__}: {exc}".split())
         return Outcome(str(job.path), job.doc_id, "failure",

@@ -22,6 +22,7 @@ from xxgk.inference.pipeline import Outcome, Pipeline
 from xxgk.runners.inputs import Job, extract_one
 
 from xxgk.errors import StageError
+from xxgk.extras import require
 from xxgk.settings import Settings, get_settings
 
 _PIPELINE: Pipeline | None = None
@@ -39,6 +40,7 @@ def _extract(settings: Settings, job: Job) -> Outcome:
 
 def _init_ray(settings: Settings) -> Any:
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a local throwaway instance needs no token file
+    require("ray", "--backend ray")
     import ray
 
     if not ray.is_initialized():

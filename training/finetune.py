@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from xxgk.inference.labeling.segment_model import SegmentClassifier
+from xxgk.training.segment_model import SegmentClassifier
 
 LEXICON_CUE = 4
 """Index of the lexicon-label cue embedding in `SegmentClassifier.cue_embeddings` (see features.py)."""

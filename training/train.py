@@ -19,17 +19,18 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from xxgk.inference.labeling.classifier import VOCAB_FILE, batch_tensors
+from xxgk.inference.labeling.classifier import VOCAB_FILE, batch_arrays
 from xxgk.inference.labeling.features import Features, build_vocab, featurize
 from xxgk.inference.labeling.lexicon import Lexicon
-from xxgk.inference.labeling.segment_model import SegmentClassifier, SegmentClassifierConfig
 from xxgk.inference.labeling.windows import owners, windows
 from xxgk.training.card import write_card
 from xxgk.training.config import TrainConfig
 from xxgk.training.dataset import Mix, generate_one
 from xxgk.training.evaluate import token_scores
 from xxgk.training.examples import LabeledDocument
+from xxgk.training.export import export_onnx
 from xxgk.training.finetune import expand_model, merged_vocab
+from xxgk.training.segment_model import SegmentClassifier, SegmentClassifierConfig
 from xxgk.training.synth.render_text import SHAPES
 
 from xxgk.templates import Edition, label_set
@@ -85,6 +86,10 @@ def _label_batch(ids: list[np.ndarray], spans: list[tuple[int, int]]) -> torch.T
     for k, (a, (s, e)) in enumerate(zip(ids, spans, strict=True)):
         out[k, : e - s] = a[s:e]
     return torch.from_numpy(out)
+
+
+def batch_tensors(items: list[Features], spans: list[tuple[int, int]]) -> dict[str, torch.Tensor]:
+    return {k: torch.from_numpy(v) for k, v in batch_arrays(items, spans).items()}
 
 
 def predict(model: SegmentClassifier, feats: Features) -> np.ndarray:
@@ -266,9 +271,11 @@ def _evaluate(model: SegmentClassifier, feats: list[Features], corpus: Corpus, l
 
 
 def save(model: SegmentClassifier, vocab: dict[str, int], out_dir: Path, metrics: dict) -> None:
-    """Weights in float16 (half the size; inference casts back), vocabulary and metrics beside them."""
+    """Weights in float16 (half the size; inference casts back), the onnxruntime file exported from
+    them, vocabulary and metrics beside them."""
     out_dir.mkdir(parents=True, exist_ok=True)
     model.to(torch.float16).save_pretrained(str(out_dir))
     model.to(torch.float32)
+    export_onnx(out_dir)
     (out_dir / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -28,6 +28,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from xxgk.inference.ingest.ocr_check import require_ocr
 from xxgk.inference.ingest.segments import PageItem, SegmentBuilder, is_page_number
 from xxgk.inference.layout import PX_PER_PT
 from xxgk.inference.layout.grid import Line, build_grids, rect_lines
@@ -272,9 +273,10 @@ class _Scans:
             self.skipped.append(number)
             return
         if self.pages is None:
-            from xxgk.inference.ingest.scan import PdfPages, open_reader
-
             try:
+                require_ocr(str(self.path))
+                from xxgk.inference.ingest.scan import PdfPages, open_reader
+
                 reader = open_reader(self.doc_id, str(self.path), self.settings, self.scan, self.timings)
             except ExtractionError as exc:
                 self.unavailable, self.why = exc, exc.error.message

@@ -28,6 +28,8 @@ from collections.abc import Sequence
 import numpy as np
 from xxgk.inference.ocr.base import OcrBox, Quad, clean_text
 
+from xxgk.extras import require
+
 log = logging.getLogger(__name__)
 
 def _bgr(img: np.ndarray) -> np.ndarray:
@@ -46,11 +48,9 @@ class RapidOcrEngine:
     def __init__(self, *, threads: int = 2, det_max_side: int = 1400, rec_min_width: int = 128,
                  rec_batch: int = 8, min_score: float = 0.5, box_thresh: float = 0.5,
                  unclip_ratio: float = 1.6):
-        try:
-            from rapidocr import RapidOCR
-        except ImportError as exc:  # pragma: no cover - depends on the installation
-            raise ImportError("OCR of scanned reports needs rapidocr and onnxruntime: "
-                              "pip install 'rapidocr==3.10.0' onnxruntime") from exc
+        require("scan", "OCR of scanned reports")
+        from rapidocr import RapidOCR
+
         threads = max(1, int(threads))
         self.options = dict(threads=threads, det_max_side=det_max_side, rec_min_width=rec_min_width,
                             rec_batch=rec_batch, min_score=min_score)

@@ -83,7 +83,7 @@ class FactFinder:
                 years = {int(y) for y in _YEAR_IN_TEXT.findall(text)}
                 if year is not None and years - {year}:
                     continue
-                quantities = [q for q in doc._.quantities if sent.start <= q.start and q.end <= sent.end]
+                quantities = [q for q in doc.quantities if sent.start <= q.start and q.end <= sent.end]
                 out.extend(self._sentence_facts(sent, quantities, where))
         return out
 

@@ -26,6 +26,9 @@ class ImageBackend:
     def read(self, path: Path, *, doc_id: str, context: IngestContext,
              timings: dict[str, float] | None = None) -> Document:
         from xxgk.inference.ingest.image import ingest_image
+        from xxgk.inference.ingest.ocr_check import require_ocr
+
+        require_ocr(str(path))
 
         return ingest_image(path, doc_id=doc_id, timings=timings, settings=context.settings,
                             options=context.options)
