@@ -9,7 +9,9 @@ import re
 
 import pytest
 from xxgk.inference.ingest import ingest
-from xxgk.inference.prose import _CN_NUMBER, SENTENCE_END, default_reader, nlp_for, normalize
+from xxgk.inference.prose.nlp import SENTENCE_END, nlp_for
+from xxgk.inference.prose.quantities import CN_NUMBER, normalize
+from xxgk.inference.prose.reader import default_reader
 from xxgk.inference.zh_text import Doc, Span, _filter_spans, like_num
 
 from tests.helpers.paths import REPO_ROOT
@@ -29,7 +31,7 @@ def _spacy_reference(units: tuple[str, ...]):
     nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_END})
     matcher = Matcher(nlp.vocab)
     unit_alt = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
-    numeral = rf"(?:\d+(?:\.\d+)?|[{_CN_NUMBER}]+)"
+    numeral = rf"(?:\d+(?:\.\d+)?|[{CN_NUMBER}]+)"
     matcher.add("QUANTITY", [
         [{"LIKE_NUM": True}, {"TEXT": {"IN": list(units)}}],
         [{"TEXT": {"REGEX": rf"^{numeral}$"}}, {"TEXT": {"IN": list(units)}}],
