@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xxgk.analysis.crosscheck import FINDING_COLUMNS, CrosscheckConfig, CrossResult, Finding, agency_key, run_status
-from xxgk.runners.export import Sheet, Value, write_csv, write_rows_csv, write_xlsx
-
 from xxgk.contract import Report
+from xxgk.runners.export import Sheet, Value, write_csv, write_rows_csv, write_xlsx
 from xxgk.templates import Edition
 
 REPORTS_CSV = "crosscheck_reports.csv"

@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from xxgk.annotations.config import LABEL, TRANSCRIPTION
 from xxgk.annotations.coords import from_percent, same_rect, to_percent
 from xxgk.annotations.tasks import EMPTY, MIN_BOX_PX, SEPARATOR, region_id, render_text, task_kind
-from xxgk.training.examples import LabeledDocument
-
 from xxgk.document import BBox, Document, Segment
+from xxgk.training.examples import LabeledDocument
 
 MATCH_OVERLAP = 0.5
 """A region without a known id takes over an unclaimed segment it overlaps at least this much (IoU)."""

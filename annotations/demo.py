@@ -37,16 +37,15 @@ from xxgk.annotations.tasks import decode_document
 from xxgk.annotations.workflow import prepare_files, project_title, pull, push
 from xxgk.inference.labeling.classifier import ModelLabeler
 from xxgk.inference.pipeline import Pipeline
-from xxgk.training.config import TrainConfig, load_train_config
-from xxgk.training.examples import read_examples
-from xxgk.training.synth.corpus import GeneratedDoc, Kind, generate_doc
-from xxgk.training.synth.transfer import labels_for
-
 from xxgk.registry import register
 from xxgk.resources import config_path, configs_dir, models_dir
 from xxgk.scoring import score_doc
 from xxgk.settings import Settings
 from xxgk.templates import Edition, load_editions
+from xxgk.training.config import TrainConfig, load_train_config
+from xxgk.training.examples import read_examples
+from xxgk.training.synth.corpus import GeneratedDoc, Kind, generate_doc
+from xxgk.training.synth.transfer import labels_for
 
 DEMO_DIR = config_path("demo")
 TEMPLATES = DEMO_DIR / "templates"

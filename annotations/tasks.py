@@ -18,7 +18,6 @@ from pathlib import Path
 
 from xxgk.annotations.config import IMAGE, LABEL, TEXT, TRANSCRIPTION, TaskKind
 from xxgk.annotations.coords import to_percent
-
 from xxgk.contract import Report
 from xxgk.document import Document, Segment
 

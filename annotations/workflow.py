@@ -30,14 +30,13 @@ from xxgk.annotations.tasks import (
     page_images,
     task_kind,
 )
+from xxgk.contract import Report
+from xxgk.document import Document
 from xxgk.inference.pipeline import Outcome, Pipeline
 from xxgk.runners.batch import write_json
 from xxgk.runners.inputs import find_inputs, plan_jobs
-from xxgk.training.examples import LabeledDocument, write_example
-
-from xxgk.contract import Report
-from xxgk.document import Document
 from xxgk.templates import Edition
+from xxgk.training.examples import LabeledDocument, write_example
 
 Log = Callable[[str], None]
 ANNOTATION_VERSION = "annotation"
@@ -80,10 +79,9 @@ def prepare_files(inputs: Sequence[Path], pipeline: Pipeline, log: Log = print) 
 
 def prepare_job(job_id: str, settings=None) -> Prepared:
     """A service job's document (labelled by the worker) and result, with its page images."""
+    from xxgk.options import load_options
     from xxgk.runners.jobs.files import FileStore
     from xxgk.runners.jobs.store import Store
-
-    from xxgk.options import load_options
     from xxgk.settings import get_settings
 
     settings = settings or get_settings()

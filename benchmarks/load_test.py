@@ -205,7 +205,6 @@ def main() -> None:
         env["XXGK_DATA_DIR"] = str(data_dir)
         env["XXGK_THREADS"] = str(args.threads)
         from xxgk.runners.jobs.store import Store
-
         from xxgk.settings import Settings
 
         store = Store.of(Settings(data_dir=data_dir))

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from xxgk.runners.batch import BACKENDS, parse_formats
 
 from xxgk import __version__
 from xxgk.extras import MissingExtra, require
 from xxgk.resources import config_path
+from xxgk.runners.batch import BACKENDS, parse_formats
 
 if TYPE_CHECKING:
     from xxgk.inference.pipeline import Outcome
@@ -61,6 +61,7 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], b
     Exit status: 0 when every input gave a report, 1 when any failed, 2 for usage errors.
     """
     from tqdm import tqdm
+
     from xxgk.runners.batch import error_line, run_batch
     from xxgk.runners.inputs import find_inputs, plan_jobs
 
@@ -104,7 +105,6 @@ def crosscheck(inputs: tuple[Path, ...], out_dir: Path, config_path: Path, chart
     from xxgk.analysis.crosscheck import crosscheck as check_years
     from xxgk.analysis.crosscheck import load_config, load_reports
     from xxgk.analysis.write import write_outputs
-
     from xxgk.options import load_options
     from xxgk.settings import get_settings
     from xxgk.templates import load_editions
@@ -142,11 +142,10 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
     """
     import tempfile
 
+    from xxgk.options import load_options
     from xxgk.runners.bench import cold_start as cold_run
     from xxgk.runners.bench import cold_start_inputs, generate_scans, run_bench
     from xxgk.runners.inputs import find_inputs
-
-    from xxgk.options import load_options
     from xxgk.scoring import score_dir
 
     if not inputs:
@@ -268,13 +267,12 @@ def train(config_path: Path, version: str | None, current: bool, corrected_dir: 
           base: str | None) -> None:
     """Train the segment classifier on generated reports (or fine-tune one on corrections)."""
     _require("train", "xxgk train")
-    from xxgk.training.config import load_train_config
-    from xxgk.training.examples import read_examples
-    from xxgk.training.train import train as run_training
-
     from xxgk.registry import register, resolve
     from xxgk.settings import get_settings
     from xxgk.templates import load_editions
+    from xxgk.training.config import load_train_config
+    from xxgk.training.examples import read_examples
+    from xxgk.training.train import train as run_training
 
     if corrected_dir is not None and config_path == DEFAULT_TRAIN_CONFIG:
         config_path = FINETUNE_CONFIG
@@ -302,9 +300,8 @@ def onnx_export(versions: tuple[str, ...]) -> None:
     does this itself; this command is for checkpoints trained before, or copied without it.
     """
     _require("train", "xxgk onnx")
-    from xxgk.training.export import export_onnx
-
     from xxgk.registry import resolve
+    from xxgk.training.export import export_onnx
 
     for version in versions or (None,):
         checkpoint = resolve(version)
@@ -322,7 +319,6 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     """Run the HTTP service (OpenAPI at /docs); jobs live in the database of XXGK_DATA_DIR."""
     _require("service", "xxgk serve")
     from xxgk.service.server import serve as run_server
-
     from xxgk.settings import get_settings
 
     updates = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
@@ -334,7 +330,6 @@ def worker() -> None:
     """Run one worker: take jobs of the service's database, extract them, store the results."""
     _require("service", "xxgk worker")
     from xxgk.service.server import run_worker
-
     from xxgk.settings import get_settings
 
     run_worker(get_settings())
@@ -351,7 +346,6 @@ def token() -> None:
 def token_create(name: str) -> None:
     """Print a new token; it is shown only this once."""
     from xxgk.runners.jobs.store import Store
-
     from xxgk.settings import get_settings
 
     store = Store.of(get_settings())
@@ -367,7 +361,6 @@ def token_list() -> None:
     from datetime import UTC, datetime
 
     from xxgk.runners.jobs.store import Store
-
     from xxgk.settings import get_settings
 
     store = Store.of(get_settings())
@@ -383,7 +376,6 @@ def token_list() -> None:
 def token_revoke(token_id: int) -> None:
     """Revoke token TOKEN_ID (see `xxgk token list`) at once, with every review session opened with it."""
     from xxgk.runners.jobs.store import Store
-
     from xxgk.settings import get_settings
 
     store = Store.of(get_settings())
@@ -460,7 +452,6 @@ def annotate_push(sources: tuple[str, ...], project: str, url: str | None, api_k
 def annotate_pull(project: str, out_dir: Path, url: str | None, api_key: str | None) -> None:
     """Pull submitted annotations as training examples and corrected reports."""
     from xxgk.annotations.workflow import pull
-
     from xxgk.templates import load_editions
 
     try:

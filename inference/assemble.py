@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from xxgk.inference.labeling.lexicon import core
-
 from xxgk.document import Document, Segment
+from xxgk.inference.labeling.lexicon import core
 from xxgk.templates import Edition, MergedRow, RowLayout
 
 

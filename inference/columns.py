@@ -15,9 +15,8 @@ import itertools
 import statistics
 from dataclasses import dataclass, replace
 
-from xxgk.inference.assemble import RowRead
-
 from xxgk.document import Segment
+from xxgk.inference.assemble import RowRead
 from xxgk.options import ReadingOptions
 
 

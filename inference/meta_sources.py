@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from xxgk.document import Document
 from xxgk.inference.agency import agency_name, norm
 from xxgk.inference.meta_config import MetaConfig
 from xxgk.inference.meta_text import (
@@ -34,8 +35,6 @@ from xxgk.inference.meta_text import (
     title_parts,
     trailing_date,
 )
-
-from xxgk.document import Document
 
 HEAD_ROWS = 80
 """Rows read for the title and the fields: past a site's navigation, before the report's body; a

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from xxgk.document import Document
 from xxgk.inference.agency import agency_name
 from xxgk.inference.meta_config import MetaConfig, default_meta_config
 from xxgk.inference.meta_sources import (
@@ -25,8 +26,6 @@ from xxgk.inference.meta_sources import (
     lines_of,
 )
 from xxgk.inference.meta_text import dateline, is_title, parse_date
-
-from xxgk.document import Document
 
 __all__ = ["Evidence", "Meta", "clean_agency", "extract_meta", "is_agency_line", "is_date_line", "is_title",
            "parse_date"]

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from xxgk.contract import Report
+from xxgk.document import Document
+from xxgk.errors import ExtractionError, StageError
 from xxgk.inference.assemble import Assembler
 from xxgk.inference.edition import detect_edition
 from xxgk.inference.ingest import ingest
@@ -23,10 +26,6 @@ from xxgk.inference.metadata import extract_meta
 from xxgk.inference.prose.reader import ProseReader, default_reader
 from xxgk.inference.report import build_report, read_table, yuan_columns
 from xxgk.inference.sections import Wordings, split_sections
-
-from xxgk.contract import Report
-from xxgk.document import Document
-from xxgk.errors import ExtractionError, StageError
 from xxgk.options import PipelineOptions, load_options
 from xxgk.registry import resolve
 from xxgk.settings import Settings, get_settings

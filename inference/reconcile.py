@@ -32,7 +32,6 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from xxgk.inference.numbers import Number, Reading
-
 from xxgk.options import ConfidenceOptions, PipelineOptions
 from xxgk.templates import Edition, Equation
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from xxgk.contract import CellOut, CheckOut, Meta, MetaEvidence, Report
+from xxgk.document import Document, DumpDamage
 from xxgk.inference.assemble import Assembly, RowRead
 from xxgk.inference.columns import place_rows
 from xxgk.inference.metadata import Meta as FoundMeta
 from xxgk.inference.numbers import parse, split_cells
 from xxgk.inference.reconcile import Alternative, CellValue, Reconciled, reconcile
 from xxgk.inference.row_options import RowOption, Slot, row_options
-
-from xxgk.contract import CellOut, CheckOut, Meta, MetaEvidence, Report
-from xxgk.document import Document, DumpDamage
 from xxgk.options import ConfidenceOptions, PipelineOptions
 from xxgk.templates import Edition
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from xxgk.document import DumpDamage, Segment
 from xxgk.inference.damaged_rows import DamagedReading, Derivation, Token, damaged_readings
 from xxgk.inference.numbers import Number, normalize, parse, split_cells
-
-from xxgk.document import DumpDamage, Segment
 from xxgk.options import ReadingOptions
 from xxgk.templates import Equation, Unit
 

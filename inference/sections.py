@@ -35,9 +35,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Literal
 
-from xxgk.inference.metadata import is_agency_line, is_date_line, is_title
-
 from xxgk.document import Document, Segment
+from xxgk.inference.metadata import is_agency_line, is_date_line, is_title
 from xxgk.templates import Edition, SectionLayout, load_editions
 
 PREAMBLE = "preamble"

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from xxgk.runners.inputs import Job, extract_one
-
 from xxgk.contract import Report
 from xxgk.options import load_options
+from xxgk.runners.inputs import Job, extract_one
 from xxgk.settings import get_settings
 from xxgk.templates import Edition, load_editions
 

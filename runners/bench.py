@@ -110,7 +110,6 @@ def _stage_table(timings: dict[str, float]) -> dict[str, float]:
 def warm_up(pipeline: object) -> float:
     """Load the OCR engine (and, through the pipeline's construction, the classifier) up front."""
     from xxgk.inference.ocr import get_engine
-
     from xxgk.settings import get_settings
 
     start = time.perf_counter()

@@ -18,11 +18,10 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from xxgk.inference.pipeline import Outcome, Pipeline
-from xxgk.runners.inputs import Job, extract_one
-
 from xxgk.errors import StageError
 from xxgk.extras import require
+from xxgk.inference.pipeline import Outcome, Pipeline
+from xxgk.runners.inputs import Job, extract_one
 from xxgk.settings import Settings, get_settings
 
 _PIPELINE: Pipeline | None = None

@@ -9,6 +9,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+
+from xxgk import __version__
+from xxgk.options import load_options
 from xxgk.runners.jobs.files import FileStore
 from xxgk.runners.jobs.render import PageRenderer
 from xxgk.runners.jobs.store import Store
@@ -18,9 +21,6 @@ from xxgk.service.limits import BodyLimit
 from xxgk.service.retention import Janitor
 from xxgk.service.routes import PREFIX as UPLOAD_PATH
 from xxgk.service.routes import router
-
-from xxgk import __version__
-from xxgk.options import load_options
 from xxgk.settings import Settings, get_settings
 from xxgk.templates import load_editions
 

@@ -8,14 +8,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from xxgk.options import PipelineOptions
 from xxgk.runners.jobs.files import FileStore
 from xxgk.runners.jobs.records import JobRecord
 from xxgk.runners.jobs.render import PageRenderer
 from xxgk.runners.jobs.store import Store
 from xxgk.service.errors import ApiError
 from xxgk.service.sessions import session_caller
-
-from xxgk.options import PipelineOptions
 from xxgk.settings import Settings
 from xxgk.templates import Edition
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from xxgk.service.errors import error_response
 
 MULTIPART_SLACK = 256 * 1024

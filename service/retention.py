@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from xxgk.runners.jobs.files import FileStore
 from xxgk.runners.jobs.store import Store
-
 from xxgk.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -21,11 +21,10 @@ import hashlib
 from collections import Counter
 from html import escape
 
-from xxgk.runners.export import check_name
-from xxgk.runners.jobs.records import JobRecord
-
 from xxgk.contract import CellOut, Report
 from xxgk.document import Document
+from xxgk.runners.export import check_name
+from xxgk.runners.jobs.records import JobRecord
 from xxgk.templates import Edition
 
 MAX_TEXT_ROWS = 4000

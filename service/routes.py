@@ -12,6 +12,8 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
+
+from xxgk.contract import Report
 from xxgk.runners.export import write_csv, write_xlsx
 from xxgk.runners.jobs.files import FileStore
 from xxgk.runners.jobs.records import JobCreate, JobRecord
@@ -36,8 +38,6 @@ from xxgk.service.review import REVIEW_CSP, render_review
 from xxgk.service.schemas import ErrorBody, JobAccepted, JobPublic
 from xxgk.service.sessions import open_review
 from xxgk.service.uploads import Received, UploadRefused, UploadSink
-
-from xxgk.contract import Report
 
 router = APIRouter(prefix="/v1")
 PREFIX = "/v1/reports"

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
-from xxgk.runners.jobs.records import JobError, JobRecord, JobStatus, OutcomeStatus
 
 from xxgk.document import FileFormat
+from xxgk.runners.jobs.records import JobError, JobRecord, JobStatus, OutcomeStatus
 
 
 def _iso(ts: float | None) -> str | None:

@@ -9,6 +9,7 @@ from xxgk.settings import Settings
 
 def serve(settings: Settings, *, workers: int = 0, log_level: str = "info") -> None:
     import uvicorn
+
     from xxgk.service.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from xxgk.runners.jobs.store import Store
 
+from xxgk.runners.jobs.store import Store
 from xxgk.settings import Settings
 
 COOKIE = "xxgk_review"

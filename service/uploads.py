@@ -32,12 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
+from xxgk.document import FileFormat
+from xxgk.errors import ExtractionError
 from xxgk.inference.ingest.backends.textual import MAX_TEXT_BYTES
 from xxgk.inference.ingest.decode import report_text
 from xxgk.inference.ingest.registry import sniff
-
-from xxgk.document import FileFormat
-from xxgk.errors import ExtractionError
 
 log = logging.getLogger(__name__)
 CHUNK = 1 << 20
@@ -218,6 +217,7 @@ def _image_pages(path: Path, name: str, max_pages: int) -> int:
     """Pages of an image, each checked against the pipeline's pixel limit from its header (the pixels are
     never decoded here); then the file's structure is verified (checksums, truncation)."""
     from PIL import Image, UnidentifiedImageError
+
     from xxgk.inference.ingest.image_limits import check_frames, open_image
 
     with open_image(path, name) as im:

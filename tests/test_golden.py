@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from xxgk.inference.pipeline import Pipeline
-from xxgk.runners.inputs import find_inputs, plan_jobs
 
 from tests.helpers.paths import REPO_ROOT, SHARED_DIR
+from xxgk.inference.pipeline import Pipeline
+from xxgk.runners.inputs import find_inputs, plan_jobs
 
 GOLDEN = REPO_ROOT / "tests" / "golden"
 REAL = SHARED_DIR / "data" / "real"

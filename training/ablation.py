@@ -12,12 +12,11 @@ import random
 
 from xxgk.inference.labeling.base import Labeler
 from xxgk.inference.pipeline import Pipeline
+from xxgk.scoring import CorpusScore, score_set
+from xxgk.templates import Edition
 from xxgk.training.dataset import ingest_generated
 from xxgk.training.synth.corpus import GeneratedDoc, generate_doc
 from xxgk.training.synth.render_text import SHAPES, TextNoise, render_text
-
-from xxgk.scoring import CorpusScore, score_set
-from xxgk.templates import Edition
 
 REPORTED = ("cell_accuracy", "nonzero_cell_accuracy", "false_reads")
 """The scorer's figures the model card shows for each labeler."""

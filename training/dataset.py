@@ -13,14 +13,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from xxgk.document import Document
 from xxgk.inference.ingest.html import ingest_html
 from xxgk.inference.ingest.text import ingest_text
+from xxgk.templates import Edition
 from xxgk.training.synth.corpus import GeneratedDoc, Kind, generate_doc
 from xxgk.training.synth.render_text import SHAPES
 from xxgk.training.synth.transfer import labels_for
-
-from xxgk.document import Document
-from xxgk.templates import Edition
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import onnx
 import torch
 from onnx import TensorProto, helper, numpy_helper
 from transformers.utils import logging as hf_logging
+
 from xxgk.inference.labeling.classifier import INPUTS, ONNX_FILE
 from xxgk.inference.labeling.features import MAX_CHARS
 from xxgk.training.segment_model import SegmentClassifier

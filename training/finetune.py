@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+
 from xxgk.training.segment_model import SegmentClassifier
 
 LEXICON_CUE = 4

@@ -16,6 +16,7 @@ import torch
 from torch import nn
 from transformers import LayoutLMConfig, LayoutLMModel, PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import TokenClassifierOutput
+
 from xxgk.inference.labeling.features import KINDS, MAX_FIELD, MAX_FIELDS, SOURCES
 
 

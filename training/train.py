@@ -19,10 +19,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
 from xxgk.inference.labeling.classifier import VOCAB_FILE, batch_arrays
 from xxgk.inference.labeling.features import Features, build_vocab, featurize
 from xxgk.inference.labeling.lexicon import Lexicon
 from xxgk.inference.labeling.windows import owners, windows
+from xxgk.templates import Edition, label_set
 from xxgk.training.card import write_card
 from xxgk.training.config import TrainConfig
 from xxgk.training.dataset import Mix, generate_one
@@ -32,8 +34,6 @@ from xxgk.training.export import export_onnx
 from xxgk.training.finetune import expand_model, merged_vocab
 from xxgk.training.segment_model import SegmentClassifier, SegmentClassifierConfig
 from xxgk.training.synth.render_text import SHAPES
-
-from xxgk.templates import Edition, label_set
 
 Log = Callable[[str], None]
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xxgk.inference.ingest.backends.base import IngestContext
-from xxgk.inference.ingest.registry import BACKENDS, promised_by, sniff
-
 from xxgk.document import Document
 from xxgk.errors import ExtractionError
+from xxgk.inference.ingest.backends.base import IngestContext
+from xxgk.inference.ingest.registry import BACKENDS, promised_by, sniff
 
 
 def default_context() -> IngestContext:

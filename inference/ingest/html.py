@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 import lxml.html
 from lxml import etree
-from xxgk.inference.ingest.text import FIELD_DX, ROW_DY
-from xxgk.inference.layout.reading import join_wrapped
 
 from xxgk.document import Document, GridCell, Page, Segment
 from xxgk.errors import ExtractionError
+from xxgk.inference.ingest.text import FIELD_DX, ROW_DY
+from xxgk.inference.layout.reading import join_wrapped
 
 _DROP = frozenset({"script", "style", "head", "nav", "noscript", "template", "iframe", "object",
                    "svg", "select", "button", "textarea"})

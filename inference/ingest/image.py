@@ -18,12 +18,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from xxgk.inference.ingest.image_limits import check_frames, open_image
-from xxgk.inference.ingest.scan import open_reader
-from xxgk.inference.ingest.segments import SegmentBuilder
 
 from xxgk.document import Document
 from xxgk.errors import ExtractionError
+from xxgk.inference.ingest.image_limits import check_frames, open_image
+from xxgk.inference.ingest.scan import open_reader
+from xxgk.inference.ingest.segments import SegmentBuilder
 from xxgk.options import PipelineOptions, load_options
 from xxgk.settings import Settings, get_settings
 

@@ -28,14 +28,14 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+from xxgk.document import BBox, Document, Page
+from xxgk.errors import ExtractionError
 from xxgk.inference.ingest.ocr_check import require_ocr
 from xxgk.inference.ingest.segments import PageItem, SegmentBuilder, is_page_number
 from xxgk.inference.layout import PX_PER_PT
 from xxgk.inference.layout.grid import Line, build_grids, rect_lines
 from xxgk.inference.layout.reading import Glyph, block_text, group_lines, line_text, split_runs
-
-from xxgk.document import BBox, Document, Page
-from xxgk.errors import ExtractionError
 from xxgk.options import PipelineOptions, ScanOptions, load_options
 from xxgk.settings import Settings, get_settings
 

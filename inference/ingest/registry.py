@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Literal
 
+from xxgk.document import FileFormat
 from xxgk.inference.ingest.backends.base import IngestBackend
 from xxgk.inference.ingest.backends.html import HtmlBackend
 from xxgk.inference.ingest.backends.image import ImageBackend
 from xxgk.inference.ingest.backends.pdf import PdfBackend
 from xxgk.inference.ingest.backends.text import TextBackend
-
-from xxgk.document import FileFormat
 
 BY_MAGIC: tuple[IngestBackend, ...] = (PdfBackend(), ImageBackend())
 """Formats told by their first bytes."""

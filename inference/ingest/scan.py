@@ -35,6 +35,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
+from xxgk.document import BBox, Page
+from xxgk.errors import ExtractionError
 from xxgk.inference.ingest.segments import PageItem, is_page_number
 from xxgk.inference.layout import MAX_PAGE_PIXELS, RENDER_DPI
 from xxgk.inference.layout.geometry import (
@@ -55,9 +58,6 @@ from xxgk.inference.layout.paper import flatten_light, mask_borders, separate_se
 from xxgk.inference.layout.reading import Glyph, block_text, group_lines
 from xxgk.inference.layout.rules import binarize, erase, find_grids, find_rules
 from xxgk.inference.ocr import OcrEngine, get_engine
-
-from xxgk.document import BBox, Page
-from xxgk.errors import ExtractionError
 from xxgk.options import ScanOptions
 from xxgk.settings import Settings
 

@@ -28,12 +28,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from xxgk.document import Document, DumpDamage, Page, Segment
 from xxgk.inference.ingest.boxes import box_rows
 from xxgk.inference.ingest.furniture import strip_furniture
 from xxgk.inference.ingest.runon import RunOnSplitter
 from xxgk.inference.ingest.wrapped import display_width, wrapped_rows
-
-from xxgk.document import Document, DumpDamage, Page, Segment
 from xxgk.templates import Edition, load_editions
 
 Shape = Literal["lines", "tab_prefixed", "blocks"]

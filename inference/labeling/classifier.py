@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime
+
+from xxgk.document import Document
 from xxgk.inference.labeling.features import Features, featurize
 from xxgk.inference.labeling.lexicon import Lexicon
 from xxgk.inference.labeling.windows import owners, windows
-
-from xxgk.document import Document
 from xxgk.templates import Edition
 
 VOCAB_FILE = "vocab.json"

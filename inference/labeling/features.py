@@ -14,11 +14,11 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+
+from xxgk.document import Document
 from xxgk.inference.labeling.lexicon import Lexicon
 from xxgk.inference.metadata import is_date_line, is_title
 from xxgk.inference.numbers import is_field_error, looks_like_value, normalize
-
-from xxgk.document import Document
 
 MAX_CHARS = 24
 """Characters kept per segment: the first 16 and the last 8 of longer texts."""

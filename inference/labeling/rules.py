@@ -7,11 +7,10 @@ classifier exists.
 
 from __future__ import annotations
 
+from xxgk.document import Document, Segment
 from xxgk.inference.labeling.lexicon import Lexicon
 from xxgk.inference.metadata import is_agency_line, is_date_line, is_title
 from xxgk.inference.numbers import looks_like_value
-
-from xxgk.document import Document, Segment
 from xxgk.templates import Edition
 
 

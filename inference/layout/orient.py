@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import cv2
 import numpy as np
+
 from xxgk.inference.layout.geometry import Quad, order_quad, quad_size
 
 

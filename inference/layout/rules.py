@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from xxgk.inference.layout.grid import Grid, GridOptions, Line, build_grids
-from xxgk.inference.layout.streaks import Piece, find_streaks
 
 from xxgk.document import BBox
+from xxgk.inference.layout.grid import Grid, GridOptions, Line, build_grids
+from xxgk.inference.layout.streaks import Piece, find_streaks
 from xxgk.options import ScanOptions
 
 SCAN_GRID = GridOptions(snap=10.0, join=14.0, max_thickness=6.0, min_extent=15.0, min_coverage=0.5)

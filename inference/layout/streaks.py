@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from xxgk.inference.layout.grid import Line
 
 from xxgk.document import BBox
+from xxgk.inference.layout.grid import Line
 from xxgk.options import ScanOptions
 
 

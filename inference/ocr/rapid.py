@@ -26,9 +26,9 @@ import logging
 from collections.abc import Sequence
 
 import numpy as np
-from xxgk.inference.ocr.base import OcrBox, Quad, clean_text
 
 from xxgk.extras import require
+from xxgk.inference.ocr.base import OcrBox, Quad, clean_text
 
 log = logging.getLogger(__name__)
 

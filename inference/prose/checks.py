@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xxgk.contract import CheckOut, Report
 from xxgk.inference.prose.config import FactSpec
 from xxgk.inference.prose.facts import ProseFact
 from xxgk.inference.sections import PREAMBLE
-
-from xxgk.contract import CheckOut, Report
 from xxgk.templates import Edition
 
 WAN_TOLERANCE = 0.01

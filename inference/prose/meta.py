@@ -7,13 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from xxgk.contract import MetaEvidence, Report
 from xxgk.inference.meta_config import default_meta_config
 from xxgk.inference.meta_text import dateline
 from xxgk.inference.metadata import clean_agency, parse_date
 from xxgk.inference.prose.quantities import normalize
 from xxgk.inference.sections import PREAMBLE
-
-from xxgk.contract import MetaEvidence, Report
 from xxgk.templates import Edition
 
 _ORG_SUFFIX = "局|委员会|办公室|办公厅|人民政府|政府|中心|管理委员会|管委会|办事处|厅|委|院|署|所|站|馆|队"

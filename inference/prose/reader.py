@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from xxgk.contract import Report
 from xxgk.inference.prose.checks import check_facts
 from xxgk.inference.prose.config import ProseConfig, load_config
 from xxgk.inference.prose.facts import FactFinder
 from xxgk.inference.prose.meta import fill_meta
 from xxgk.inference.sections import SectionSplit
-
-from xxgk.contract import Report
 from xxgk.templates import Edition
 
 

@@ -42,9 +42,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
 from xxgk.runners.jobs.migrate import FINISHED_INDEX, UNIQUE_INDEX, upgrade
 from xxgk.runners.jobs.records import JobCreate, JobError, JobRecord, JobResultSet, TokenRecord
-
 from xxgk.settings import Settings
 
 TOKEN_PREFIX = "xxgk_"

@@ -28,7 +28,6 @@ from xxgk.runners.inputs import Job, extract_one
 from xxgk.runners.jobs.files import FileStore
 from xxgk.runners.jobs.records import JobError, JobRecord, JobResultSet
 from xxgk.runners.jobs.store import Store
-
 from xxgk.settings import Settings
 
 log = logging.getLogger(__name__)

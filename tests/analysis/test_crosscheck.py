@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+
 from xxgk.analysis.crosscheck import (
     JumpSpec,
     agency_key,
@@ -15,7 +16,6 @@ from xxgk.analysis.crosscheck import (
     load_reports,
 )
 from xxgk.analysis.write import AGENCIES_CSV, FINDINGS_CSV, REPORTS_CSV, XLSX, write_outputs
-
 from xxgk.contract import CellOut, CheckOut, Meta, Report
 from xxgk.options import load_options
 from xxgk.templates import load_editions

@@ -1,6 +1,7 @@
 """`xxgk annotate`: the commands exist and fail cleanly without a server or key."""
 
 from click.testing import CliRunner
+
 from xxgk.cli.main import main
 
 

@@ -4,7 +4,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from xxgk.annotations.config import config_labels, label_hints, labeling_config
-
 from xxgk.templates import Edition, EditionSpec, label_set, load_editions
 
 TINY = Edition(EditionSpec.model_validate({

@@ -3,6 +3,7 @@
 import copy
 
 import pytest
+
 from xxgk.annotations.config import LABEL, TRANSCRIPTION
 from xxgk.annotations.convert import apply_annotation, covered_text, regions
 from xxgk.annotations.tasks import (
@@ -14,7 +15,6 @@ from xxgk.annotations.tasks import (
     page_images,
     render_text,
 )
-
 from xxgk.contract import CellOut, Meta, Report
 from xxgk.document import Document, Page, Segment
 from xxgk.options import load_options

@@ -1,6 +1,7 @@
 """Pixels <-> Label Studio percentages: exact round trips, clamping, rotation, thin boxes."""
 
 import pytest
+
 from xxgk.annotations.coords import from_percent, same_rect, to_percent
 
 W, H = 1654.0, 2339.0

@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 
 import pytest
+
+from tests.helpers.paths import REPO_ROOT
 from xxgk.annotations import studio
 from xxgk.annotations.config import LABEL, TRANSCRIPTION, config_labels
 from xxgk.annotations.coords import from_percent
@@ -16,12 +18,10 @@ from xxgk.annotations.tasks import decode_document
 from xxgk.annotations.workflow import prepare_files, project_title, pull, push
 from xxgk.inference.labeling.classifier import ModelLabeler
 from xxgk.inference.pipeline import Pipeline
+from xxgk.templates import label_set, load_editions
 from xxgk.training.config import load_train_config
 from xxgk.training.examples import read_examples
 from xxgk.training.train import train
-
-from tests.helpers.paths import REPO_ROOT
-from xxgk.templates import label_set, load_editions
 
 pytestmark = pytest.mark.slow
 

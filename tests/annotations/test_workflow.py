@@ -6,6 +6,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from tests.helpers.paths import REPO_ROOT
 from xxgk.annotations.tasks import build_task
 from xxgk.annotations.workflow import AnnotatedLabels, corrected_outcome, gold_of, prepare_files, prepare_job
 from xxgk.inference.pipeline import Pipeline
@@ -13,10 +14,8 @@ from xxgk.runners.jobs.files import FileStore
 from xxgk.runners.jobs.records import JobCreate
 from xxgk.runners.jobs.store import Store
 from xxgk.runners.jobs.worker import Worker
-from xxgk.training.examples import LabeledDocument
-
-from tests.helpers.paths import REPO_ROOT
 from xxgk.settings import Settings
+from xxgk.training.examples import LabeledDocument
 
 PDF = REPO_ROOT / "examples" / "generated_2021_report.pdf"
 

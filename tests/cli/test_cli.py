@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from xxgk.cli.main import main
-from xxgk.inference.pipeline import Pipeline
 
 from xxgk import __version__
+from xxgk.cli.main import main
+from xxgk.inference.pipeline import Pipeline
 
 XXGK = Path(sys.executable).parent / "xxgk"
 

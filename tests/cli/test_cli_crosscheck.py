@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from xxgk.cli.main import main
 
 CIXI = "004_03aa3c703994b485"
@@ -19,7 +20,6 @@ def extracted(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     its 2020 report: 2019 carries 1 forward as 2020 says; 2021 claims 2 carried over, 2020 said 0."""
     from xxgk.inference.labeling.rules import RuleLabeler
     from xxgk.inference.pipeline import Pipeline
-
     from xxgk.templates import load_editions
 
     out = tmp_path_factory.mktemp("extracted")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
+
 import xxgk.inference.ocr as ocr
 from xxgk.inference.ocr import OcrBox, Quad
 

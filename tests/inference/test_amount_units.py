@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from xxgk.inference.pipeline import Pipeline
 
 KEY = "t2.fees.amount_wan"

@@ -1,10 +1,10 @@
 """The assembler and row readings: which value segments are the cells of which template row."""
 
 import pytest
-from xxgk.inference.assemble import Assembler
-from xxgk.inference.report import read_table
 
 from tests.inference.helpers import doc_from_rows, values
+from xxgk.inference.assemble import Assembler
+from xxgk.inference.report import read_table
 from xxgk.options import load_options
 from xxgk.templates import load_editions
 

@@ -1,7 +1,6 @@
 """Readings of rows a dump damaged: collapsed runs, glued digits, a number split in two."""
 
 from xxgk.inference.damaged_rows import Token, cuts, damaged_readings, expansions, joins
-
 from xxgk.options import load_options
 
 LIMIT = load_options().reading.max_readings

@@ -1,6 +1,5 @@
-from xxgk.inference.edition import detect_edition
-
 from tests.inference.helpers import doc_from_rows, values
+from xxgk.inference.edition import detect_edition
 from xxgk.options import load_options
 from xxgk.templates import load_editions
 

@@ -1,8 +1,8 @@
 """Matching damaged label text to the template's wordings."""
 
 import pytest
-from xxgk.inference.labeling.lexicon import Lexicon, split_numbering
 
+from xxgk.inference.labeling.lexicon import Lexicon, split_numbering
 from xxgk.templates import load_editions
 
 

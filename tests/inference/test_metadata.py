@@ -2,14 +2,14 @@ import json
 from pathlib import Path
 
 import pytest
+
+from tests.inference.helpers import doc_from_rows
 from xxgk.inference.agency import agency_name
 from xxgk.inference.ingest import ingest
 from xxgk.inference.ingest.html import ingest_html
 from xxgk.inference.ingest.text import ingest_text
 from xxgk.inference.meta_text import TitleParts, dateline, fields_in, title_parts
 from xxgk.inference.metadata import clean_agency, extract_meta, is_title
-
-from tests.inference.helpers import doc_from_rows
 
 
 def meta_of(*texts: str):

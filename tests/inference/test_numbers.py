@@ -1,4 +1,5 @@
 import pytest
+
 from xxgk.inference.numbers import looks_like_value, parse, split_cells
 
 

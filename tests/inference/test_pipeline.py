@@ -6,14 +6,14 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.paths import REPO_ROOT
 from xxgk.inference.labeling.classifier import ModelLabeler
 from xxgk.inference.labeling.rules import RuleLabeler
 from xxgk.inference.pipeline import Pipeline
+from xxgk.templates import load_editions
 from xxgk.training.synth.corpus import write_set
 from xxgk.training.synth.render_text import SHAPES
-
-from tests.helpers.paths import REPO_ROOT
-from xxgk.templates import load_editions
 
 SHARED = REPO_ROOT.parent / "shared"
 SCORER = SHARED / "eval" / "score.py"

@@ -2,12 +2,12 @@
 
 
 import pytest
+
+from xxgk.contract import CellOut, Meta, Report
 from xxgk.inference.prose.meta import prose_meta
 from xxgk.inference.prose.quantities import parse_number
 from xxgk.inference.prose.reader import ProseReader, default_reader
 from xxgk.inference.sections import SectionSplit
-
-from xxgk.contract import CellOut, Meta, Report
 from xxgk.templates import load_editions
 
 

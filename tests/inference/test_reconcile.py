@@ -1,10 +1,10 @@
 """The rule layer: choose among readings, infer single missing cells, check every identity."""
 
 import pytest
+
 from xxgk.inference.numbers import parse
 from xxgk.inference.reconcile import Alternative
 from xxgk.inference.reconcile import reconcile as reconcile_with
-
 from xxgk.options import load_options
 from xxgk.templates import load_editions
 

@@ -1,10 +1,10 @@
 """Sections 一 to 六: heading variants, garbled and missing headings, table parts, any labels or none."""
 
 import pytest
-from xxgk.inference.sections import default_wordings, match_heading, reflow, split_sections
 
 from tests.inference.helpers import doc_from_rows, values
 from xxgk.document import Document, Segment
+from xxgk.inference.sections import default_wordings, match_heading, reflow, split_sections
 
 SECTION_ORDER = default_wordings().layout.order
 
@@ -169,7 +169,6 @@ def test_sections_empty_document():
 def test_sections_seeds_every_part_found(seeds_dir):
     from xxgk.inference.ingest import ingest
     from xxgk.inference.labeling.rules import RuleLabeler
-
     from xxgk.templates import load_editions
 
     labeler = RuleLabeler(load_editions())

@@ -8,13 +8,13 @@ import random
 import re
 
 import pytest
+
+from tests.helpers.paths import REPO_ROOT
 from xxgk.inference.ingest import ingest
 from xxgk.inference.prose.nlp import SENTENCE_END, nlp_for
 from xxgk.inference.prose.quantities import CN_NUMBER, normalize
 from xxgk.inference.prose.reader import default_reader
 from xxgk.inference.zh_text import Doc, Span, _filter_spans, like_num
-
-from tests.helpers.paths import REPO_ROOT
 
 ALPHABET = [*"0123456789.,，。；;!?！？、一二两三四五六七八九十百千万件元个项次人申请收到年度·-—%（）()《》“”：:/+~±",
             "件", "万元", "元", "个", "十一", "拾贰", "壹佰"]

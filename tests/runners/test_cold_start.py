@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from xxgk.runners.bench import BenchResult, cold_start
-
 from tests.helpers.paths import REPO_ROOT
+from xxgk.runners.bench import BenchResult, cold_start
 
 EXAMPLES = REPO_ROOT / "examples"
 TEXT = EXAMPLES / "004_03aa3c703994b485.txt"

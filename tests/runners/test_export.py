@@ -7,11 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from xxgk.inference.pipeline import Pipeline
-from xxgk.runners.export import CELL_SHEET_COLUMNS, META_COLUMNS, cell_columns, write_csv, write_xlsx
 
 from xxgk.contract import CellOut, CheckOut, Meta, Report
+from xxgk.inference.pipeline import Pipeline
 from xxgk.options import load_options
+from xxgk.runners.export import CELL_SHEET_COLUMNS, META_COLUMNS, cell_columns, write_csv, write_xlsx
 from xxgk.templates import load_editions
 
 REVIEW_BELOW = load_options().review.below

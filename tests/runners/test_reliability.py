@@ -3,9 +3,8 @@
 import json
 from pathlib import Path
 
-from xxgk.runners.evaluation.reliability import BINS, consistent, reliability
-
 from xxgk.options import load_options
+from xxgk.runners.evaluation.reliability import BINS, consistent, reliability
 from xxgk.templates import load_editions
 
 REVIEW_BELOW = load_options().review.below

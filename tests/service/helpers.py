@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from xxgk.runners.jobs.store import Store
 
+from xxgk.runners.jobs.store import Store
 from xxgk.settings import Settings
 
 XXGK = Path(sys.executable).parent / "xxgk"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from xxgk.runners.jobs.store import hash_token
 
 from tests.service.helpers import ServerProc, auth, make_token, submit
+from xxgk.runners.jobs.store import hash_token
 
 pytestmark = pytest.mark.slow
 

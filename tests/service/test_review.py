@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from xxgk.runners.jobs.records import JobRecord
-from xxgk.service.review import cell_flags, failed_check_cells, render_review
 
 from tests.service.helpers import ServerProc, make_token, submit, wait_done
 from xxgk.contract import CellOut, CheckOut, Meta, Report
 from xxgk.document import Document, Page, Segment
 from xxgk.options import load_options
+from xxgk.runners.jobs.records import JobRecord
+from xxgk.service.review import cell_flags, failed_check_cells, render_review
 from xxgk.templates import load_editions
 
 REVIEW_BELOW = load_options().review.below

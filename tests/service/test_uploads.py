@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+
 from xxgk.service.uploads import UploadRefused, clean_filename, doc_id_for, receive
 
 

@@ -8,17 +8,17 @@ import numpy as np
 import pytest
 import torch
 from safetensors.numpy import load_file
+
 from xxgk.inference.labeling.classifier import ONNX_FILE, ModelLabeler, batch_arrays
 from xxgk.inference.labeling.features import featurize
 from xxgk.inference.labeling.windows import windows
 from xxgk.inference.pipeline import Pipeline
+from xxgk.registry import resolve
+from xxgk.templates import label_set, load_editions
 from xxgk.training.config import load_train_config
 from xxgk.training.export import export_onnx
 from xxgk.training.segment_model import SegmentClassifier
 from xxgk.training.train import batch_tensors, train
-
-from xxgk.registry import resolve
-from xxgk.templates import label_set, load_editions
 
 TINY = """
 seed = 3

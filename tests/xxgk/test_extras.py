@@ -8,11 +8,11 @@ import sys
 import pytest
 from click.testing import CliRunner
 from PIL import Image
-from xxgk.cli.main import main
-from xxgk.inference.ingest import ingest
 
+from xxgk.cli.main import main
 from xxgk.errors import ExtractionError
 from xxgk.extras import EXTRAS, MissingExtra, missing, require
+from xxgk.inference.ingest import ingest
 
 
 def _uninstall(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:

@@ -4,12 +4,12 @@ import tomllib
 
 import pytest
 from pydantic import ValidationError
+
+from xxgk.contract import CellOut
 from xxgk.inference.labeling.rules import RuleLabeler
 from xxgk.inference.numbers import parse
 from xxgk.inference.pipeline import Pipeline
 from xxgk.inference.reconcile import Alternative, reconcile
-
-from xxgk.contract import CellOut
 from xxgk.options import PipelineOptions, load_options
 from xxgk.resources import config_path
 from xxgk.settings import Settings

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from xxgk.templates import Edition, load_editions
 from xxgk.training.synth.layout import Layout, build_layout, sample_style
 from xxgk.training.synth.render_html import RenderedHtml, render_html
 from xxgk.training.synth.render_text import SHAPES, RenderedText, TextShape, render_text
 from xxgk.training.synth.values import sample_truth
-
-from xxgk.templates import Edition, load_editions
 
 if TYPE_CHECKING:
     from xxgk.training.synth.scan import Level, ScanSpec

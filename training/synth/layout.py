@@ -13,11 +13,10 @@ import random
 from dataclasses import dataclass, field
 
 from xxgk.inference.numbers import Number
+from xxgk.templates import Edition, FieldSpec, TableSpec
 from xxgk.training.synth import prose
 from xxgk.training.synth.garble import garble_text
 from xxgk.training.synth.values import ReportTruth
-
-from xxgk.templates import Edition, FieldSpec, TableSpec
 
 NUMERALS = "一二三四五六七八九十"
 FIELD_ERRORS = ("错误！未指定文件名。", "错误!未定义书签。", "错误！未找到引用源。")

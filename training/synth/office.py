@@ -24,6 +24,7 @@ import math
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
 from xxgk.inference.layout import RENDER_DPI
 
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"

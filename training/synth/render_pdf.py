@@ -28,11 +28,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from xxgk.document import BBox
 from xxgk.inference.layout import PX_PER_PT
 from xxgk.training.synth import prose
 from xxgk.training.synth.layout import Cell, Layout, Para, Table, place
-
-from xxgk.document import BBox
 
 FONT = "WQY"
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"

@@ -38,6 +38,7 @@ from typing import Literal
 import cv2
 import numpy as np
 from PIL import Image
+
 from xxgk.inference.layout import RENDER_DPI
 from xxgk.training.synth import office
 from xxgk.training.synth.render_pdf import LabelBox, RenderedPdf

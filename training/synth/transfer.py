@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from xxgk.document import BBox, Document, Segment
 from xxgk.training.synth.render_html import RenderedHtml
 from xxgk.training.synth.render_pdf import LabelBox
 from xxgk.training.synth.render_text import RenderedText, Span
-
-from xxgk.document import BBox, Document, Segment
 
 
 def _area(box: BBox) -> float:

@@ -12,7 +12,6 @@ import random
 from dataclasses import dataclass, field
 
 from xxgk.inference.numbers import Number
-
 from xxgk.templates import Edition
 
 PLACES = ("临汾市", "聊城市", "彭阳县", "会宁县", "慈溪市", "三明市", "遵义市", "绵阳市", "赣州市", "岳阳市",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from xxgk.document import Document, FileFormat
 from xxgk.inference.ingest.backends.base import IngestContext
 from xxgk.inference.ingest.backends.textual import TextualBackend
-
-from xxgk.document import Document, FileFormat
 
 
 class HtmlBackend(TextualBackend):

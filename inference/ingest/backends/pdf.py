@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from xxgk.inference.ingest.backends.base import IngestContext
-
 from xxgk.document import Document, FileFormat
+from xxgk.inference.ingest.backends.base import IngestContext
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 
+from xxgk.document import Document
 from xxgk.inference.ingest.backends.base import IngestContext
 from xxgk.inference.ingest.decode import report_text
-
-from xxgk.document import Document
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 

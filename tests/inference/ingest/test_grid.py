@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from xxgk.inference.layout.grid import Grid, GridOptions, Line, build_grids, rect_lines
 
 XS = [100.0, 300.0, 400.0, 500.0]

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from xxgk.inference.ingest import ingest
-from xxgk.inference.ingest.html import ingest_html
-from xxgk.inference.pipeline import Pipeline
 
 from xxgk.document import Document
 from xxgk.errors import ExtractionError
+from xxgk.inference.ingest import ingest
+from xxgk.inference.ingest.html import ingest_html
+from xxgk.inference.pipeline import Pipeline
 
 DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "ingest"
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from xxgk.inference.ingest import ingest
-from xxgk.inference.ingest.image import frame_dpi, ingest_image
-from xxgk.inference.ingest.pdf import ingest_pdf
 
 from tests.helpers.ocr import NullEngine, install_engine, missing_engine
 from xxgk.errors import ExtractionError
+from xxgk.inference.ingest import ingest
+from xxgk.inference.ingest.image import frame_dpi, ingest_image
+from xxgk.inference.ingest.pdf import ingest_pdf
 from xxgk.settings import Settings
 
 

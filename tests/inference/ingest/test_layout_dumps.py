@@ -3,14 +3,13 @@ their numbers, tables drawn with box characters (`w3m -dump`), blank cells that 
 
 from __future__ import annotations
 
+from xxgk.document import Segment
 from xxgk.inference.assemble import RowRead
 from xxgk.inference.columns import place_rows
 from xxgk.inference.ingest.boxes import box_rows
 from xxgk.inference.ingest.furniture import strip_furniture
 from xxgk.inference.ingest.text import line_offsets
 from xxgk.inference.ingest.wrapped import wrapped_rows
-
-from xxgk.document import Segment
 from xxgk.options import load_options
 
 READING = load_options().reading

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
-from xxgk.inference.ingest.pdf import ingest_pdf
-from xxgk.inference.layout import PX_PER_PT
-from xxgk.inference.pipeline import Pipeline
 
 from tests.helpers.ocr import NullEngine, install_engine, missing_engine
 from tests.helpers.pdfs import Cell, PdfWriter, Table
 from tests.helpers.report_pdf import write_report_pdf
 from xxgk.document import Document
 from xxgk.errors import ExtractionError
+from xxgk.inference.ingest.pdf import ingest_pdf
+from xxgk.inference.layout import PX_PER_PT
+from xxgk.inference.pipeline import Pipeline
 from xxgk.templates import load_editions
 
 DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "ingest"

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+
+from xxgk.document import Document, FileFormat
+from xxgk.errors import ExtractionError
 from xxgk.inference.ingest import ingest
 from xxgk.inference.ingest.backends.base import IngestContext
 from xxgk.inference.ingest.registry import BACKENDS, promised_by, sniff
 from xxgk.inference.pipeline import Pipeline
-
-from xxgk.document import Document, FileFormat
-from xxgk.errors import ExtractionError
 
 
 def test_every_format_has_one_backend() -> None:

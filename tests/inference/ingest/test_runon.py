@@ -2,7 +2,6 @@
 
 from xxgk.inference.ingest.runon import RunOnSplitter
 from xxgk.inference.ingest.text import clean, collapsed_runs, ingest_text, segment_text
-
 from xxgk.templates import load_editions
 
 RUN_ON = ("根据《条例》要求，本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六个部分。"

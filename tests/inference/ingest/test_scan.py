@@ -14,14 +14,14 @@ from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
+
+from xxgk.contract import Report
 from xxgk.inference.ingest import ingest
 from xxgk.inference.pipeline import Pipeline
+from xxgk.templates import load_editions
 from xxgk.training.synth import render_pdf
 from xxgk.training.synth.corpus import GeneratedDoc, generate_doc
 from xxgk.training.synth.scan import ScanSpec
-
-from xxgk.contract import Report
-from xxgk.templates import load_editions
 
 pytestmark = pytest.mark.slow
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from xxgk.inference.ingest.scan import _Ink, _leading_bar
 from xxgk.inference.layout.rules import binarize
-
 from xxgk.options import load_options
 
 SCAN = load_options().scan

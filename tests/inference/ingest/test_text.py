@@ -1,10 +1,10 @@
 """Text dumps of every shape the seeds show, split into cells and physical rows; decoding refusals."""
 
 import pytest
-from xxgk.inference.ingest.decode import decode_text, report_text
-from xxgk.inference.ingest.text import clean, segment_text
 
 from xxgk.errors import ExtractionError
+from xxgk.inference.ingest.decode import decode_text, report_text
+from xxgk.inference.ingest.text import clean, segment_text
 
 
 def rows_of(text: str) -> tuple[str, list[list[str]]]:

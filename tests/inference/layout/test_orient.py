@@ -7,9 +7,9 @@ import math
 import cv2
 import numpy as np
 import pytest
+
 from xxgk.inference.layout.geometry import rotate_quarter, rotate_small, transform_points, transform_quad
 from xxgk.inference.layout.orient import estimate_skew, find_page, is_sideways, unwarp_page, widest
-
 from xxgk.options import load_options
 
 SCAN = load_options().scan

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from xxgk.inference.layout.paper import flatten_light, mask_borders, separate_seals
 
+from xxgk.inference.layout.paper import flatten_light, mask_borders, separate_seals
 from xxgk.options import load_options
 
 SCAN = load_options().scan

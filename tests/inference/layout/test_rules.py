@@ -6,8 +6,8 @@ import itertools
 
 import cv2
 import numpy as np
-from xxgk.inference.layout.rules import binarize, erase, find_grids, find_rules
 
+from xxgk.inference.layout.rules import binarize, erase, find_grids, find_rules
 from xxgk.options import load_options
 
 SCAN = load_options().scan

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+
 from xxgk.inference.ocr import ENGINES, clean_text, get_engine
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from reportlab.pdfgen import canvas
+
 from xxgk.runners.jobs.render import PageRenderer, RenderFailed, pdf_scale, render_to_png
 
 

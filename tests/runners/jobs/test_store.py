@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from xxgk.runners.jobs.records import JobCreate, JobResultSet
 from xxgk.runners.jobs.store import Store, hash_token
 

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+
+from xxgk.document import Document, Page, Segment
 from xxgk.inference.layout import PX_PER_PT
+from xxgk.scoring import same
+from xxgk.templates import load_editions
 from xxgk.training.synth.corpus import GeneratedDoc, generate_doc, write_set
 from xxgk.training.synth.layout import Table, place
 from xxgk.training.synth.render_pdf import LabelBox, RenderedPdf, wrap
 from xxgk.training.synth.transfer import labels_from_boxes
-
-from xxgk.document import Document, Page, Segment
-from xxgk.scoring import same
-from xxgk.templates import load_editions
 
 EDITIONS = load_editions()
 CASES = [(seed, edition) for seed in (1, 2, 3) for edition in ("2019", "2021")]

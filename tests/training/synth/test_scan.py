@@ -13,12 +13,12 @@ import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
+
+from xxgk.templates import load_editions
 from xxgk.training.synth import scan as scanning
 from xxgk.training.synth.corpus import GeneratedDoc, generate_doc, write_set
 from xxgk.training.synth.render_pdf import RenderedPdf
 from xxgk.training.synth.scan import LEVELS, SET_CASES, RenderedScan, ScanSpec, encode, scan_pdf, set_spec, table_page
-
-from xxgk.templates import load_editions
 
 EDITIONS = load_editions()
 DPI = 60  # small pages keep the tests fast; the geometry does not care
