@@ -121,7 +121,7 @@ def label_studio_bin(settings: StudioSettings | None = None) -> Path | None:
         return settings.bin if settings.bin.exists() else None
     local = Path(".venv-ls") / "bin" / "label-studio"  # `make setup` puts it beside the checkout
     if local.exists():
-        return local
+        return local.resolve()
     found = shutil.which("label-studio")
     return Path(found) if found else None
 
