@@ -38,12 +38,14 @@ def ingest_generated(gen: GeneratedDoc) -> Document:
         return ingest_text(gen.content.decode("utf-8"), doc_id=gen.doc_id, source=gen.filename)
     if gen.kind == "html":
         return ingest_html(gen.content.decode("utf-8"), doc_id=gen.doc_id, source=gen.filename)
+    from xxgk.inference.ingest import default_context
     from xxgk.inference.ingest.pdf import ingest_pdf
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / gen.filename
         path.write_bytes(gen.content)
-        return ingest_pdf(path, doc_id=gen.doc_id)
+        context = default_context()
+        return ingest_pdf(path, doc_id=gen.doc_id, settings=context.settings, options=context.options)
 
 
 def generate_one(args: tuple[int, int, Mix, dict[str, Edition]]) -> tuple[str, str, Document, list[str]]:

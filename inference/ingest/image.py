@@ -24,8 +24,8 @@ from xxgk.errors import ExtractionError
 from xxgk.inference.ingest.image_limits import check_frames, open_image
 from xxgk.inference.ingest.scan import open_reader
 from xxgk.inference.ingest.segments import SegmentBuilder
-from xxgk.options import PipelineOptions, load_options
-from xxgk.settings import Settings, get_settings
+from xxgk.options import PipelineOptions
+from xxgk.settings import Settings
 
 A4_LONG_INCHES = 297 / 25.4
 
@@ -51,13 +51,11 @@ def _pixels(frame) -> np.ndarray:  # frame: PIL.Image.Image
     return np.asarray(frame.convert("RGB"))  # colour kept: a seal is told from print by it
 
 
-def ingest_image(path: Path, *, doc_id: str, timings: dict[str, float] | None = None,
-                 settings: Settings | None = None, options: PipelineOptions | None = None) -> Document:
-    """Read an image file's pages by OCR (with `options.scan`; default: the options `settings` name)."""
+def ingest_image(path: Path, *, doc_id: str, settings: Settings, options: PipelineOptions,
+                 timings: dict[str, float] | None = None) -> Document:
+    """Read an image file's pages by OCR (page limits from `settings`, thresholds from `options.scan`)."""
     from PIL import ImageOps
 
-    settings = settings or get_settings()
-    options = options or load_options(settings.pipeline_config)
     source = str(path)
     im = open_image(path, source)
     with im:

@@ -36,8 +36,8 @@ from xxgk.inference.ingest.segments import PageItem, SegmentBuilder, is_page_num
 from xxgk.inference.layout import PX_PER_PT
 from xxgk.inference.layout.grid import Line, build_grids, rect_lines
 from xxgk.inference.layout.reading import Glyph, block_text, group_lines, line_text, split_runs
-from xxgk.options import PipelineOptions, ScanOptions, load_options
-from xxgk.settings import Settings, get_settings
+from xxgk.options import PipelineOptions, ScanOptions
+from xxgk.settings import Settings
 
 MIN_TEXT_CHARS = 50
 """A page mostly covered by an image needs this many characters to count as a text page (a
@@ -213,13 +213,11 @@ def _read_page(page: Any, number: int, doc: Document, builder: SegmentBuilder) -
     return True
 
 
-def ingest_pdf(path: Path, *, doc_id: str, timings: dict[str, float] | None = None,
-               settings: Settings | None = None, options: PipelineOptions | None = None) -> Document:
+def ingest_pdf(path: Path, *, doc_id: str, settings: Settings, options: PipelineOptions,
+               timings: dict[str, float] | None = None) -> Document:
     """Read a PDF into a Document, page by page: text pages from their text layer, scanned ones by OCR
-    (with `options.scan`; default: the options `settings` name)."""
+    (page limits from `settings`, thresholds from `options.scan`)."""
     source = str(path)
-    settings = settings or get_settings()
-    options = options or load_options(settings.pipeline_config)
     _check_openable(path, source, settings.max_pdf_pages)
     doc = Document(doc_id=doc_id, source=source, input_kind="pdf")
     builder = SegmentBuilder()

@@ -16,7 +16,11 @@ from xxgk.errors import ExtractionError
 from xxgk.inference.ingest import ingest
 from xxgk.inference.ingest.image import frame_dpi, ingest_image
 from xxgk.inference.ingest.pdf import ingest_pdf
+from xxgk.options import load_options
 from xxgk.settings import Settings
+
+OPTIONS = load_options()
+"""The shipped pipeline options."""
 
 
 @pytest.fixture
@@ -37,7 +41,7 @@ def _page(w: int = 1240, h: int = 1754) -> Image.Image:
 def test_image_formats_become_one_page_in_the_200_dpi_frame(tmp_path, settings, fmt, suffix):
     path = tmp_path / f"page{suffix}"
     _page().save(path, fmt, dpi=(150, 150))
-    doc = ingest_image(path, doc_id="p", settings=settings)
+    doc = ingest_image(path, doc_id="p", settings=settings, options=OPTIONS)
     assert doc.input_kind == "image" and len(doc.pages) == 1
     page = doc.pages[0]
     assert (page.width, page.height) == (1653.0, 2339.0)  # 150 dpi upscaled to 200
@@ -49,7 +53,7 @@ def test_image_multipage_tiff_one_page_per_frame(tmp_path, settings):
     path = tmp_path / "scan.tif"
     frames = [_page(1654, 2339), _page(1654, 2339), _page(1654, 2339)]
     frames[0].save(path, "TIFF", save_all=True, append_images=frames[1:], dpi=(200, 200), compression="tiff_lzw")
-    doc = ingest_image(path, doc_id="t", settings=settings)
+    doc = ingest_image(path, doc_id="t", settings=settings, options=OPTIONS)
     assert [p.number for p in doc.pages] == [1, 2, 3]
     assert len({p.image for p in doc.pages}) == 3
 
@@ -58,14 +62,15 @@ def test_image_page_limit(tmp_path, settings):
     path = tmp_path / "long.tif"
     frames = [_page(827, 1170) for _ in range(4)]
     frames[0].save(path, "TIFF", save_all=True, append_images=frames[1:], dpi=(100, 100))
-    doc = ingest_image(path, doc_id="l", settings=settings.model_copy(update={"ocr_max_pages": 2}))
+    doc = ingest_image(path, doc_id="l", settings=settings.model_copy(update={"ocr_max_pages": 2}),
+                       options=OPTIONS)
     assert len(doc.pages) == 2 and any("pages 3-4 were not read" in w for w in doc.warnings)
 
 
 def test_image_blank_page_warns(tmp_path, settings):
     path = tmp_path / "blank.png"
     Image.new("L", (1654, 2339), 250).save(path)
-    doc = ingest_image(path, doc_id="b", settings=settings)
+    doc = ingest_image(path, doc_id="b", settings=settings, options=OPTIONS)
     assert len(doc.pages) == 1 and not doc.segments
     assert any("page 1 is blank" in w for w in doc.warnings)
 
@@ -84,7 +89,7 @@ def test_image_corrupt_and_truncated_are_refused(tmp_path, settings):
     _page().save(buf, "PNG")
     path.write_bytes(buf.read_bytes()[:3000])  # cut off mid-stream
     with pytest.raises(ExtractionError) as err:
-        ingest_image(path, doc_id="x", settings=settings)
+        ingest_image(path, doc_id="x", settings=settings, options=OPTIONS)
     assert err.value.error.category == "corrupt" and "damaged" in err.value.error.message
     junk = tmp_path / "junk.png"
     junk.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 50)
@@ -106,7 +111,7 @@ def test_image_huge_is_refused_before_decoding(tmp_path, settings, w, h):
     path = tmp_path / "huge.png"
     path.write_bytes(_png_header(w, h))
     with pytest.raises(ExtractionError) as err:
-        ingest_image(path, doc_id="h", settings=settings)
+        ingest_image(path, doc_id="h", settings=settings, options=OPTIONS)
     assert err.value.error.category == "too_large"
 
 
@@ -124,7 +129,7 @@ def test_image_tiff_with_a_huge_later_page_is_refused_before_any_ocr(tmp_path, m
     small, huge = _page().convert("1"), Image.new("1", (11000, 10000), 1)
     small.save(path, save_all=True, append_images=[small, huge], compression="group4")
     with pytest.raises(ExtractionError) as err:
-        ingest_image(path, doc_id="t", settings=Settings(work_dir=tmp_path / "work"))
+        ingest_image(path, doc_id="t", settings=Settings(work_dir=tmp_path / "work"), options=OPTIONS)
     assert err.value.error.category == "too_large" and "page 3 is 11000 x 10000" in err.value.error.message
     assert not calls
 
@@ -148,7 +153,7 @@ def test_image_only_pdf_of_100_pages_in_bounded_memory(tmp_path, settings):
     _image_pdf(path, 100)
     tracemalloc.start()
     try:
-        doc = ingest_pdf(path, doc_id="long", settings=settings)
+        doc = ingest_pdf(path, doc_id="long", settings=settings, options=OPTIONS)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -160,6 +165,7 @@ def test_image_only_pdf_of_100_pages_in_bounded_memory(tmp_path, settings):
 def test_image_only_pdf_page_limit(tmp_path, settings):
     path = tmp_path / "five.pdf"
     _image_pdf(path, 5)
-    doc = ingest_pdf(path, doc_id="five", settings=settings.model_copy(update={"ocr_max_pages": 3}))
+    doc = ingest_pdf(path, doc_id="five", settings=settings.model_copy(update={"ocr_max_pages": 3}),
+                     options=OPTIONS)
     assert sum(1 for p in doc.pages if p.image) == 3
     assert any("pages 4, 5 " in w and "limit of 3" in w for w in doc.warnings)

@@ -17,6 +17,8 @@ from xxgk.errors import ExtractionError
 from xxgk.inference.ingest.pdf import ingest_pdf
 from xxgk.inference.layout import PX_PER_PT
 from xxgk.inference.pipeline import Pipeline
+from xxgk.options import load_options
+from xxgk.settings import get_settings
 from xxgk.templates import load_editions
 
 DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "ingest"
@@ -33,7 +35,7 @@ MERGED = Table([150.0, 60.0, 60.0, 60.0], [
 
 
 def ingest(path: Path) -> Document:
-    return ingest_pdf(path, doc_id=path.stem)
+    return ingest_pdf(path, doc_id=path.stem, settings=get_settings(), options=load_options())
 
 
 def refusal(path: Path) -> ExtractionError:

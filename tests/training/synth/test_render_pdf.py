@@ -118,10 +118,12 @@ def test_labels_from_boxes_by_overlap():
 def test_ingested_segments_take_their_rendered_labels(doc, tmp_path):
     """Each segment's transferred label is the label of a box printing that text."""
     from xxgk.inference.ingest.pdf import ingest_pdf
+    from xxgk.options import load_options
+    from xxgk.settings import get_settings
 
     path = tmp_path / doc.filename
     path.write_bytes(doc.content)
-    ingested = ingest_pdf(path, doc_id=doc.doc_id)
+    ingested = ingest_pdf(path, doc_id=doc.doc_id, settings=get_settings(), options=load_options())
     boxes = _rendered(doc).boxes
     for seg, label in zip(ingested.segments, labels_from_boxes(ingested, boxes), strict=True):
         if not seg.text:
