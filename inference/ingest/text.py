@@ -31,7 +31,8 @@ from typing import Literal
 from xxgk.inference.ingest.boxes import box_rows
 from xxgk.inference.ingest.furniture import strip_furniture
 from xxgk.inference.ingest.runon import RunOnSplitter
-from xxgk.inference.ingest.wrapped import display_width, wrapped_rows
+from xxgk.inference.ingest.widths import Width, dump_width
+from xxgk.inference.ingest.wrapped import wrapped_rows
 
 from xxgk.document import Document, DumpDamage, Page, Segment
 from xxgk.templates import Edition, load_editions
@@ -172,14 +173,15 @@ def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = N
     markdown = any(_MD_RULE.match(t) for t, _ in lines)
     cells: list[_Cell] = []
     row = -1
+    width = dump_width([t for t, _ in lines])
     wrapped = box_rows(lines)
-    wrapped |= wrapped_rows([("" if offset in wrapped else t, offset) for t, offset in lines])
+    wrapped |= wrapped_rows([("" if offset in wrapped else t, offset) for t, offset in lines], width)
     for group in _logical_rows(lines, markdown):
         text, offset = group[0]
         if offset in wrapped:
             if wrapped[offset]:
                 row += 1
-                cells.extend(_Cell(t, s, e, row, i, _columns_in(lines, s, e))
+                cells.extend(_Cell(t, s, e, row, i, _columns_in(lines, s, e, width))
                              for i, (t, s, e) in enumerate(wrapped[offset]))
             continue
         row += 1
@@ -199,21 +201,22 @@ def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = N
         expanded = [sub for p in pieces for sub in _split_trailing_numbers(p)]
         spaced = "\t" not in text and "|" not in text
         for i, (t, s, e) in enumerate(expanded):
-            cells.append(_Cell(t, s, e, row, i, _columns(text, offset, s, e) if spaced else None))
+            cells.append(_Cell(t, s, e, row, i, _columns(text, offset, s, e, width) if spaced else None))
     return cells
 
 
-def _columns(line: str, offset: int, start: int, end: int) -> tuple[int, int]:
-    """Display columns of text at document offsets [start, end) on a line starting at `offset`."""
-    lead = display_width(line[: start - offset])
-    return lead, lead + display_width(line[start - offset: end - offset])
+def _columns(line: str, offset: int, start: int, end: int, width: Width) -> tuple[int, int]:
+    """Columns, counted with the dump's `width`, of text at document offsets [start, end) on a line
+    starting at `offset`."""
+    lead = width(line[: start - offset])
+    return lead, lead + width(line[start - offset: end - offset])
 
 
-def _columns_in(lines: list[tuple[str, int]], start: int, end: int) -> tuple[int, int] | None:
+def _columns_in(lines: list[tuple[str, int]], start: int, end: int, width: Width) -> tuple[int, int] | None:
     """Display columns of a piece on the line holding its end (a joined piece: the line of its tail)."""
     for text, offset in lines:
         if offset <= end - 1 < offset + len(text) + 1 and offset <= start:
-            return _columns(text, offset, max(start, offset), min(end, offset + len(text)))
+            return _columns(text, offset, max(start, offset), min(end, offset + len(text)), width)
     return None
 
 

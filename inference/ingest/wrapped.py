@@ -6,13 +6,21 @@ the numbers, the rest below, and a group label (`（六）` / `其他处` / `理
 Read line by line, the wrapped parts become rows without numbers and the row with the numbers
 loses its label. A block of consecutive lines holding exactly one line of numbers is one row: its
 text is joined per column, in reading order, at the columns' positions.
+
+A table printed without blank lines between its rows is one block with many lines of numbers; the
+label lines between two of them are the tail of the row above and the head of the row below. A
+label starts with its enumerator (`2.`, `（三）`, `四、`), so the first such line in a gap opens the
+next row; a gap without one is read by where the labels stand (see `_split_gap`). Text lying wholly
+left of the row labels' column is a group label (`（四）` / `无法提` / `供`) beside the rows, never a row's
+label; a gap that cannot be split is left to the line-by-line reading.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from xxgk.inference.ingest.widths import Width, display_width
 
 Piece = tuple[str, int, int]
 """Text and its start and end offsets in the document."""
@@ -22,6 +30,10 @@ _VALUE = re.compile(r"^(?:[+\-]?\d[\d.,]*|[-—–/／])$")
 _SENTENCE_END = ("。", "；", ";", "：", ":")
 _GLUED_NUMBER = re.compile(r"^(?P<label>.*[^\d\s.,])\s+(?P<num>[+\-]?\d[\d.,]*)$")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+_ENUMERATOR = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
+"""How a row label starts: `2.`, `（三）`, `四、`."""
+_SUB_ENUMERATOR = re.compile(r"^\d{1,2}[.．、]")
+"""How a sub-row's label starts; these labels stand in the row labels' own column."""
 """A section heading (`三、收到和处理…`) right above a table's first row is not part of its label."""
 COLUMN_SLACK = 2
 """Display columns two pieces' starts may differ by and still be one column."""
@@ -49,17 +61,12 @@ class _Line:
         return n
 
 
-def display_width(text: str) -> int:
-    """Columns a text takes in a monospaced dump: two for wide (CJK) characters."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _runs(text: str, offset: int) -> _Line:
-    runs = [(m.group(), offset + m.start(), display_width(text[:m.start()])) for m in _RUN.finditer(text)]
+def _runs(text: str, offset: int, width: Width) -> _Line:
+    runs = [(m.group(), offset + m.start(), width(text[:m.start()])) for m in _RUN.finditer(text)]
     return _Line(text, offset, runs)
 
 
-def _number_apart(line: _Line) -> _Line:
+def _number_apart(line: _Line, width: Width) -> _Line:
     """The line with a number that a single space glued to the label before it made a run of its
     own (`…公开申 2` then `0   0   2`)."""
     n_text = len(line.runs) - line.values
@@ -68,11 +75,11 @@ def _number_apart(line: _Line) -> _Line:
         return line
     text, start, col = line.runs[n_text - 1]
     cut = m.start("num")
-    split = [(text[:m.end("label")], start, col), (m.group("num"), start + cut, col + display_width(text[:cut]))]
+    split = [(text[:m.end("label")], start, col), (m.group("num"), start + cut, col + width(text[:cut]))]
     return _Line(line.text, line.offset, [*line.runs[:n_text - 1], *split, *line.runs[n_text:]])
 
 
-def _merge_block(block: list[_Line]) -> list[Piece] | None:
+def _merge_block(block: list[_Line], width: Width) -> list[Piece] | None:
     """The block's one row as pieces (group label, label, values), or None when the block is not a
     single row with wrapped text: several or no lines of numbers, prose, text among the numbers.
 
@@ -82,7 +89,7 @@ def _merge_block(block: list[_Line]) -> list[Piece] | None:
     rows = [line for line in block if line.values >= MIN_VALUES]
     if len(rows) != 1 or len(block) < 2:
         return None
-    row = _number_apart(rows[0])
+    row = _number_apart(rows[0], width)
     n_text = len(row.runs) - row.values
     first_value = row.runs[n_text][2]
     texts: list[tuple[str, int, int]] = []
@@ -106,18 +113,145 @@ def _joined(parts: list[tuple[str, int, int]]) -> Piece:
     return "".join(p[0] for p in parts), parts[0][1], parts[-1][2]
 
 
-def wrapped_rows(lines: list[tuple[str, int]]) -> dict[int, list[Piece]]:
+def _foreign(line: _Line, value_col: int, width: Width) -> bool:
+    """A line without numbers that is no wrapped fragment: text reaching over the value columns
+    (headers, a sub-table's title), prose."""
+    return any(col + width(text) > value_col - COLUMN_SLACK or len(text) > MAX_FRAGMENT
+               or text.endswith(_SENTENCE_END) for text, _, col in line.runs)
+
+
+@dataclass
+class _Rows:
+    """A block's lines read as rows: for each line, its runs split into group text and label text."""
+
+    lines: list[_Line]
+    numbers: list[int]
+    """Indexes of the lines of numbers."""
+    label_start: int | None
+    """Column where the row labels' column starts (that of the leftmost `1.` label), if any."""
+    width: Width
+
+    def text_runs(self, i: int) -> list[tuple[str, int, int]]:
+        line = self.lines[i]
+        return line.runs[:len(line.runs) - line.values] if i in self.numbers else line.runs
+
+    def is_group(self, run: tuple[str, int, int]) -> bool:
+        text, _, col = run
+        return self.label_start is not None and col + self.width(text) <= self.label_start + COLUMN_SLACK
+
+    def label(self, i: int) -> list[tuple[str, int, int]]:
+        return [r for r in self.text_runs(i) if not self.is_group(r)]
+
+    def opens(self, i: int) -> bool:
+        """The line's label text starts a row label (its enumerator)."""
+        label = self.label(i)
+        return bool(label) and bool(_ENUMERATOR.match(label[0][0]))
+
+
+def _split_gap(rows: _Rows, above: int, below: int) -> tuple[int, int] | None:
+    """Where the lines between two lines of numbers change hands: (end of the upper row's tail,
+    start of the lower row's head), as line indexes; lines between the two are rows printed without
+    numbers and stay unread here. None when nothing says where the upper row's label ends."""
+    gap = range(above + 1, below)
+    opening = [i for i in gap if rows.opens(i)]
+    if rows.opens(below):
+        return (opening[0] if opening else below), below
+    if opening:
+        return opening[0], opening[-1]
+    if not any(rows.label(i) for i in gap):
+        return below, below  # only group text between them
+    return None
+
+
+def _row_pieces(rows: _Rows, members: list[int], number: int) -> list[Piece]:
+    """Group labels (one piece per column), the row label, then the values."""
+    group: list[tuple[str, int, int]] = []
+    label: list[tuple[str, int, int]] = []
+    for i in members:
+        for run in rows.text_runs(i):
+            (group if rows.is_group(run) else label).append(run)
+    columns: list[list[tuple[str, int, int]]] = []
+    for run in sorted(group, key=lambda r: r[2]):
+        if columns and run[2] - columns[-1][0][2] <= COLUMN_SLACK:
+            columns[-1].append(run)
+        else:
+            columns.append([run])
+    line = rows.lines[number]
+    values = [(text, start, start + len(text)) for text, start, _ in line.runs[len(line.runs) - line.values:]]
+    texts = [sorted(c, key=lambda r: r[1]) for c in columns] + ([label] if label else [])
+    return [*(_joined([(t, s, s + len(t)) for t, s, _ in parts]) for parts in texts), *values]
+
+
+def _sub_block_rows(rows: _Rows, members: list[int]) -> dict[int, list[Piece]]:
+    """Rows of consecutive lines holding one or more lines of numbers and their label fragments."""
+    numbers = [i for i in members if i in rows.numbers]
+    if not numbers:
+        return {}
+    heads: dict[int, int] = {}
+    tails: dict[int, int] = {}
+    broken: set[int] = set()
+    first, last = members[0], members[-1]
+    if rows.opens(numbers[0]):
+        heads[numbers[0]] = numbers[0]
+    else:
+        opening = [i for i in range(first, numbers[0]) if rows.opens(i)]
+        heads[numbers[0]] = opening[-1] if opening else first
+    for above, below in zip(numbers, numbers[1:]):
+        split = _split_gap(rows, above, below)
+        if split is None:
+            broken |= {above, below}
+            tails[above], heads[below] = above + 1, below
+        else:
+            tails[above], heads[below] = split
+    closing = [i for i in range(numbers[-1] + 1, last + 1) if rows.opens(i)]
+    tails[numbers[-1]] = closing[0] if closing else last + 1
+    out: dict[int, list[Piece]] = {}
+    for n in numbers:
+        lines = list(range(heads[n], tails[n]))
+        if n in broken or lines == [n]:
+            continue
+        out[rows.lines[lines[0]].offset] = _row_pieces(rows, lines, n)
+        out.update({rows.lines[i].offset: [] for i in lines[1:]})
+    return out
+
+
+def _block_rows(block: list[_Line], width: Width) -> dict[int, list[Piece]]:
+    """Rows of a block with several lines of numbers (a table without blank lines between rows)."""
+    numbers = [i for i, line in enumerate(block) if line.values >= MIN_VALUES]
+    if len(numbers) < 2:
+        return {}
+    lines = [(_number_apart(line, width) if i in numbers else line) for i, line in enumerate(block)]
+    value_col = min(line.runs[len(line.runs) - line.values][2] for i, line in enumerate(lines) if i in numbers)
+    starts = [col for i, line in enumerate(lines) for text, _, col in line.runs[:len(line.runs) - line.values]
+              if _SUB_ENUMERATOR.match(text)]
+    rows = _Rows(lines, numbers, min(starts, default=None), width)
+    out: dict[int, list[Piece]] = {}
+    members: list[int] = []
+    for i, line in enumerate([*lines, None]):
+        if line is not None and (i in numbers or not (_foreign(line, value_col, width) or len(rows.label(i)) > 1)):
+            members.append(i)
+            continue
+        if members:
+            out.update(_sub_block_rows(rows, members))
+        members = []
+    return out
+
+
+def wrapped_rows(lines: list[tuple[str, int]], width: Width = display_width) -> dict[int, list[Piece]]:
     """Rows rebuilt from wrapped blocks, keyed by the offset of the block's first line; the other
-    lines of such a block are keyed too, with no pieces (they are consumed)."""
+    lines of such a block are keyed too, with no pieces (they are consumed). Columns are counted
+    with `width` (`xxgk.inference.ingest.widths`)."""
     rows: dict[int, list[Piece]] = {}
     block: list[_Line] = []
     for text, offset in [*lines, ("", -1)]:
         if text.strip(" \u3000") and "\t" not in text and "|" not in text:
-            block.append(_runs(text, offset))
+            block.append(_runs(text, offset, width))
             continue
-        merged = _merge_block(block) if block else None
+        merged = _merge_block(block, width) if block else None
         if merged is not None:
             rows[block[0].offset] = merged
             rows.update({line.offset: [] for line in block[1:]})
+        elif block:
+            rows.update(_block_rows(block, width))
         block = []
     return rows
