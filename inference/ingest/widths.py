@@ -19,6 +19,8 @@ _RUN = re.compile(r"[^\s\u3000]+(?: [^\s\u3000]+)*")
 _NUMBER = re.compile(r"^[+\-]?\d[\d.,]*$")
 MIN_VALUES = 2
 """Numbers at the end of a line that make it a table row for this test."""
+MAX_GAP = 4
+"""Lines between two rows of numbers that may still be rows of one table (wrapped labels between)."""
 
 
 def display_width(text: str) -> int:
@@ -32,23 +34,21 @@ def char_width(text: str) -> int:
 
 
 def _last_value_end(line: str) -> int | None:
-    """Where, in characters, the line's last number ends, when the line ends in numbers after text."""
+    """Where, in characters, the line's last number ends, when the line ends in numbers."""
     runs = list(_RUN.finditer(line))
     values = len(list(itertools.takewhile(lambda m: _NUMBER.match(m.group()), reversed(runs))))
-    if values < MIN_VALUES or values == len(runs):
-        return None
-    return runs[-1].end()
+    return runs[-1].end() if values >= MIN_VALUES else None
 
 
 def dump_width(lines: list[str]) -> Width:
-    """The width that lines up the dump's columns: `char_width` when consecutive table rows end
-    their numbers at one place counted in characters more often than counted on a terminal,
-    else `display_width` (also when nothing tells them apart)."""
+    """The width that lines up the dump's columns: `char_width` when table rows end their numbers
+    at the same place as the row of numbers before them (a few lines up, as a wrapped label
+    leaves it) more often counted in characters than counted on a terminal, else `display_width`
+    (also when nothing tells them apart)."""
     agree = {char_width: 0, display_width: 0}
-    ends = [(line, _last_value_end(line)) for line in lines]
-    for (a, end_a), (b, end_b) in itertools.pairwise(ends):
-        if end_a is None or end_b is None:
-            continue
-        for width in agree:
-            agree[width] += width(a[:end_a]) == width(b[:end_b])
+    ends = [(n, line[:end]) for n, line in enumerate(lines) if (end := _last_value_end(line)) is not None]
+    for (n_a, a), (n_b, b) in itertools.pairwise(ends):
+        if n_b - n_a <= MAX_GAP:
+            for width in agree:
+                agree[width] += width(a) == width(b)
     return char_width if agree[char_width] > agree[display_width] else display_width

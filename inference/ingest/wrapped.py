@@ -182,6 +182,18 @@ def _row_pieces(rows: _Rows, members: list[int], number: int) -> list[Piece]:
     return [*(_joined([(t, s, s + len(t)) for t, s, _ in parts]) for parts in texts), *values]
 
 
+def _tail_end(rows: _Rows, head: int, number: int, end: int) -> int:
+    """Where a row's tail ends: a label centred on its numbers has as many lines below them as
+    above (one more when the line of numbers holds none), so further text is not its tail."""
+    room = sum(1 for i in range(head, number) if rows.label(i)) + (0 if rows.label(number) else 1)
+    for i in range(number + 1, end):
+        if rows.label(i):
+            if room == 0:
+                return i
+            room -= 1
+    return end
+
+
 def _sub_block_rows(rows: _Rows, members: list[int]) -> dict[int, list[Piece]]:
     """Rows of consecutive lines holding one or more lines of numbers and their label fragments."""
     numbers = [i for i in members if i in rows.numbers]
@@ -191,11 +203,8 @@ def _sub_block_rows(rows: _Rows, members: list[int]) -> dict[int, list[Piece]]:
     tails: dict[int, int] = {}
     broken: set[int] = set()
     first, last = members[0], members[-1]
-    if rows.opens(numbers[0]):
-        heads[numbers[0]] = numbers[0]
-    else:
-        opening = [i for i in range(first, numbers[0]) if rows.opens(i)]
-        heads[numbers[0]] = opening[-1] if opening else first
+    opening = [i for i in range(first, numbers[0]) if rows.opens(i)]
+    heads[numbers[0]] = opening[-1] if opening and not rows.opens(numbers[0]) else numbers[0]
     for above, below in zip(numbers, numbers[1:]):
         split = _split_gap(rows, above, below)
         if split is None:
@@ -207,7 +216,7 @@ def _sub_block_rows(rows: _Rows, members: list[int]) -> dict[int, list[Piece]]:
     tails[numbers[-1]] = closing[0] if closing else last + 1
     out: dict[int, list[Piece]] = {}
     for n in numbers:
-        lines = list(range(heads[n], tails[n]))
+        lines = list(range(heads[n], _tail_end(rows, heads[n], n, tails[n])))
         if n in broken or lines == [n]:
             continue
         out[rows.lines[lines[0]].offset] = _row_pieces(rows, lines, n)
