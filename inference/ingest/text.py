@@ -287,6 +287,9 @@ def _tab_prefixed_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
 
 
 def _block_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
+    """One cell per paragraph; a paragraph whose last line ends in numbers after text (`部分公开 202 0 0`,
+    a text browser's row whose later cells went to paragraphs of their own) is the label and the
+    numbers, each a cell of its own."""
     cells: list[_Cell] = []
     current: _Cell | None = None
     for text, offset in lines:
@@ -295,12 +298,16 @@ def _block_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
             continue
         stripped = text.strip(" \u3000\t")
         start = offset + len(text) - len(text.lstrip(" \u3000\t"))
+        pieces = _split_trailing_numbers((stripped, start, start + len(stripped)))
         if current is None:
-            current = _Cell(stripped, start, start + len(stripped), len(cells))
+            current = _Cell(pieces[0][0], start, pieces[0][2], len(cells))
             cells.append(current)
         else:
-            current.text = _join(current.text, stripped)
-            current.end = start + len(stripped)
+            current.text = _join(current.text, pieces[0][0])
+            current.end = pieces[0][2]
+        if len(pieces) > 1:
+            cells.append(_Cell(pieces[1][0], pieces[1][1], pieces[1][2], len(cells)))
+            current = None
     return cells
 
 
