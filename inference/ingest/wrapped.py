@@ -17,6 +17,7 @@ label; a gap that cannot be split is left to the line-by-line reading.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -205,7 +206,7 @@ def _sub_block_rows(rows: _Rows, members: list[int]) -> dict[int, list[Piece]]:
     first, last = members[0], members[-1]
     opening = [i for i in range(first, numbers[0]) if rows.opens(i)]
     heads[numbers[0]] = opening[-1] if opening and not rows.opens(numbers[0]) else numbers[0]
-    for above, below in zip(numbers, numbers[1:]):
+    for above, below in itertools.pairwise(numbers):
         split = _split_gap(rows, above, below)
         if split is None:
             broken |= {above, below}

@@ -7,7 +7,8 @@ from xxgk.inference.assemble import RowRead
 from xxgk.inference.columns import place_rows
 from xxgk.inference.ingest.boxes import box_rows
 from xxgk.inference.ingest.furniture import strip_furniture
-from xxgk.inference.ingest.text import line_offsets
+from xxgk.inference.ingest.text import line_offsets, segment_text
+from xxgk.inference.ingest.widths import char_width, display_width, dump_width
 from xxgk.inference.ingest.wrapped import wrapped_rows
 
 from xxgk.document import Segment
@@ -54,6 +55,67 @@ def test_label_wrapped_above_and_below_its_numbers_is_one_row() -> None:
     assert [p[0] for p in rows[0]] == [first, "0", "0", "0"]
     assert [p[0] for p in rows[1]] == ["（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其",
                                        "2", "0", "2"]
+
+
+# `pdftotext -layout` lays a page on a grid of characters (a CJK character is one column) and prints
+# a table's rows without blank lines between them; a group label's narrow column wraps beside them.
+PDFTOTEXT_ROWS = """\
+          1.本机关不掌握相关政
+                           25     0     0     0   0   0   25
+               府信息
+     （四）
+三、       2.没有现成信息需要另
+     无法提                   9      0     0     0   0   0    9
+本年             行制作
+      供
+度办
+          3.补正后申请内容仍不
+理结                         6      0     0     0   0   0    6
+               明确
+ 果
+          1.信访举报投诉类申请    7      0     0     0   0   0    7
+"""
+
+
+def test_rows_without_blank_lines_between_them_split_at_label_enumerators() -> None:
+    lines = line_offsets(PDFTOTEXT_ROWS)
+    rows = [[p[0] for p in r] for r in wrapped_rows(lines, char_width).values() if r]
+    values = ["0"] * 5
+    assert any(r[-8:] == ["1.本机关不掌握相关政府信息", "25", *values, "25"] for r in rows)
+    # the group label's fragments beside a row stay apart from its label (here: on its line of numbers)
+    assert any(r[-8:] == ["2.没有现成信息需要另行制作", "9", *values, "9"] and "无法提" in "".join(r[:-8])
+               for r in rows)
+    assert any(r[-8:] == ["3.补正后申请内容仍不明确", "6", *values, "6"] for r in rows)
+    assert not any("1.信访举报投诉类申请" in p for r in rows for p in r)  # one line: left to the line reading
+
+
+def test_a_row_tail_is_no_longer_than_its_head() -> None:
+    """A sub-table's title right under a table's last row is not the tail of that row's label."""
+    text = ("规章                0                            0             53\n"
+            "行政规范性文件      0                           0             2\n"
+            "第二十条第（五）项\n")
+    assert wrapped_rows(line_offsets(text), display_width) == {}
+
+
+def test_columns_are_counted_as_the_dump_counts_them() -> None:
+    """pdftotext ends a column's numbers at one character count, a text browser at one terminal width."""
+    labels = ["一、本年新收政府信息公开申请数量", "  （一）予以公开", "     1.属于国家秘密"]
+    pdftotext = [label.ljust(40) + "95    0     95" for label in labels]
+    assert dump_width(pdftotext) is char_width
+    browser = [label + " " * (40 - display_width(label)) + "95    0     95" for label in labels]
+    assert dump_width(browser) is display_width
+    assert dump_width(["没有表格。"]) is display_width
+
+
+def test_a_paragraph_ending_in_numbers_is_its_label_and_its_numbers() -> None:
+    """lynx prints a row whose cells hold paragraphs over several paragraphs: the label's own line
+    still carries the first numbers, which must not be read as part of the label."""
+    text = "一、总体情况\n\n本机关坚持公开。\n\n部分公开 202 0 0\n\n0\n\n0 202\n\n4.保护第三方合法权益\n\n62\n"
+    shape, segments, _ = segment_text(text)
+    assert shape == "blocks"
+    texts = [s.text for s in segments]
+    assert texts[texts.index("部分公开"):texts.index("部分公开") + 4] == ["部分公开", "202 0 0", "0", "0 202"]
+    assert all(text[s.span[0]:s.span[1]] == s.text for s in segments)
 
 
 def test_a_heading_above_a_row_is_not_joined_to_its_label() -> None:
