@@ -36,15 +36,27 @@ def _fields(line: str) -> list[int]:
 
 
 def _merge(lines: list[tuple[str, int]]) -> list[Piece]:
-    """One row from the lines between two rules: each field's text joined down the lines."""
+    """One row from the lines between two rules: each field's text joined down the lines; a field
+    left empty after the row's first text is an empty piece at its place (a blank cell, 0 as the
+    template prints it), so the borders, not the count of numbers, say which column each number is
+    in. Empty pieces are made only where every field of the row's first line is bounded by a border."""
+    text0, offset0 = lines[0]
     borders = max((_fields(t) for t, _ in lines), key=len)
     fields: dict[int, list[tuple[str, int, int]]] = {}
     for text, offset in lines:
         for frag, start, col in _fragments(text, offset):
             index = sum(1 for b in borders if b < col)
             fields.setdefault(index, []).append((frag, start, start + len(frag)))
-    return [("".join(f[0] for f in parts), parts[0][1], parts[-1][2])
-            for _, parts in sorted(fields.items())]
+    edges = [i for i, ch in enumerate(text0) if ch in _VERTICAL]
+    out: list[Piece] = []
+    for index in range(len(borders) + 1):
+        parts = fields.get(index)
+        if parts:
+            out.append(("".join(f[0] for f in parts), parts[0][1], parts[-1][2]))
+        elif out and len(edges) == len(borders) + 2:
+            at = offset0 + borders[index - 1] + 1
+            out.append(("", at, at))
+    return out
 
 
 def box_rows(lines: list[tuple[str, int]]) -> dict[int, list[Piece]]:
