@@ -33,8 +33,10 @@ _GLUED_NUMBER = re.compile(r"^(?P<label>.*[^\d\s.,])\s+(?P<num>[+\-]?\d[\d.,]*)$
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _ENUMERATOR = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
 """How a row label starts: `2.`, `（三）`, `四、`."""
-_SUB_ENUMERATOR = re.compile(r"^\d{1,2}[.．、]")
-"""How a sub-row's label starts; these labels stand in the row labels' own column."""
+_SPACED_SUB_ENUMERATOR = re.compile(r"(?:^|(?<= ))(\d{1,2}[.．、])\D")
+"""How a sub-row's label starts (at a run's start or after a single space in it); these labels stand
+in the row labels' own column."""
+_SINGLE_SPACE = re.compile(r" ")
 """A section heading (`三、收到和处理…`) right above a table's first row is not part of its label."""
 COLUMN_SLACK = 2
 """Display columns two pieces' starts may differ by and still be one column."""
@@ -136,12 +138,18 @@ class _Rows:
         line = self.lines[i]
         return line.runs[:len(line.runs) - line.values] if i in self.numbers else line.runs
 
-    def is_group(self, run: tuple[str, int, int]) -> bool:
+    def is_group(self, run: tuple[str, int, int], label_start: int | None = None) -> bool:
+        """Text wholly left of where the row labels start (`label_start`, by default the column's):
+        a group label's fragment, where a short tail centred under its label starts inside it."""
         text, _, col = run
-        return self.label_start is not None and col + self.width(text) <= self.label_start + COLUMN_SLACK
+        start = self.label_start if label_start is None else label_start
+        return start is not None and col < start and col + self.width(text) <= start + COLUMN_SLACK
 
     def label(self, i: int) -> list[tuple[str, int, int]]:
-        return [r for r in self.text_runs(i) if not self.is_group(r)]
+        """The line's row label text: its last run when a group column is known (what stands before
+        it on the line is group text), else every run outside the group column."""
+        runs = [r for r in self.text_runs(i) if not self.is_group(r)]
+        return runs[-1:] if self.label_start is not None else runs
 
     def opens(self, i: int) -> bool:
         """The line's label text starts a row label (its enumerator)."""
@@ -165,12 +173,17 @@ def _split_gap(rows: _Rows, above: int, below: int) -> tuple[int, int] | None:
 
 
 def _row_pieces(rows: _Rows, members: list[int], number: int) -> list[Piece]:
-    """Group labels (one piece per column), the row label, then the values."""
+    """Group labels (one piece per column), the row label, then the values. A row whose label
+    starts left of the row labels' column (`（二）部分公开…` spanning the group column) has its
+    group text left of where its label starts."""
+    heads = [r[2] for i in members for r in rows.label(i)[:1] if _ENUMERATOR.match(r[0])]
+    start = min(heads[0], rows.label_start) if heads and rows.label_start is not None else None
     group: list[tuple[str, int, int]] = []
     label: list[tuple[str, int, int]] = []
     for i in members:
-        for run in rows.text_runs(i):
-            (group if rows.is_group(run) else label).append(run)
+        runs = rows.text_runs(i)
+        for n, run in enumerate(runs):
+            (group if rows.is_group(run, start) or n < len(runs) - 1 else label).append(run)
     columns: list[list[tuple[str, int, int]]] = []
     for run in sorted(group, key=lambda r: r[2]):
         if columns and run[2] - columns[-1][0][2] <= COLUMN_SLACK:
@@ -225,6 +238,19 @@ def _sub_block_rows(rows: _Rows, members: list[int]) -> dict[int, list[Piece]]:
     return out
 
 
+def _groups_apart(line: _Line, label_start: int, width: Width) -> _Line:
+    """The line with group text that a single space joined to the text after it made a run of its
+    own (`不予公 5.属于三类内部事`, `（三） 权益`): cut at a single space that the row labels' column
+    starts after."""
+    runs: list[tuple[str, int, int]] = []
+    for text, start, col in line.runs:
+        cuts = [m.start() for m in _SINGLE_SPACE.finditer(text)
+                if col + width(text[:m.start()]) <= label_start + COLUMN_SLACK]
+        for a, b in itertools.pairwise([-1, *cuts, len(text)]):
+            runs.append((text[a + 1:b], start + a + 1, col + width(text[:a + 1])))
+    return _Line(line.text, line.offset, runs)
+
+
 def _block_rows(block: list[_Line], width: Width) -> dict[int, list[Piece]]:
     """Rows of a block with several lines of numbers (a table without blank lines between rows)."""
     numbers = [i for i, line in enumerate(block) if line.values >= MIN_VALUES]
@@ -232,9 +258,12 @@ def _block_rows(block: list[_Line], width: Width) -> dict[int, list[Piece]]:
         return {}
     lines = [(_number_apart(line, width) if i in numbers else line) for i, line in enumerate(block)]
     value_col = min(line.runs[len(line.runs) - line.values][2] for i, line in enumerate(lines) if i in numbers)
-    starts = [col for i, line in enumerate(lines) for text, _, col in line.runs[:len(line.runs) - line.values]
-              if _SUB_ENUMERATOR.match(text)]
-    rows = _Rows(lines, numbers, min(starts, default=None), width)
+    starts = [col + width(text[:m.start(1)]) for line in lines for text, _, col in line.runs[:len(line.runs) - line.values]
+              for m in _SPACED_SUB_ENUMERATOR.finditer(text)]
+    label_start = min(starts, default=None)
+    if label_start is not None:
+        lines = [_groups_apart(line, label_start, width) for line in lines]
+    rows = _Rows(lines, numbers, label_start, width)
     out: dict[int, list[Piece]] = {}
     members: list[int] = []
     for i, line in enumerate([*lines, None]):
