@@ -197,8 +197,9 @@ def _row_pieces(rows: _Rows, members: list[int], number: int) -> list[Piece]:
 
 
 def _tail_end(rows: _Rows, head: int, number: int, end: int) -> int:
-    """Where a row's tail ends: a label centred on its numbers has as many lines below them as
-    above (one more when the line of numbers holds none), so further text is not its tail."""
+    """Where the tail of a block's last row ends, with no next label to stop it: a label centred on
+    its numbers has as many lines below them as above (one more when the line of numbers holds
+    none), so further text (a sub-table's title) is not its tail."""
     room = sum(1 for i in range(head, number) if rows.label(i)) + (0 if rows.label(number) else 1)
     for i in range(number + 1, end):
         if rows.label(i):
@@ -229,8 +230,9 @@ def _sub_block_rows(rows: _Rows, members: list[int]) -> dict[int, list[Piece]]:
     closing = [i for i in range(numbers[-1] + 1, last + 1) if rows.opens(i)]
     tails[numbers[-1]] = closing[0] if closing else last + 1
     out: dict[int, list[Piece]] = {}
+    tails[numbers[-1]] = _tail_end(rows, heads[numbers[-1]], numbers[-1], tails[numbers[-1]])
     for n in numbers:
-        lines = list(range(heads[n], _tail_end(rows, heads[n], n, tails[n])))
+        lines = list(range(heads[n], tails[n]))
         if n in broken or lines == [n]:
             continue
         out[rows.lines[lines[0]].offset] = _row_pieces(rows, lines, n)
