@@ -45,6 +45,9 @@ _TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-—/])\s+(?P<nums>[+\-
 _SENTENCE_END = ("。", "；", ";", "：", ":")
 _BREAK = "\x00"
 _NUMBER_LINE = re.compile(r"^[+\-]?\d[\d.,]*$")
+_SPACED_NUMBERS = re.compile(r"\S {2,}[+\-]?\d[\d.,]*(?: {2,}[+\-]?\d[\d.,]*){2,}\s*$")
+MIN_SPACED_ROWS = 5
+"""Lines of numbers set apart by runs of spaces that make a dump space-laid, whatever its blank lines."""
 MIN_NUMBER_LINES = 8
 """One-number lines a dump needs before the absence of repeats says its runs were collapsed."""
 RUN_ON_LENGTH = 150
@@ -311,6 +314,25 @@ def _block_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
     return cells
 
 
+def _space_laid(lines: list[tuple[str, int]]) -> bool:
+    """Whether the dump lays tables out in columns of spaces: lines ending in several numbers set
+    apart by runs of spaces, as `pdftotext -layout` prints rows (never a paragraph of a web page)."""
+    return sum(1 for t, _ in lines if _SPACED_NUMBERS.search(t)) >= MIN_SPACED_ROWS
+
+
+def _single_spaced(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A double-spaced dump's lines (a blank line after every line, as pdftotext prints widely
+    leaded pages) without the single blank lines, so that a label wrapped above and below its
+    numbers is on consecutive lines again; a run of several blank lines stays a break."""
+    out = []
+    for n, (text, offset) in enumerate(lines):
+        single = _blank(text) and 0 < n < len(lines) - 1 and not _blank(lines[n - 1][0]) \
+            and not _blank(lines[n + 1][0])
+        if not single:
+            out.append((text, offset))
+    return out
+
+
 def collapsed_runs(lines: list[tuple[str, int]]) -> bool:
     """Whether the dump writes runs of identical consecutive lines once.
 
@@ -330,6 +352,8 @@ def segment_text(text: str, splitter: RunOnSplitter | None = None) -> tuple[Shap
     run_on = splitter is not None and any(len(t) >= RUN_ON_LENGTH and splitter.is_run_on(t) for t, _ in lines)
     # a run-on dump's few lines say nothing about how its cells were separated: they are cut
     shape = "lines" if run_on else detect_shape(lines)
+    if shape == "blocks" and _space_laid(lines):
+        shape, lines = "lines", _single_spaced(lines)
     if shape == "lines":
         cells = _line_cells(lines, splitter)
     else:
