@@ -42,6 +42,8 @@ COLUMN_SLACK = 2
 """Display columns two pieces' starts may differ by and still be one column."""
 MAX_FRAGMENT = 40
 """Longer text on a line without numbers is prose, not a wrapped cell."""
+MAX_CELL_LINES = 3
+"""Lines above or below its row that a value cell's wrapped words may take."""
 MIN_VALUES = 2
 """Numbers a line needs at its end to be a table row's line of values."""
 
@@ -133,6 +135,9 @@ class _Rows:
     label_start: int | None
     """Column where the row labels' column starts (that of the leftmost `1.` label), if any."""
     width: Width
+    cell_texts: dict[int, list[tuple[str, int, int]]]
+    """Per line of numbers, text printed in its value columns on the lines around it (a cell's
+    words wrapped over lines: `错误！` / `未找到` / `引用` / `源。`)."""
 
     def text_runs(self, i: int) -> list[tuple[str, int, int]]:
         line = self.lines[i]
@@ -184,16 +189,25 @@ def _row_pieces(rows: _Rows, members: list[int], number: int) -> list[Piece]:
         runs = rows.text_runs(i)
         for n, run in enumerate(runs):
             (group if rows.is_group(run, start) or n < len(runs) - 1 else label).append(run)
-    columns: list[list[tuple[str, int, int]]] = []
-    for run in sorted(group, key=lambda r: r[2]):
-        if columns and run[2] - columns[-1][0][2] <= COLUMN_SLACK:
-            columns[-1].append(run)
-        else:
-            columns.append([run])
+    columns = _clusters(group)
     line = rows.lines[number]
-    values = [(text, start, start + len(text)) for text, start, _ in line.runs[len(line.runs) - line.values:]]
+    cells = [[run] for run in line.runs[len(line.runs) - line.values:]]
+    cells += _clusters(rows.cell_texts.get(number, []))
+    values = [_joined([(t, s, s + len(t)) for t, s, _ in sorted(c, key=lambda r: r[1])])
+              for c in sorted(cells, key=lambda c: c[0][2])]
     texts = [sorted(c, key=lambda r: r[1]) for c in columns] + ([label] if label else [])
     return [*(_joined([(t, s, s + len(t)) for t, s, _ in parts]) for parts in texts), *values]
+
+
+def _clusters(runs: list[tuple[str, int, int]]) -> list[list[tuple[str, int, int]]]:
+    """Runs grouped by column: those starting within `COLUMN_SLACK` of a group's first."""
+    out: list[list[tuple[str, int, int]]] = []
+    for run in sorted(runs, key=lambda r: r[2]):
+        if out and run[2] - out[-1][0][2] <= COLUMN_SLACK:
+            out[-1].append(run)
+        else:
+            out.append([run])
+    return out
 
 
 def _tail_end(rows: _Rows, head: int, number: int, end: int) -> int:
@@ -233,7 +247,7 @@ def _sub_block_rows(rows: _Rows, members: list[int]) -> dict[int, list[Piece]]:
     tails[numbers[-1]] = _tail_end(rows, heads[numbers[-1]], numbers[-1], tails[numbers[-1]])
     for n in numbers:
         lines = list(range(heads[n], tails[n]))
-        if n in broken or lines == [n]:
+        if n in broken or (lines == [n] and n not in rows.cell_texts):
             continue
         out[rows.lines[lines[0]].offset] = _row_pieces(rows, lines, n)
         out.update({rows.lines[i].offset: [] for i in lines[1:]})
@@ -253,6 +267,33 @@ def _groups_apart(line: _Line, label_start: int, width: Width) -> _Line:
     return _Line(line.text, line.offset, runs)
 
 
+def _cell_texts(lines: list[_Line], numbers: list[int], value_col: int,
+                width: Width) -> dict[int, list[tuple[str, int, int]]]:
+    """Words printed in the value columns on lines without numbers, each given to the nearest line
+    of numbers above or below that has no number at that column (the cell they fill); words that
+    no single such line can own are left alone."""
+    out: dict[int, list[tuple[str, int, int]]] = {}
+    for i, line in enumerate(lines):
+        if i in numbers or not line.runs or any(col < value_col - COLUMN_SLACK or _VALUE.match(text)
+                                                or len(text) > MAX_FRAGMENT for text, _, col in line.runs):
+            continue
+        above = max((n for n in numbers if n < i), default=None)
+        below = min((n for n in numbers if n > i), default=None)
+        near = [n for n in (above, below) if n is not None and abs(n - i) <= MAX_CELL_LINES]
+        for run in line.runs:
+            free = [n for n in near if not _occupied(lines[n], run, width)]
+            if len(free) == 1:
+                out.setdefault(free[0], []).append(run)
+    return out
+
+
+def _occupied(line: _Line, run: tuple[str, int, int], width: Width) -> bool:
+    """Whether a number of the line stands in the columns the run takes."""
+    text, _, col = run
+    return any(c <= col + width(text) + COLUMN_SLACK and col <= c + width(t) + COLUMN_SLACK
+               for t, _, c in line.runs[len(line.runs) - line.values:])
+
+
 def _block_rows(block: list[_Line], width: Width) -> dict[int, list[Piece]]:
     """Rows of a block with several lines of numbers (a table without blank lines between rows)."""
     numbers = [i for i, line in enumerate(block) if line.values >= MIN_VALUES]
@@ -265,7 +306,11 @@ def _block_rows(block: list[_Line], width: Width) -> dict[int, list[Piece]]:
     label_start = min(starts, default=None)
     if label_start is not None:
         lines = [_groups_apart(line, label_start, width) for line in lines]
-    rows = _Rows(lines, numbers, label_start, width)
+    cell_texts = _cell_texts(lines, numbers, value_col, width)
+    given = {run for runs in cell_texts.values() for run in runs}
+    owned = {i for i, line in enumerate(lines) if i not in numbers and line.runs and set(line.runs) <= given}
+    lines = [_Line(line.text, line.offset, []) if i in owned else line for i, line in enumerate(lines)]
+    rows = _Rows(lines, numbers, label_start, width, cell_texts)
     out: dict[int, list[Piece]] = {}
     members: list[int] = []
     for i, line in enumerate([*lines, None]):
