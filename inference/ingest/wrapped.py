@@ -269,18 +269,18 @@ def _groups_apart(line: _Line, label_start: int, width: Width) -> _Line:
 
 def _cell_texts(lines: list[_Line], numbers: list[int], value_col: int,
                 width: Width) -> dict[int, list[tuple[str, int, int]]]:
-    """Words printed in the value columns on lines without numbers, each given to the nearest line
-    of numbers above or below that has no number at that column (the cell they fill); words that
-    no single such line can own are left alone."""
+    """Words printed in the value columns on lines without numbers (beside group or label text or
+    alone), each given to the nearest line of numbers above or below that has no number at that
+    column (the cell they fill); words that no single such line can own are left alone."""
     out: dict[int, list[tuple[str, int, int]]] = {}
     for i, line in enumerate(lines):
-        if i in numbers or not line.runs or any(col < value_col - COLUMN_SLACK or _VALUE.match(text)
-                                                or len(text) > MAX_FRAGMENT for text, _, col in line.runs):
+        inside = [r for r in line.runs if r[2] >= value_col - COLUMN_SLACK]
+        if i in numbers or not inside or any(_VALUE.match(t) or len(t) > MAX_FRAGMENT for t, _, _ in inside):
             continue
         above = max((n for n in numbers if n < i), default=None)
         below = min((n for n in numbers if n > i), default=None)
         near = [n for n in (above, below) if n is not None and abs(n - i) <= MAX_CELL_LINES]
-        for run in line.runs:
+        for run in inside:
             free = [n for n in near if not _occupied(lines[n], run, width)]
             if len(free) == 1:
                 out.setdefault(free[0], []).append(run)
@@ -308,8 +308,7 @@ def _block_rows(block: list[_Line], width: Width) -> dict[int, list[Piece]]:
         lines = [_groups_apart(line, label_start, width) for line in lines]
     cell_texts = _cell_texts(lines, numbers, value_col, width)
     given = {run for runs in cell_texts.values() for run in runs}
-    owned = {i for i, line in enumerate(lines) if i not in numbers and line.runs and set(line.runs) <= given}
-    lines = [_Line(line.text, line.offset, []) if i in owned else line for i, line in enumerate(lines)]
+    lines = [_Line(line.text, line.offset, [r for r in line.runs if r not in given]) for line in lines]
     rows = _Rows(lines, numbers, label_start, width, cell_texts)
     out: dict[int, list[Piece]] = {}
     members: list[int] = []
