@@ -288,9 +288,10 @@ def _cell_texts(lines: list[_Line], numbers: list[int], value_col: int,
 
 
 def _occupied(line: _Line, run: tuple[str, int, int], width: Width) -> bool:
-    """Whether a number of the line stands in the columns the run takes."""
+    """Whether a number of the line is centred in the columns the run takes, give or take
+    `COLUMN_SLACK` (a character grid places a centred cell's words and number only roughly)."""
     text, _, col = run
-    return any(c <= col + width(text) + COLUMN_SLACK and col <= c + width(t) + COLUMN_SLACK
+    return any(col - COLUMN_SLACK <= c + width(t) / 2 < col + width(text) + COLUMN_SLACK
                for t, _, c in line.runs[len(line.runs) - line.values:])
 
 
@@ -301,7 +302,8 @@ def _block_rows(block: list[_Line], width: Width) -> dict[int, list[Piece]]:
         return {}
     lines = [(_number_apart(line, width) if i in numbers else line) for i, line in enumerate(block)]
     value_col = min(line.runs[len(line.runs) - line.values][2] for i, line in enumerate(lines) if i in numbers)
-    starts = [col + width(text[:m.start(1)]) for line in lines for text, _, col in line.runs[:len(line.runs) - line.values]
+    starts = [col + width(text[:m.start(1)]) for line in lines
+              for text, _, col in line.runs[:len(line.runs) - line.values]
               for m in _SPACED_SUB_ENUMERATOR.finditer(text)]
     label_start = min(starts, default=None)
     if label_start is not None:

@@ -118,6 +118,61 @@ def test_a_paragraph_ending_in_numbers_is_its_label_and_its_numbers() -> None:
     assert all(text[s.span[0]:s.span[1]] == s.text for s in segments)
 
 
+def test_group_text_joined_to_a_label_by_one_space_is_cut_off() -> None:
+    """pdftotext leaves one space between a narrow group column and the row labels beside it."""
+    text = ("          4.保护第三方合法\n"
+            "                      0    0    0    0    0    0    0\n"
+            "      （三） 权益\n"
+            "      不予公 5.属于三类内部事\n"
+            "       开              0    0    0    0    0    0    0\n"
+            "          务信息\n"
+            "          6.属于四类过程性信息   0    0    0    0    0    0    0\n")
+    rows = [[p[0] for p in r] for r in wrapped_rows(line_offsets(text), char_width).values() if r]
+    labels = [r[-8] for r in rows]
+    assert labels == ["4.保护第三方合法权益", "5.属于三类内部事务信息"]
+    assert rows[0][:-8] == ["（三）"] and rows[1][:-8] == ["不予公开"]
+
+
+def test_words_in_a_rows_value_columns_are_the_cell_it_has_no_number_in() -> None:
+    """A value cell's text wrapped over lines (Word's `错误！未找到引用源。`) sits above and below its
+    row's numbers; it fills the one cell the row prints no number in, never read as a blank 0."""
+    def row(label: str, values: list[str]) -> str:
+        return "          " + label.ljust(20) + "".join(v.rjust(5) for v in values)
+
+    text = "\n".join([row("6.属于四类过程性信息", ["0"] * 7), " " * 48 + "错误！",
+                      row("7.属于行政执法案卷", ["0", "0", "0", "", "0", "0", "0"]), " " * 48 + "源。",
+                      row("8.属于行政查询事项", ["0"] * 7)]) + "\n"
+    rows = [[p[0] for p in r] for r in wrapped_rows(line_offsets(text), char_width).values() if r]
+    assert ["7.属于行政执法案卷", "0", "0", "0", "错误！源。", "0", "0", "0"] in rows
+    assert all(r[0] == "7.属于行政执法案卷" or "错误！" not in "".join(r) for r in rows)
+
+
+def test_a_double_spaced_space_laid_dump_is_read_as_lines() -> None:
+    """pdftotext prints widely leaded pages with a blank line after every line: still a table of
+    lines, its wrapped labels joined, not one cell per paragraph."""
+    values = "".join(v.rjust(5) for v in ["2", "0", "0", "0", "0", "0", "2"])
+    rows = [f"{label:<30}{values}" for label in ("（一）予以公开", "1.属于国家秘密", "2.其他法律行政法规禁止公开",
+                                                 "4.保护第三方合法权益", "5.属于三类内部事务信息")]
+    rows[1:1] = ["（二）部分公开（区分处理的，只计这一情", " " * 30 + values, "形，不计其他情形）"]
+    text = "三、收到和处理政府信息公开申请情况\n\n" + "\n\n".join(rows) + "\n"
+    shape, segments, _ = segment_text(text)
+    assert shape == "lines"
+    texts = [s.text for s in segments]
+    assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" in texts
+
+
+def test_an_empty_box_field_is_a_blank_cell_at_its_place() -> None:
+    """w3m draws a blank cell as an empty field: the borders, not the count of numbers, place a row's
+    numbers (a table printing zeros as blanks)."""
+    text = ("┌──────┬────┬────┬────┐\n"
+            "│规章  │    │453 │    │\n"
+            "├──────┼────┼────┼────┤\n"
+            "│许可  │  1 │    │  2 │\n"
+            "└──────┴────┴────┴────┘\n")
+    rows = [[p[0] for p in r] for r in box_rows(line_offsets(text)).values() if r and r[0][0] in ("规章", "许可")]
+    assert rows == [["规章", "", "453", ""], ["许可", "1", "", "2"]]
+
+
 def test_a_heading_above_a_row_is_not_joined_to_its_label() -> None:
     text = "三、收到和处理政府信息公开申请情况\n  一、本年新收政府信息公开申请数量   1   0   1\n"
     assert wrapped_rows(line_offsets(text)) == {}
