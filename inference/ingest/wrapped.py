@@ -10,9 +10,13 @@ text is joined per column, in reading order, at the columns' positions.
 A table printed without blank lines between its rows is one block with many lines of numbers; the
 label lines between two of them are the tail of the row above and the head of the row below. A
 label starts with its enumerator (`2.`, `（三）`, `四、`), so the first such line in a gap opens the
-next row; a gap without one is read by where the labels stand (see `_split_gap`). Text lying wholly
-left of the row labels' column is a group label (`（四）` / `无法提` / `供`) beside the rows, never a row's
-label; a gap that cannot be split is left to the line-by-line reading.
+next row, and a gap holding none belongs to the row above when the row below prints its own
+label on its numbers (`_split_gap`); a gap that cannot be split is left to the line-by-line
+reading. Text lying wholly left of the row labels' column, or before a row label on its line, is
+a group label (`（四）` / `无法提` / `供`) beside the rows, never a row's label; words in the value
+columns are the text of the cell their row prints no number in.
+
+Columns are counted as the dump counts them (`xxgk.inference.ingest.widths`).
 """
 
 from __future__ import annotations
