@@ -5,7 +5,8 @@ wraps fills several lines between two rules, its label's head above the line wit
 and its tail below; so the lines between two rules are one row, each field's text joined across
 them at the border positions. A rule that runs only under some columns (`│  │ ├────┼──`) leaves
 the cells left of it open (a group label spanning rows); what such a line prints there is a row
-of its own, which the labeler reads as a group label.
+of its own, which the labeler reads as a group label. A row of empty cells has no line at all:
+a rule right above the bottom border stands for it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _RULE = frozenset("─━═")
 _BOX = frozenset("│┃║─━═┼╋╬├┤┣┫╠╣┌┐└┘┏┓┗┛╔╗╚╝┬┴┳┻╦╩╪╫")
 _TEXT = re.compile(r"[^\s\u3000" + "".join(sorted(_BOX)) + r"]+(?:[ \u3000][^\s\u3000" + "".join(sorted(_BOX))
                    + r"]+)*")
+_BOTTOM = frozenset("└┗╚")
 MIN_BOX_LINES = 3
 """Lines with box-drawing characters a text needs before they are read as a drawn table."""
 
@@ -74,14 +76,29 @@ def box_rows(lines: list[tuple[str, int]]) -> dict[int, list[Piece]]:
             rows.update({offset: [] for _, offset in pending[1:]})
             pending.clear()
 
-    for (text, offset), box in zip(lines, boxed, strict=True):
+    for n, ((text, offset), box) in enumerate(zip(lines, boxed, strict=True)):
         if not box:
             flush()
         elif any(ch in _RULE for ch in text):
             flush()
             fragments = _fragments(text, offset)
             rows[offset] = [(f, s, s + len(f)) for f, s, _ in fragments]
+            if not fragments and n + 1 < len(lines) and _closes(lines[n + 1][0]) and not _closes(text):
+                rows[offset] = _empty_row(text, offset)
         else:
             pending.append((text, offset))
     flush()
     return rows
+
+
+def _closes(line: str) -> bool:
+    """A table's bottom border."""
+    stripped = line.strip()
+    return bool(stripped) and stripped[0] in _BOTTOM
+
+
+def _empty_row(rule: str, offset: int) -> list[Piece]:
+    """The row of blank cells a rule right above the bottom border stands for: w3m draws a row
+    whose cells are all empty with no line of its own (a table of blank zeros)."""
+    crossings = [i for i, ch in enumerate(rule) if ch in _BOX - _RULE]
+    return [("", offset + a + 1, offset + a + 1) for a in crossings[:-1]]
