@@ -86,7 +86,8 @@ def place_rows(rows: list[RowRead], reading: ReadingOptions) -> list[Placed]:
     out = []
     for row in rows:
         values = _values(row)
-        short = 0 < len(values) < len(row.keys)
+        # a row printing its blank cells (a box-drawn table's empty fields) is placed already
+        short = 0 < len(values) < len(row.keys) and all(s.text.strip() for s in row.segments)
         if not short or any(s.columns is None for s in values) or len({s.row for s in values}) > 1:
             out.append(Placed(row))
             continue

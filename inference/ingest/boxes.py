@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from xxgk.inference.ingest.widths import display_width
+
 Piece = tuple[str, int, int]
 """Text and its start and end offsets in the document."""
 
@@ -22,6 +24,7 @@ _BOX = frozenset("│┃║─━═┼╋╬├┤┣┫╠╣┌┐└┘┏�
 _TEXT = re.compile(r"[^\s\u3000" + "".join(sorted(_BOX)) + r"]+(?:[ \u3000][^\s\u3000" + "".join(sorted(_BOX))
                    + r"]+)*")
 _BOTTOM = frozenset("└┗╚")
+_NUMBER = re.compile(r"^[+\-]?\d")
 MIN_BOX_LINES = 3
 """Lines with box-drawing characters a text needs before they are read as a drawn table."""
 
@@ -37,11 +40,13 @@ def _fields(line: str) -> list[int]:
     return marks[1:-1] if len(marks) >= 2 else marks
 
 
-def _merge(lines: list[tuple[str, int]]) -> list[Piece]:
-    """One row from the lines between two rules: each field's text joined down the lines; a field
-    left empty after the row's first text is an empty piece at its place (a blank cell, 0 as the
-    template prints it), so the borders, not the count of numbers, say which column each number is
-    in. Empty pieces are made only where every field of the row's first line is bounded by a border."""
+def _merge(lines: list[tuple[str, int]], rule_above: str = "") -> list[Piece]:
+    """One row from the lines between two rules: each field's text joined down the lines. A field
+    left empty after the row's first text (before it too in a row of numbers alone, where the rule
+    above closes the field: no group cell spans into it) is an empty piece at its place, a blank
+    cell (0 as the template prints it), so the borders, not the count of numbers, say which column
+    each number is in. Empty pieces are made only where every field of the row's first line is
+    bounded by a border."""
     text0, offset0 = lines[0]
     borders = max((_fields(t) for t, _ in lines), key=len)
     fields: dict[int, list[tuple[str, int, int]]] = {}
@@ -50,12 +55,15 @@ def _merge(lines: list[tuple[str, int]]) -> list[Piece]:
             index = sum(1 for b in borders if b < col)
             fields.setdefault(index, []).append((frag, start, start + len(frag)))
     edges = [i for i, ch in enumerate(text0) if ch in _VERTICAL]
+    first = fields[min(fields)][0][0] if fields else ""
+    leading_number = bool(_NUMBER.match(first))
     out: list[Piece] = []
     for index in range(len(borders) + 1):
         parts = fields.get(index)
         if parts:
             out.append(("".join(f[0] for f in parts), parts[0][1], parts[-1][2]))
-        elif out and len(edges) == len(borders) + 2:
+        elif (out or (leading_number and _ruled(rule_above, text0, edges[index], edges[index + 1]))) \
+                and len(edges) == len(borders) + 2:
             at = offset0 + borders[index - 1] + 1
             out.append(("", at, at))
     return out
@@ -69,18 +77,21 @@ def box_rows(lines: list[tuple[str, int]]) -> dict[int, list[Piece]]:
         return {}
     rows: dict[int, list[Piece]] = {}
     pending: list[tuple[str, int]] = []
+    rule_above = ""
 
     def flush() -> None:
         if pending:
-            rows[pending[0][1]] = _merge(pending)
+            rows[pending[0][1]] = _merge(pending, rule_above)
             rows.update({offset: [] for _, offset in pending[1:]})
             pending.clear()
 
     for n, ((text, offset), box) in enumerate(zip(lines, boxed, strict=True)):
         if not box:
             flush()
+            rule_above = ""
         elif any(ch in _RULE for ch in text):
             flush()
+            rule_above = text
             fragments = _fragments(text, offset)
             rows[offset] = [(f, s, s + len(f)) for f, s, _ in fragments]
             if not fragments and n + 1 < len(lines) and _closes(lines[n + 1][0]) and not _closes(text):
@@ -89,6 +100,18 @@ def box_rows(lines: list[tuple[str, int]]) -> dict[int, list[Piece]]:
             pending.append((text, offset))
     flush()
     return rows
+
+
+def _ruled(rule: str, row: str, left: int, right: int) -> bool:
+    """Whether the rule line draws a rule over the field between two borders of the row's line
+    (string positions there), compared at their display columns."""
+    a, b = display_width(row[:left + 1]), display_width(row[:right])
+    column = 0
+    for ch in rule:
+        if a <= column < b and ch in _RULE:
+            return True
+        column += display_width(ch)
+    return False
 
 
 def _closes(line: str) -> bool:

@@ -173,6 +173,27 @@ def test_an_empty_box_field_is_a_blank_cell_at_its_place() -> None:
     assert rows == [["规章", "", "453", ""], ["许可", "1", "", "2"]]
 
 
+def test_a_row_of_numbers_alone_keeps_its_leading_blank_fields() -> None:
+    """Table 4's data line `│  │  │4 │4 │` under a full rule: its empty fields are blank cells before
+    the numbers (a group cell spanning from above, under no rule, is not)."""
+    text = ("┌────┬────┬────┬────┐\n"
+            "│结果│结果│尚未│总计│\n"
+            "├────┼────┼────┼────┤\n"
+            "│    │    │4   │4   │\n"
+            "└────┴────┴────┴────┘\n")
+    assert [p[0] for p in box_rows(line_offsets(text)).get(text.index("│    │"), [])] == ["", "", "4", "4"]
+
+
+def test_a_rule_right_above_the_bottom_border_is_a_row_of_blank_cells() -> None:
+    """w3m draws a row whose cells are all empty with no line of its own."""
+    text = ("┌────┬────┬────┐\n"
+            "│结果│尚未│总计│\n"
+            "├────┼────┼────┤\n"
+            "└────┴────┴────┘\n")
+    rule = text.index("├")
+    assert [p[0] for p in box_rows(line_offsets(text))[rule]] == ["", "", ""]
+
+
 def test_a_heading_above_a_row_is_not_joined_to_its_label() -> None:
     text = "三、收到和处理政府信息公开申请情况\n  一、本年新收政府信息公开申请数量   1   0   1\n"
     assert wrapped_rows(line_offsets(text)) == {}
