@@ -249,3 +249,14 @@ def test_a_short_row_read_one_cell_per_line_is_left_in_order() -> None:
     row = _row("rules", 1, [("3", 24)])
     row.segments.append(_seg(99, "12", 2, (0, 2)))
     assert not place_rows([row], READING)[0].unplaced
+
+
+def test_a_label_alone_in_a_dump_leaving_blank_cells_empty_is_read_as_blanks_flagged() -> None:
+    """pdftotext prints a row of blank cells as its label alone; where another row shows that the
+    dump leaves blank cells empty, its cells are blanks (0), flagged since nothing confirms them."""
+    short = _row("rules", 1, [("3", 24), ("12", 60)])
+    alone = _row("normative_docs", 2, [])
+    placed = place_rows([short, alone], READING)
+    assert placed[1].blank and [s.text for s in placed[1].row.segments] == ["", "", ""]
+    one_per_line = _row("rules", 1, [("3", 24)])  # one number a line: how such dumps print every row
+    assert not place_rows([one_per_line, alone], READING)[1].blank
