@@ -41,7 +41,9 @@ Shape = Literal["lines", "tab_prefixed", "blocks"]
 
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _RUN = re.compile(r"[^\s\u3000]+(?: [^\s\u3000]+)*")
-_TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-—/])\s+(?P<nums>[+\-]?\d[\d.,]*(?:\s+[+\-]?\d[\d.,]*)*)$")
+_TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-—/])\s+(?P<nums>[+\-]?\d[\d.,]*(?:\s+[+\-]?\d[\d.,]*)*"
+                               r"(?:万元|元)?)$")
+"""A label and the numbers after it in one field; the last may carry its unit (`66.964万元`)."""
 _SENTENCE_END = ("。", "；", ";", "：", ":")
 _BREAK = "\x00"
 _NUMBER_LINE = re.compile(r"^[+\-]?\d[\d.,]*$")

@@ -260,3 +260,9 @@ def test_a_label_alone_in_a_dump_leaving_blank_cells_empty_is_read_as_blanks_fla
     assert placed[1].blank and [s.text for s in placed[1].row.segments] == ["", "", ""]
     one_per_line = _row("rules", 1, [("3", 24)])  # one number a line: how such dumps print every row
     assert not place_rows([one_per_line, alone], READING)[1].blank
+
+
+def test_an_amount_with_its_unit_after_a_label_is_a_value_of_its_own() -> None:
+    """lynx joins a row's cells with one space: `行政事业性收费 66.964万元` is the label and the amount."""
+    _, segments, _ = segment_text("第二十条第（八）项\n行政事业性收费 66.964万元\n")
+    assert [s.text for s in segments][-2:] == ["行政事业性收费", "66.964万元"]
