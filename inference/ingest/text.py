@@ -45,6 +45,9 @@ _TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-—/])\s+(?P<nums>[+\-
                                r"(?:万元|元)?)$")
 """A label and the numbers after it in one field; the last may carry its unit (`66.964万元`)."""
 _SENTENCE_END = ("。", "；", ";", "：", ":")
+_SPACED_ENUMERATOR = re.compile(r"[^\s\d.,+\-—/] (（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、](?!\d))")
+MAX_LABEL = 60
+"""Longer fields are prose, never cut into a group label and a row label."""
 _BREAK = "\x00"
 _NUMBER_LINE = re.compile(r"^[+\-]?\d[\d.,]*$")
 _SPACED_NUMBERS = re.compile(r"\S {2,}[+\-]?\d[\d.,]*(?: {2,}[+\-]?\d[\d.,]*){2,}\s*$")
@@ -174,6 +177,21 @@ def _unbreak(text: str) -> str:
     return out
 
 
+def _split_group_label(piece: tuple[str, int, int]) -> list[tuple[str, int, int]]:
+    """`三、本年度办理结果 （一）予以公开 2 0`: a group cell and the row label beside it, joined by
+    one space (lynx prints adjacent cells so), are two segments; cut before the enumerator of the
+    last label after a single space. Only short fields (labels, not prose) are cut."""
+    text, start, end = piece
+    if len(text) > MAX_LABEL:
+        return [piece]
+    cuts = [m.start(1) for m in _SPACED_ENUMERATOR.finditer(text)]
+    if not cuts:
+        return [piece]
+    cut = cuts[-1]
+    head = text[:cut].rstrip()
+    return [(head, start, start + len(head)), (text[cut:], start + cut, end)]
+
+
 def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = None) -> list[_Cell]:
     markdown = any(_MD_RULE.match(t) for t, _ in lines)
     cells: list[_Cell] = []
@@ -203,7 +221,7 @@ def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = N
                 stripped = text.strip(" \u3000")
                 start = offset + len(text) - len(text.lstrip(" \u3000"))
                 pieces = [(stripped, start, start + len(stripped))]
-        expanded = [sub for p in pieces for sub in _split_trailing_numbers(p)]
+        expanded = [sub for p in pieces for part in _split_group_label(p) for sub in _split_trailing_numbers(part)]
         spaced = "\t" not in text and "|" not in text
         for i, (t, s, e) in enumerate(expanded):
             cells.append(_Cell(t, s, e, row, i, _columns(text, offset, s, e, width) if spaced else None))

@@ -266,3 +266,13 @@ def test_an_amount_with_its_unit_after_a_label_is_a_value_of_its_own() -> None:
     """lynx joins a row's cells with one space: `行政事业性收费 66.964万元` is the label and the amount."""
     _, segments, _ = segment_text("第二十条第（八）项\n行政事业性收费 66.964万元\n")
     assert [s.text for s in segments][-2:] == ["行政事业性收费", "66.964万元"]
+
+
+def test_a_group_cell_joined_to_its_row_label_by_one_space_is_two_segments() -> None:
+    """lynx prints adjacent cells one space apart: `三、本年度办理结果 （一）予以公开 2 0` holds the group
+    cell, the row label and numbers."""
+    _, segments, _ = segment_text("三、本年度办理结果 （一）予以公开 2 0\n（二）部分公开 1 1\n")
+    assert [s.text for s in segments] == ["三、本年度办理结果", "（一）予以公开", "2 0", "（二）部分公开", "1 1"]
+    sentence = "我局主要做了以下工作：一是加强领导，二是完善制度，三是强化培训，四是严格审查 （一）健全机制，规范流程。"
+    _, prose, _ = segment_text(f"{sentence}\n（二）部分公开 1 1\n")
+    assert prose[0].text == sentence  # a sentence is not cut
