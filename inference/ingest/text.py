@@ -46,8 +46,9 @@ _TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-—/])\s+(?P<nums>[+\-
 """A label and the numbers after it in one field; the last may carry its unit (`66.964万元`)."""
 _SENTENCE_END = ("。", "；", ";", "：", ":")
 _SPACED_ENUMERATOR = re.compile(r"[^\s\d.,+\-—/] (（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、](?!\d))")
-MAX_LABEL = 60
-"""Longer fields are prose, never cut into a group label and a row label."""
+MAX_GROUP = 12
+"""Characters a group cell (`三、本年度办理结果`, `（三）不予公开`) takes at most: text before an
+enumerator further on is a sentence, never cut into a group label and a row label."""
 _BREAK = "\x00"
 _NUMBER_LINE = re.compile(r"^[+\-]?\d[\d.,]*$")
 _SPACED_NUMBERS = re.compile(r"\S {2,}[+\-]?\d[\d.,]*(?: {2,}[+\-]?\d[\d.,]*){2,}\s*$")
@@ -180,11 +181,9 @@ def _unbreak(text: str) -> str:
 def _split_group_label(piece: tuple[str, int, int]) -> list[tuple[str, int, int]]:
     """`三、本年度办理结果 （一）予以公开 2 0`: a group cell and the row label beside it, joined by
     one space (lynx prints adjacent cells so), are two segments; cut before the enumerator of the
-    last label after a single space. Only short fields (labels, not prose) are cut."""
+    last label after a single space, where what stands before it is short enough for a group cell."""
     text, start, end = piece
-    if len(text) > MAX_LABEL:
-        return [piece]
-    cuts = [m.start(1) for m in _SPACED_ENUMERATOR.finditer(text)]
+    cuts = [m.start(1) for m in _SPACED_ENUMERATOR.finditer(text) if m.start(1) <= MAX_GROUP + 1]
     if not cuts:
         return [piece]
     cut = cuts[-1]
