@@ -6,7 +6,8 @@ first column. Rows of the same columns that print every cell show where each col
 row's numbers are matched to those positions and the gaps become blank cells (blank = 0, as the
 template prints them). Where the positions cannot decide (no complete row to learn them from,
 numbers between two columns), the row is marked `unplaced` and its cells are flagged, never
-read confidently in order.
+read confidently in order. In such a table a row printing its label alone has blank cells only
+(0), read so but flagged: nothing on the page says its numbers were not lost.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class Placed:
     row: RowRead
     unplaced: bool = False
     """A short row of a space-laid dump that positions could not place."""
+    blank: bool = False
+    """A row printing its label alone in a dump that leaves blank cells empty (some row prints
+    fewer numbers than cells): its cells read as blanks (0), which nothing confirms."""
 
 
 def _centre(seg: Segment) -> float:
@@ -74,6 +78,14 @@ def _blank(like: Segment) -> Segment:
     return like.model_copy(update={"text": "", "columns": None})
 
 
+def _spaced_short(row: RowRead) -> bool:
+    """A row of a space-laid dump printing, on one line, several numbers but fewer than it has
+    cells (one number alone on its line is how one-cell-per-line dumps print every row)."""
+    values = _values(row)
+    return 1 < len(values) < len(row.keys) and all(s.columns is not None for s in values) \
+        and len({s.row for s in values}) == 1 and all(s.text.strip() for s in row.segments)
+
+
 def place_rows(rows: list[RowRead], reading: ReadingOptions) -> list[Placed]:
     """Every row, short rows of space-laid dumps rebuilt at their columns where positions decide
     (`reading.column_offset`: how near a column a number must sit).
@@ -82,10 +94,15 @@ def place_rows(rows: list[RowRead], reading: ReadingOptions) -> list[Placed]:
     lines of their own (one cell per line) is left to the reading in order.
     """
     centres = _centres(rows)
+    sparse = any(_spaced_short(r) for r in rows)
     out = []
     for row in rows:
         values = _values(row)
-        short = 0 < len(values) < len(row.keys)
+        if sparse and not row.segments and row.label is not None and row.label.columns is not None:
+            out.append(Placed(replace(row, segments=[_blank(row.label)] * len(row.keys)), blank=True))
+            continue
+        # a row printing its blank cells (a box-drawn table's empty fields) is placed already
+        short = 0 < len(values) < len(row.keys) and all(s.text.strip() for s in row.segments)
         if not short or any(s.columns is None for s in values) or len({s.row for s in values}) > 1:
             out.append(Placed(row))
             continue

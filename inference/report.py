@@ -93,6 +93,10 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
             warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}, "
                             "flagged for review")
             readings = [RowOption(slots, 0.0, guess_from=0)]
+        if placed.blank:
+            warnings.append(f"{_name(row)}: printed no numbers in a table that leaves blank cells empty; read as "
+                            "blanks (0), flagged for review")
+            readings = [replace(o, guess_from=0) for o in readings]
         if placed.unplaced:
             warnings.append(f"{_name(row)}: {len(row.keys)} columns but fewer numbers, and their positions do "
                             "not say which columns; flagged for review")

@@ -32,17 +32,27 @@ from xxgk.document import Document, DumpDamage, Page, Segment
 from xxgk.inference.ingest.boxes import box_rows
 from xxgk.inference.ingest.furniture import strip_furniture
 from xxgk.inference.ingest.runon import RunOnSplitter
-from xxgk.inference.ingest.wrapped import display_width, wrapped_rows
+from xxgk.inference.ingest.widths import Width, dump_width
+from xxgk.inference.ingest.wrapped import wrapped_rows
 from xxgk.templates import Edition, load_editions
 
 Shape = Literal["lines", "tab_prefixed", "blocks"]
 
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _RUN = re.compile(r"[^\s\u3000]+(?: [^\s\u3000]+)*")
-_TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-—/])\s+(?P<nums>[+\-]?\d[\d.,]*(?:\s+[+\-]?\d[\d.,]*)*)$")
+_TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-—/])\s+(?P<nums>[+\-]?\d[\d.,]*(?:\s+[+\-]?\d[\d.,]*)*"
+                               r"(?:万元|元)?)$")
+"""A label and the numbers after it in one field; the last may carry its unit (`66.964万元`)."""
 _SENTENCE_END = ("。", "；", ";", "：", ":")
+_SPACED_ENUMERATOR = re.compile(r"[^\s\d.,+\-—/] (（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、](?!\d))")
+MAX_GROUP = 12
+"""Characters a group cell (`三、本年度办理结果`, `（三）不予公开`) takes at most: text before an
+enumerator further on is a sentence, never cut into a group label and a row label."""
 _BREAK = "\x00"
 _NUMBER_LINE = re.compile(r"^[+\-]?\d[\d.,]*$")
+_SPACED_NUMBERS = re.compile(r"\S {2,}[+\-]?\d[\d.,]*(?: {2,}[+\-]?\d[\d.,]*){2,}\s*$")
+MIN_SPACED_ROWS = 5
+"""Lines of numbers set apart by runs of spaces that make a dump space-laid, whatever its blank lines."""
 MIN_NUMBER_LINES = 8
 """One-number lines a dump needs before the absence of repeats says its runs were collapsed."""
 RUN_ON_LENGTH = 150
@@ -167,18 +177,32 @@ def _unbreak(text: str) -> str:
     return out
 
 
+def _split_group_label(piece: tuple[str, int, int]) -> list[tuple[str, int, int]]:
+    """`三、本年度办理结果 （一）予以公开 2 0`: a group cell and the row label beside it, joined by
+    one space (lynx prints adjacent cells so), are two segments; cut before the enumerator of the
+    last label after a single space, where what stands before it is short enough for a group cell."""
+    text, start, end = piece
+    cuts = [m.start(1) for m in _SPACED_ENUMERATOR.finditer(text) if m.start(1) <= MAX_GROUP + 1]
+    if not cuts:
+        return [piece]
+    cut = cuts[-1]
+    head = text[:cut].rstrip()
+    return [(head, start, start + len(head)), (text[cut:], start + cut, end)]
+
+
 def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = None) -> list[_Cell]:
     markdown = any(_MD_RULE.match(t) for t, _ in lines)
     cells: list[_Cell] = []
     row = -1
+    width = dump_width([t for t, _ in lines])
     wrapped = box_rows(lines)
-    wrapped |= wrapped_rows([("" if offset in wrapped else t, offset) for t, offset in lines])
+    wrapped |= wrapped_rows([("" if offset in wrapped else t, offset) for t, offset in lines], width)
     for group in _logical_rows(lines, markdown):
         text, offset = group[0]
         if offset in wrapped:
             if wrapped[offset]:
                 row += 1
-                cells.extend(_Cell(t, s, e, row, i, _columns_in(lines, s, e))
+                cells.extend(_Cell(t, s, e, row, i, _columns_in(lines, s, e, width))
                              for i, (t, s, e) in enumerate(wrapped[offset]))
             continue
         row += 1
@@ -195,24 +219,25 @@ def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = N
                 stripped = text.strip(" \u3000")
                 start = offset + len(text) - len(text.lstrip(" \u3000"))
                 pieces = [(stripped, start, start + len(stripped))]
-        expanded = [sub for p in pieces for sub in _split_trailing_numbers(p)]
+        expanded = [sub for p in pieces for part in _split_group_label(p) for sub in _split_trailing_numbers(part)]
         spaced = "\t" not in text and "|" not in text
         for i, (t, s, e) in enumerate(expanded):
-            cells.append(_Cell(t, s, e, row, i, _columns(text, offset, s, e) if spaced else None))
+            cells.append(_Cell(t, s, e, row, i, _columns(text, offset, s, e, width) if spaced else None))
     return cells
 
 
-def _columns(line: str, offset: int, start: int, end: int) -> tuple[int, int]:
-    """Display columns of text at document offsets [start, end) on a line starting at `offset`."""
-    lead = display_width(line[: start - offset])
-    return lead, lead + display_width(line[start - offset: end - offset])
+def _columns(line: str, offset: int, start: int, end: int, width: Width) -> tuple[int, int]:
+    """Columns, counted with the dump's `width`, of text at document offsets [start, end) on a line
+    starting at `offset`."""
+    lead = width(line[: start - offset])
+    return lead, lead + width(line[start - offset: end - offset])
 
 
-def _columns_in(lines: list[tuple[str, int]], start: int, end: int) -> tuple[int, int] | None:
+def _columns_in(lines: list[tuple[str, int]], start: int, end: int, width: Width) -> tuple[int, int] | None:
     """Display columns of a piece on the line holding its end (a joined piece: the line of its tail)."""
     for text, offset in lines:
         if offset <= end - 1 < offset + len(text) + 1 and offset <= start:
-            return _columns(text, offset, max(start, offset), min(end, offset + len(text)))
+            return _columns(text, offset, max(start, offset), min(end, offset + len(text)), width)
     return None
 
 
@@ -283,6 +308,9 @@ def _tab_prefixed_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
 
 
 def _block_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
+    """One cell per paragraph; a paragraph whose last line ends in numbers after text (`部分公开 202 0 0`,
+    a text browser's row whose later cells went to paragraphs of their own) is the label and the
+    numbers, each a cell of its own."""
     cells: list[_Cell] = []
     current: _Cell | None = None
     for text, offset in lines:
@@ -291,13 +319,36 @@ def _block_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
             continue
         stripped = text.strip(" \u3000\t")
         start = offset + len(text) - len(text.lstrip(" \u3000\t"))
+        pieces = _split_trailing_numbers((stripped, start, start + len(stripped)))
         if current is None:
-            current = _Cell(stripped, start, start + len(stripped), len(cells))
+            current = _Cell(pieces[0][0], start, pieces[0][2], len(cells))
             cells.append(current)
         else:
-            current.text = _join(current.text, stripped)
-            current.end = start + len(stripped)
+            current.text = _join(current.text, pieces[0][0])
+            current.end = pieces[0][2]
+        if len(pieces) > 1:
+            cells.append(_Cell(pieces[1][0], pieces[1][1], pieces[1][2], len(cells)))
+            current = None
     return cells
+
+
+def _space_laid(lines: list[tuple[str, int]]) -> bool:
+    """Whether the dump lays tables out in columns of spaces: lines ending in several numbers set
+    apart by runs of spaces, as `pdftotext -layout` prints rows (never a paragraph of a web page)."""
+    return sum(1 for t, _ in lines if _SPACED_NUMBERS.search(t)) >= MIN_SPACED_ROWS
+
+
+def _single_spaced(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A double-spaced dump's lines (a blank line after every line, as pdftotext prints widely
+    leaded pages) without the single blank lines, so that a label wrapped above and below its
+    numbers is on consecutive lines again; a run of several blank lines stays a break."""
+    out = []
+    for n, (text, offset) in enumerate(lines):
+        single = _blank(text) and 0 < n < len(lines) - 1 and not _blank(lines[n - 1][0]) \
+            and not _blank(lines[n + 1][0])
+        if not single:
+            out.append((text, offset))
+    return out
 
 
 def collapsed_runs(lines: list[tuple[str, int]]) -> bool:
@@ -319,6 +370,8 @@ def segment_text(text: str, splitter: RunOnSplitter | None = None) -> tuple[Shap
     run_on = splitter is not None and any(len(t) >= RUN_ON_LENGTH and splitter.is_run_on(t) for t, _ in lines)
     # a run-on dump's few lines say nothing about how its cells were separated: they are cut
     shape = "lines" if run_on else detect_shape(lines)
+    if shape == "blocks" and _space_laid(lines):
+        shape, lines = "lines", _single_spaced(lines)
     if shape == "lines":
         cells = _line_cells(lines, splitter)
     else:
