@@ -34,17 +34,19 @@ class Mix:
 
 
 def ingest_generated(gen: GeneratedDoc) -> Document:
+    from xxgk.inference.ingest import default_context
+
+    context = default_context()
     if gen.kind == "text":
-        return ingest_text(gen.content.decode("utf-8"), doc_id=gen.doc_id, source=gen.filename)
+        return ingest_text(gen.content.decode("utf-8"), doc_id=gen.doc_id, source=gen.filename,
+                           options=context.options.text)
     if gen.kind == "html":
         return ingest_html(gen.content.decode("utf-8"), doc_id=gen.doc_id, source=gen.filename)
-    from xxgk.inference.ingest import default_context
     from xxgk.inference.ingest.pdf import ingest_pdf
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / gen.filename
         path.write_bytes(gen.content)
-        context = default_context()
         return ingest_pdf(path, doc_id=gen.doc_id, settings=context.settings, options=context.options)
 
 

@@ -163,6 +163,46 @@ class ScanOptions(_Section):
     number set close to a rule sits 3 px from it; strokes of one character are closer)."""
 
 
+class TextOptions(_Section):
+    """Thresholds of reading text: text dumps (lines, wrapped cells, drawn boxes, run-on lines, page
+    furniture) and a PDF's text layer."""
+
+    min_text_chars: int
+    """Mapped characters a PDF page mostly covered by an image needs to count as a text page (a scanned
+    page may carry a stamped page number or a few OCR'd words: with fewer, it is read by OCR)."""
+    run_gap: float
+    """A gap wider than this many median glyph widths in a PDF text line separates two fields."""
+    edge_lines: int
+    """Non-blank lines at the top and at the bottom of a dump's page that may be furniture."""
+    min_box_lines: int
+    """Lines with box-drawing characters a dump needs before they are read as a drawn table."""
+    width_values: int
+    """Numbers at the end of a line that make it a table row when telling how the dump counts columns."""
+    width_max_gap: int
+    """Lines between two rows of numbers that may still be rows of one table (wrapped labels between)."""
+    column_slack: int
+    """Display columns two pieces' starts may differ by and still be one column."""
+    max_fragment: int
+    """Longer text on a line without numbers is prose, not a wrapped cell."""
+    max_cell_lines: int
+    """Lines above or below its row that a value cell's wrapped words may take."""
+    row_values: int
+    """Numbers a line needs at its end to be a table row's line of values (wrapped rows)."""
+    min_glued_values: int
+    """Value runs glued to labels a line must hold before it is read as a run-on table."""
+    min_wording: int
+    """Characters a row label's wording needs to cut run-on text at (shorter ones match by chance)."""
+    run_on_length: int
+    """Lines shorter than this are never read as a run-on table."""
+    max_group: int
+    """Characters a group cell (`三、本年度办理结果`, `（三）不予公开`) takes at most: text before an
+    enumerator further on is a sentence, never cut into a group label and a row label."""
+    min_spaced_rows: int
+    """Lines of numbers set apart by runs of spaces that make a dump space-laid, whatever its blank lines."""
+    min_number_lines: int
+    """One-number lines a dump needs before the absence of repeats says its runs were collapsed."""
+
+
 class PipelineOptions(_Section):
     """Every section of `configs/pipeline.toml`."""
 
@@ -170,6 +210,7 @@ class PipelineOptions(_Section):
     reading: ReadingOptions
     confidence: ConfidenceOptions
     scan: ScanOptions
+    text: TextOptions
 
 
 def shipped_path() -> Path:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from xxgk.inference.ingest.widths import display_width
+from xxgk.options import TextOptions
 
 Piece = tuple[str, int, int]
 """Text and its start and end offsets in the document."""
@@ -25,8 +26,6 @@ _TEXT = re.compile(r"[^\s\u3000" + "".join(sorted(_BOX)) + r"]+(?:[ \u3000][^\s\
                    + r"]+)*")
 _BOTTOM = frozenset("└┗╚")
 _NUMBER = re.compile(r"^[+\-]?\d")
-MIN_BOX_LINES = 3
-"""Lines with box-drawing characters a text needs before they are read as a drawn table."""
 
 
 def _fragments(line: str, offset: int) -> list[tuple[str, int, int]]:
@@ -69,11 +68,12 @@ def _merge(lines: list[tuple[str, int]], rule_above: str = "") -> list[Piece]:
     return out
 
 
-def box_rows(lines: list[tuple[str, int]]) -> dict[int, list[Piece]]:
+def box_rows(lines: list[tuple[str, int]], options: TextOptions) -> dict[int, list[Piece]]:
     """Rows of drawn tables keyed by the offset of their first line; the other lines of a row are
-    keyed too, with no pieces (they are consumed). Empty when the text draws no table."""
+    keyed too, with no pieces (they are consumed). Empty when the text draws no table (fewer than
+    `min_box_lines` of `options` with box-drawing characters)."""
     boxed = [any(ch in _BOX for ch in text) for text, _ in lines]
-    if sum(boxed) < MIN_BOX_LINES:
+    if sum(boxed) < options.min_box_lines:
         return {}
     rows: dict[int, list[Piece]] = {}
     pending: list[tuple[str, int]] = []

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-EDGE_LINES = 3
-"""Non-blank lines at the top and at the bottom of a page that may be furniture."""
+from xxgk.options import TextOptions
+
 _PAGE_NUMBER = re.compile(r"^(?:第\s*)?[-—–·\s]*\d{1,4}(?:\s*/\s*\d{1,4})?[-—–·\s]*(?:页)?(?:\s*共\s*\d+\s*页)?$")
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
@@ -27,18 +27,19 @@ def _key(line: str) -> str:
     return _SPACE.sub(" ", _DIGITS.sub("#", line)).strip()
 
 
-def _edges(page: list[tuple[int, str]]) -> list[tuple[int, str, int]]:
-    """(line index, text, place) of the lines at the page's edges; place counts from the top
-    (0, 1, 2) or from the bottom (-1, -2, -3), where running heads and feet keep their place."""
+def _edges(page: list[tuple[int, str]], edge: int) -> list[tuple[int, str, int]]:
+    """(line index, text, place) of the `edge` non-blank lines at each of the page's edges; place counts
+    from the top (0, 1, 2) or from the bottom (-1, -2, -3), where running heads and feet keep their place."""
     nonblank = [(i, t) for i, t in page if t.strip()]
-    top = [(i, t, k) for k, (i, t) in enumerate(nonblank[:EDGE_LINES])]
-    rest = nonblank[EDGE_LINES:][-EDGE_LINES:]
+    top = [(i, t, k) for k, (i, t) in enumerate(nonblank[:edge])]
+    rest = nonblank[edge:][-edge:]
     return top + [(i, t, k - len(rest)) for k, (i, t) in enumerate(rest)]
 
 
-def strip_furniture(text: str) -> str:
+def strip_furniture(text: str, options: TextOptions) -> str:
     """The text with running heads, feet and page numbers blanked and form feeds made line breaks;
-    text without form feeds (no pages) comes back unchanged."""
+    text without form feeds (no pages) comes back unchanged. The `edge_lines` of `options` at each
+    page edge may be furniture."""
     if "\f" not in text:
         return text
     lines = text.replace("\f", "\n").split("\n")
@@ -50,9 +51,10 @@ def strip_furniture(text: str) -> str:
             index += 1
         pages.append([])
     pages = [p for p in pages if any(t.strip() for _, t in p)]
-    seen = Counter(key for page in pages for key in {(_key(t), place) for _, t, place in _edges(page)})
-    for page in pages:
-        for i, line, place in _edges(page):
+    edges = [_edges(page, options.edge_lines) for page in pages]
+    seen = Counter(key for page in edges for key in {(_key(t), place) for _, t, place in page})
+    for page in edges:
+        for i, line, place in page:
             stripped = line.strip()
             key = _key(line)
             recurs = seen[(key, place)] >= 2 and len(_WORDS.findall(key)) >= 2

@@ -36,12 +36,10 @@ from xxgk.inference.ingest.segments import PageItem, SegmentBuilder, is_page_num
 from xxgk.inference.layout import PX_PER_PT
 from xxgk.inference.layout.grid import Line, build_grids, rect_lines
 from xxgk.inference.layout.reading import Glyph, block_text, group_lines, line_text, split_runs
-from xxgk.options import PipelineOptions, ScanOptions
+from xxgk.options import PipelineOptions, ScanOptions, TextOptions
 from xxgk.settings import Settings
 
-MIN_TEXT_CHARS = 50
-"""A page mostly covered by an image needs this many characters to count as a text page (a
-scanned page may carry a stamped page number or a few OCR'd words)."""
+
 @dataclass(frozen=True)
 class _Char:
     at: Glyph
@@ -114,7 +112,7 @@ def _mapped(text: str) -> bool:
     return not text.startswith("(cid:") and text != "\ufffd"
 
 
-def _usable(chars: list[_Char], page: Any) -> bool:
+def _usable(chars: list[_Char], page: Any, min_text_chars: int) -> bool:
     """Whether the page has a real text layer: mostly mapped characters, and not a page image
     carrying only a few words."""
     good = sum(1 for c in chars if _mapped(c.at.text))
@@ -123,7 +121,7 @@ def _usable(chars: list[_Char], page: Any) -> bool:
     area = float(page.width * page.height) or 1.0
     covered = sum(max(0.0, float(im["x1"] - im["x0"])) * max(0.0, float(im["bottom"] - im["top"]))
                   for im in page.images)
-    return good >= MIN_TEXT_CHARS or covered < 0.5 * area
+    return good >= min_text_chars or covered < 0.5 * area
 
 
 def _lines(page: Any, f: _Frame) -> list[Line]:
@@ -143,8 +141,9 @@ def _union(glyphs: list[Glyph]) -> BBox:
             max(g.x1 for g in glyphs), max(g.bottom for g in glyphs))
 
 
-def _page_items(chars: list[_Char], lines: list[Line], height: float) -> list[PageItem]:
-    """The page's grids (with each cell's text) and text lines (as runs), top to bottom."""
+def _page_items(chars: list[_Char], lines: list[Line], height: float, text: TextOptions) -> list[PageItem]:
+    """The page's grids (with each cell's text) and text lines (as runs cut at `text.run_gap`), top to
+    bottom."""
     grids = build_grids(lines)
     in_cells: list[list[list[Glyph]]] = [[[] for _ in g.cells] for g in grids]
     free: list[Glyph] = []
@@ -160,7 +159,7 @@ def _page_items(chars: list[_Char], lines: list[Line], height: float) -> list[Pa
     items = [PageItem(g.bbox[1], g, [block_text(cell) for cell in cells])
              for g, cells in zip(grids, in_cells, strict=True)]
     for line in group_lines(free):
-        runs = [(line_text(run), _union(run)) for run in split_runs(line)]
+        runs = [(line_text(run), _union(run)) for run in split_runs(line, text.run_gap)]
         box = _union(line)
         if not is_page_number(" ".join(t for t, _ in runs), box, height):
             items.append(PageItem(box[1], runs=runs))
@@ -199,24 +198,24 @@ def _check_openable(path: Path, source: str, max_pages: int) -> None:
                               f"{source}: {n} pages is over the {max_pages}-page limit")
 
 
-def _read_page(page: Any, number: int, doc: Document, builder: SegmentBuilder) -> bool:
+def _read_page(page: Any, number: int, doc: Document, builder: SegmentBuilder, text: TextOptions) -> bool:
     """Add one page's segments; False when it has no text layer (a blank page has nothing to read)."""
     frame = _Frame.of(page)
     doc.pages.append(Page(number=number, width=frame.width, height=frame.height))
     chars = _chars(page, frame)
     if not chars and not page.images:
         return True
-    if not _usable(chars, page):
+    if not _usable(chars, page, text.min_text_chars):
         return False
     chars = [c for c in chars if _mapped(c.at.text)]
-    builder.page(number, _page_items(chars, _lines(page, frame), frame.height))
+    builder.page(number, _page_items(chars, _lines(page, frame), frame.height, text))
     return True
 
 
 def ingest_pdf(path: Path, *, doc_id: str, settings: Settings, options: PipelineOptions,
                timings: dict[str, float] | None = None) -> Document:
     """Read a PDF into a Document, page by page: text pages from their text layer, scanned ones by OCR
-    (page limits from `settings`, thresholds from `options.scan`)."""
+    (page limits from `settings`, thresholds from `options.text` and `options.scan`)."""
     source = str(path)
     _check_openable(path, source, settings.max_pdf_pages)
     doc = Document(doc_id=doc_id, source=source, input_kind="pdf")
@@ -226,7 +225,7 @@ def ingest_pdf(path: Path, *, doc_id: str, settings: Settings, options: Pipeline
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages, 1):
                 try:
-                    if not _read_page(page, number, doc, builder):
+                    if not _read_page(page, number, doc, builder, options.text):
                         scans.read(number, doc, builder)
                 except ExtractionError:
                     raise

@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from xxgk.options import TextOptions
 from xxgk.templates import Edition
 
 _SENTENCE_END = "。！？!?；;"
@@ -33,9 +34,6 @@ _UNIT_AFTER = tuple("年月日号条件项次个人份家批期篇期%％元万�
 _LIST_NUMBER_AFTER = re.compile(r"^[.．、]\s*[^\d\s]")
 _NUMBERING = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d))+")
 _DROP = str.maketrans("", "", " \t\u3000“”\"'‘’「」『』《》:：,，。.;；、()（）")
-MIN_GLUED_VALUES = 3
-"""Value runs glued to labels a line must hold before it is read as a run-on table."""
-MIN_WORDING = 2
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ def _norm_char(ch: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _wordings(editions: tuple[Edition, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+def _wordings(editions: tuple[Edition, ...], min_wording: int) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     """(cores of labels that end right before values, wordings by first character for cutting), of
     the editions given (cached per set of edition objects: `load_editions` returns the same ones)."""
     value_labels: set[str] = set()
@@ -75,10 +73,10 @@ def _wordings(editions: tuple[Edition, ...]) -> tuple[frozenset[str], dict[str, 
     by_first: dict[str, list[str]] = {}
     for w in all_wordings:
         body = _NUMBERING.sub("", w, count=1) if _NUMBERING.match(w) else w
-        if len(body) >= MIN_WORDING:
+        if len(body) >= min_wording:
             by_first.setdefault(body[0], []).append(body)
     ordered = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by_first.items()}
-    return frozenset(c for c in value_labels if len(c) >= MIN_WORDING), ordered
+    return frozenset(c for c in value_labels if len(c) >= min_wording), ordered
 
 
 def _compact(text: str) -> str:
@@ -92,8 +90,9 @@ def _core(text: str) -> str:
 class RunOnSplitter:
     """Cuts run-on lines into label, prose and value pieces with the configured wordings."""
 
-    def __init__(self, editions: dict[str, Edition]):
-        self._value_labels, self._by_first = _wordings(tuple(editions.values()))
+    def __init__(self, editions: dict[str, Edition], text: TextOptions):
+        self._value_labels, self._by_first = _wordings(tuple(editions.values()), text.min_wording)
+        self._min_glued = text.min_glued_values
         self._max_core = max((len(c) for c in self._value_labels), default=0)
 
     def _ends_with_label(self, before: str) -> bool:
@@ -123,7 +122,7 @@ class RunOnSplitter:
     def is_run_on(self, line: str) -> bool:
         """A line that holds a table whose values are glued to their labels."""
         glued = [(s, e) for s, e in self.value_runs(line) if s > 0 and not line[s - 1].isspace()]
-        return len(glued) >= MIN_GLUED_VALUES
+        return len(glued) >= self._min_glued
 
     def split(self, line: str) -> list[Piece]:
         pieces: list[Piece] = []

@@ -34,6 +34,7 @@ from xxgk.inference.ingest.furniture import strip_furniture
 from xxgk.inference.ingest.runon import RunOnSplitter
 from xxgk.inference.ingest.widths import Width, dump_width
 from xxgk.inference.ingest.wrapped import wrapped_rows
+from xxgk.options import TextOptions
 from xxgk.templates import Edition, load_editions
 
 Shape = Literal["lines", "tab_prefixed", "blocks"]
@@ -45,18 +46,9 @@ _TRAILING_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,+\-—/])\s+(?P<nums>[+\-
 """A label and the numbers after it in one field; the last may carry its unit (`66.964万元`)."""
 _SENTENCE_END = ("。", "；", ";", "：", ":")
 _SPACED_ENUMERATOR = re.compile(r"[^\s\d.,+\-—/] (（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、](?!\d))")
-MAX_GROUP = 12
-"""Characters a group cell (`三、本年度办理结果`, `（三）不予公开`) takes at most: text before an
-enumerator further on is a sentence, never cut into a group label and a row label."""
 _BREAK = "\x00"
 _NUMBER_LINE = re.compile(r"^[+\-]?\d[\d.,]*$")
 _SPACED_NUMBERS = re.compile(r"\S {2,}[+\-]?\d[\d.,]*(?: {2,}[+\-]?\d[\d.,]*){2,}\s*$")
-MIN_SPACED_ROWS = 5
-"""Lines of numbers set apart by runs of spaces that make a dump space-laid, whatever its blank lines."""
-MIN_NUMBER_LINES = 8
-"""One-number lines a dump needs before the absence of repeats says its runs were collapsed."""
-RUN_ON_LENGTH = 150
-"""Lines shorter than this are never read as a run-on table."""
 FIELD_DX = 100.0
 ROW_DY = 10.0
 
@@ -177,12 +169,13 @@ def _unbreak(text: str) -> str:
     return out
 
 
-def _split_group_label(piece: tuple[str, int, int]) -> list[tuple[str, int, int]]:
+def _split_group_label(piece: tuple[str, int, int], max_group: int) -> list[tuple[str, int, int]]:
     """`三、本年度办理结果 （一）予以公开 2 0`: a group cell and the row label beside it, joined by
     one space (lynx prints adjacent cells so), are two segments; cut before the enumerator of the
-    last label after a single space, where what stands before it is short enough for a group cell."""
+    last label after a single space, where what stands before it is short enough for a group cell
+    (`max_group` characters)."""
     text, start, end = piece
-    cuts = [m.start(1) for m in _SPACED_ENUMERATOR.finditer(text) if m.start(1) <= MAX_GROUP + 1]
+    cuts = [m.start(1) for m in _SPACED_ENUMERATOR.finditer(text) if m.start(1) <= max_group + 1]
     if not cuts:
         return [piece]
     cut = cuts[-1]
@@ -190,13 +183,13 @@ def _split_group_label(piece: tuple[str, int, int]) -> list[tuple[str, int, int]
     return [(head, start, start + len(head)), (text[cut:], start + cut, end)]
 
 
-def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = None) -> list[_Cell]:
+def _line_cells(lines: list[tuple[str, int]], options: TextOptions, splitter: RunOnSplitter | None) -> list[_Cell]:
     markdown = any(_MD_RULE.match(t) for t, _ in lines)
     cells: list[_Cell] = []
     row = -1
-    width = dump_width([t for t, _ in lines])
-    wrapped = box_rows(lines)
-    wrapped |= wrapped_rows([("" if offset in wrapped else t, offset) for t, offset in lines], width)
+    width = dump_width([t for t, _ in lines], options)
+    wrapped = box_rows(lines, options)
+    wrapped |= wrapped_rows([("" if offset in wrapped else t, offset) for t, offset in lines], options, width)
     for group in _logical_rows(lines, markdown):
         text, offset = group[0]
         if offset in wrapped:
@@ -206,7 +199,7 @@ def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = N
                              for i, (t, s, e) in enumerate(wrapped[offset]))
             continue
         row += 1
-        if splitter is not None and len(group) == 1 and len(text) >= RUN_ON_LENGTH and splitter.is_run_on(text):
+        if splitter is not None and len(group) == 1 and _run_on(text, options, splitter):
             row = _run_on_cells(text, offset, splitter, cells, row)
             continue
         if "\t" in text:
@@ -219,7 +212,8 @@ def _line_cells(lines: list[tuple[str, int]], splitter: RunOnSplitter | None = N
                 stripped = text.strip(" \u3000")
                 start = offset + len(text) - len(text.lstrip(" \u3000"))
                 pieces = [(stripped, start, start + len(stripped))]
-        expanded = [sub for p in pieces for part in _split_group_label(p) for sub in _split_trailing_numbers(part)]
+        expanded = [sub for p in pieces for part in _split_group_label(p, options.max_group)
+                    for sub in _split_trailing_numbers(part)]
         spaced = "\t" not in text and "|" not in text
         for i, (t, s, e) in enumerate(expanded):
             cells.append(_Cell(t, s, e, row, i, _columns(text, offset, s, e, width) if spaced else None))
@@ -332,10 +326,11 @@ def _block_cells(lines: list[tuple[str, int]]) -> list[_Cell]:
     return cells
 
 
-def _space_laid(lines: list[tuple[str, int]]) -> bool:
+def _space_laid(lines: list[tuple[str, int]], min_rows: int) -> bool:
     """Whether the dump lays tables out in columns of spaces: lines ending in several numbers set
-    apart by runs of spaces, as `pdftotext -layout` prints rows (never a paragraph of a web page)."""
-    return sum(1 for t, _ in lines if _SPACED_NUMBERS.search(t)) >= MIN_SPACED_ROWS
+    apart by runs of spaces, as `pdftotext -layout` prints rows (never a paragraph of a web page), on
+    `min_rows` lines or more."""
+    return sum(1 for t, _ in lines if _SPACED_NUMBERS.search(t)) >= min_rows
 
 
 def _single_spaced(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -351,29 +346,36 @@ def _single_spaced(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return out
 
 
-def collapsed_runs(lines: list[tuple[str, int]]) -> bool:
+def collapsed_runs(lines: list[tuple[str, int]], min_number_lines: int) -> bool:
     """Whether the dump writes runs of identical consecutive lines once.
 
     A table dumped one cell per line repeats a line whenever two neighbouring cells agree (`0`
-    after `0`), so a dump with many one-number lines and never a repeat has had its runs collapsed.
+    after `0`), so a dump with many (`min_number_lines`) one-number lines and never a repeat has had
+    its runs collapsed.
     """
     texts = [t.strip(" \u3000\t") for t, _ in lines if not _blank(t)]
     numbers = sum(1 for t in texts if _NUMBER_LINE.match(t))
     repeats = sum(1 for a, b in itertools.pairwise(texts) if a == b)
-    return numbers >= MIN_NUMBER_LINES and repeats == 0
+    return numbers >= min_number_lines and repeats == 0
 
 
-def segment_text(text: str, splitter: RunOnSplitter | None = None) -> tuple[Shape, list[Segment], Page]:
+def _run_on(line: str, options: TextOptions, splitter: RunOnSplitter) -> bool:
+    """A line long enough (`run_on_length`) to hold a run-on table, that holds one."""
+    return len(line) >= options.run_on_length and splitter.is_run_on(line)
+
+
+def segment_text(text: str, options: TextOptions,
+                 splitter: RunOnSplitter | None = None) -> tuple[Shape, list[Segment], Page]:
     """Segments of a cleaned dump, with the shape that was detected; run-on lines are cut only
     when a splitter is given."""
     lines = line_offsets(text)
-    run_on = splitter is not None and any(len(t) >= RUN_ON_LENGTH and splitter.is_run_on(t) for t, _ in lines)
+    run_on = splitter is not None and any(_run_on(t, options, splitter) for t, _ in lines)
     # a run-on dump's few lines say nothing about how its cells were separated: they are cut
     shape = "lines" if run_on else detect_shape(lines)
-    if shape == "blocks" and _space_laid(lines):
+    if shape == "blocks" and _space_laid(lines, options.min_spaced_rows):
         shape, lines = "lines", _single_spaced(lines)
     if shape == "lines":
-        cells = _line_cells(lines, splitter)
+        cells = _line_cells(lines, options, splitter)
     else:
         cells = {"tab_prefixed": _tab_prefixed_cells, "blocks": _block_cells}[shape](lines)
     rows = {r: i for i, r in enumerate(dict.fromkeys(c.row for c in cells))}
@@ -388,17 +390,18 @@ def segment_text(text: str, splitter: RunOnSplitter | None = None) -> tuple[Shap
     return shape, segments, page
 
 
-def ingest_text(text: str, *, doc_id: str, source: str, editions: dict[str, Edition] | None = None) -> Document:
-    """A text report's segments; run-on lines are cut with the wordings of `editions` (default: the
-    configured editions, `load_editions`)."""
-    text = strip_furniture(clean(text))
-    splitter = RunOnSplitter(editions or load_editions())
-    _, segments, page = segment_text(text, splitter)
+def ingest_text(text: str, *, doc_id: str, source: str, options: TextOptions,
+                editions: dict[str, Edition] | None = None) -> Document:
+    """A text report's segments, read with the thresholds of `options`; run-on lines are cut with the
+    wordings of `editions` (default: the configured editions, `load_editions`)."""
+    text = strip_furniture(clean(text), options)
+    splitter = RunOnSplitter(editions or load_editions(), options)
+    _, segments, page = segment_text(text, options, splitter)
     lines = line_offsets(text)
     damage: list[DumpDamage] = []
-    if collapsed_runs(lines):
+    if collapsed_runs(lines, options.min_number_lines):
         damage.append("collapsed_runs")
-    if any(len(t) >= RUN_ON_LENGTH and splitter.is_run_on(t) for t, _ in lines):
+    if any(_run_on(t, options, splitter) for t, _ in lines):
         damage.append("glued_cells")
     return Document(doc_id=doc_id, source=source, input_kind="text", pages=[page], segments=segments,
                     damage=damage)

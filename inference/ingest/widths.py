@@ -13,14 +13,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from xxgk.options import TextOptions
+
 Width = Callable[[str], int]
 
 _RUN = re.compile(r"[^\s\u3000]+(?: [^\s\u3000]+)*")
 _NUMBER = re.compile(r"^[+\-]?\d[\d.,]*$")
-MIN_VALUES = 2
-"""Numbers at the end of a line that make it a table row for this test."""
-MAX_GAP = 4
-"""Lines between two rows of numbers that may still be rows of one table (wrapped labels between)."""
 
 
 def display_width(text: str) -> int:
@@ -33,22 +31,25 @@ def char_width(text: str) -> int:
     return len(text)
 
 
-def _last_value_end(line: str) -> int | None:
-    """Where, in characters, the line's last number ends, when the line ends in numbers."""
+def _last_value_end(line: str, min_values: int) -> int | None:
+    """Where, in characters, the line's last number ends, when the line ends in `min_values` numbers
+    or more."""
     runs = list(_RUN.finditer(line))
     values = len(list(itertools.takewhile(lambda m: _NUMBER.match(m.group()), reversed(runs))))
-    return runs[-1].end() if values >= MIN_VALUES else None
+    return runs[-1].end() if values >= min_values else None
 
 
-def dump_width(lines: list[str]) -> Width:
+def dump_width(lines: list[str], options: TextOptions) -> Width:
     """The width that lines up the dump's columns: `char_width` when table rows end their numbers
     at the same place as the row of numbers before them (a few lines up, as a wrapped label
     leaves it) more often counted in characters than counted on a terminal, else `display_width`
-    (also when nothing tells them apart)."""
+    (also when nothing tells them apart). Rows and how far apart they may be are `options`'
+    `width_values` and `width_max_gap`."""
     agree = {char_width: 0, display_width: 0}
-    ends = [(n, line[:end]) for n, line in enumerate(lines) if (end := _last_value_end(line)) is not None]
+    ends = [(n, line[:end]) for n, line in enumerate(lines)
+            if (end := _last_value_end(line, options.width_values)) is not None]
     for (n_a, a), (n_b, b) in itertools.pairwise(ends):
-        if n_b - n_a <= MAX_GAP:
+        if n_b - n_a <= options.width_max_gap:
             for width in agree:
                 agree[width] += width(a) == width(b)
     return char_width if agree[char_width] > agree[display_width] else display_width

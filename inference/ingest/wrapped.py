@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from xxgk.inference.ingest.widths import Width, display_width
+from xxgk.options import TextOptions
 
 Piece = tuple[str, int, int]
 """Text and its start and end offsets in the document."""
@@ -42,14 +43,6 @@ _SPACED_SUB_ENUMERATOR = re.compile(r"(?:^|(?<= ))(\d{1,2}[.．、])\D")
 in the row labels' own column."""
 _SINGLE_SPACE = re.compile(r" ")
 """A section heading (`三、收到和处理…`) right above a table's first row is not part of its label."""
-COLUMN_SLACK = 2
-"""Display columns two pieces' starts may differ by and still be one column."""
-MAX_FRAGMENT = 40
-"""Longer text on a line without numbers is prose, not a wrapped cell."""
-MAX_CELL_LINES = 3
-"""Lines above or below its row that a value cell's wrapped words may take."""
-MIN_VALUES = 2
-"""Numbers a line needs at its end to be a table row's line of values."""
 
 
 @dataclass
@@ -88,14 +81,15 @@ def _number_apart(line: _Line, width: Width) -> _Line:
     return _Line(line.text, line.offset, [*line.runs[:n_text - 1], *split, *line.runs[n_text:]])
 
 
-def _merge_block(block: list[_Line], width: Width) -> list[Piece] | None:
+def _merge_block(block: list[_Line], width: Width, options: TextOptions) -> list[Piece] | None:
     """The block's one row as pieces (group label, label, values), or None when the block is not a
     single row with wrapped text: several or no lines of numbers, prose, text among the numbers.
 
     The row's label is the rightmost column of text (row labels are indented under their group);
     text further left is the group label printed beside it (`（六）` / `其他处` / `理`).
     """
-    rows = [line for line in block if line.values >= MIN_VALUES]
+    slack = options.column_slack
+    rows = [line for line in block if line.values >= options.row_values]
     if len(rows) != 1 or len(block) < 2:
         return None
     row = _number_apart(rows[0], width)
@@ -105,15 +99,15 @@ def _merge_block(block: list[_Line], width: Width) -> list[Piece] | None:
     for line in block:
         is_row = line is rows[0]
         for text, start, col in (row.runs[:n_text] if is_row else line.runs):
-            if not is_row and (col >= first_value - COLUMN_SLACK or len(text) > MAX_FRAGMENT
+            if not is_row and (col >= first_value - slack or len(text) > options.max_fragment
                                     or text.endswith(_SENTENCE_END) or _HEADING.match(text)):
                 return None
             texts.append((text, start, col))
     if not texts:
         return None
     label_col = max(col for _, _, col in texts)
-    label = [(t, s, s + len(t)) for t, s, c in texts if c >= label_col - COLUMN_SLACK]
-    group = [(t, s, s + len(t)) for t, s, c in texts if c < label_col - COLUMN_SLACK]
+    label = [(t, s, s + len(t)) for t, s, c in texts if c >= label_col - slack]
+    group = [(t, s, s + len(t)) for t, s, c in texts if c < label_col - slack]
     values = [(text, start, start + len(text)) for text, start, _ in row.runs[n_text:]]
     return [*(_joined(parts) for parts in (group, label) if parts), *values]
 
@@ -122,10 +116,10 @@ def _joined(parts: list[tuple[str, int, int]]) -> Piece:
     return "".join(p[0] for p in parts), parts[0][1], parts[-1][2]
 
 
-def _foreign(line: _Line, value_col: int, width: Width) -> bool:
+def _foreign(line: _Line, value_col: int, width: Width, options: TextOptions) -> bool:
     """A line without numbers that is no wrapped fragment: text reaching over the value columns
     (headers, a sub-table's title), prose."""
-    return any(col + width(text) > value_col - COLUMN_SLACK or len(text) > MAX_FRAGMENT
+    return any(col + width(text) > value_col - options.column_slack or len(text) > options.max_fragment
                or text.endswith(_SENTENCE_END) for text, _, col in line.runs)
 
 
@@ -139,6 +133,8 @@ class _Rows:
     label_start: int | None
     """Column where the row labels' column starts (that of the leftmost `1.` label), if any."""
     width: Width
+    slack: int
+    """`TextOptions.column_slack`."""
     cell_texts: dict[int, list[tuple[str, int, int]]]
     """Per line of numbers, text printed in its value columns on the lines around it (a cell's
     words wrapped over lines: `错误！` / `未找到` / `引用` / `源。`)."""
@@ -152,7 +148,7 @@ class _Rows:
         a group label's fragment, where a short tail centred under its label starts inside it."""
         text, _, col = run
         start = self.label_start if label_start is None else label_start
-        return start is not None and col < start and col + self.width(text) <= start + COLUMN_SLACK
+        return start is not None and col < start and col + self.width(text) <= start + self.slack
 
     def label(self, i: int) -> list[tuple[str, int, int]]:
         """The line's row label text: its last run when a group column is known (what stands before
@@ -193,21 +189,21 @@ def _row_pieces(rows: _Rows, members: list[int], number: int) -> list[Piece]:
         runs = rows.text_runs(i)
         for n, run in enumerate(runs):
             (group if rows.is_group(run, start) or n < len(runs) - 1 else label).append(run)
-    columns = _clusters(group)
+    columns = _clusters(group, rows.slack)
     line = rows.lines[number]
     cells = [[run] for run in line.runs[len(line.runs) - line.values:]]
-    cells += _clusters(rows.cell_texts.get(number, []))
+    cells += _clusters(rows.cell_texts.get(number, []), rows.slack)
     values = [_joined([(t, s, s + len(t)) for t, s, _ in sorted(c, key=lambda r: r[1])])
               for c in sorted(cells, key=lambda c: c[0][2])]
     texts = [sorted(c, key=lambda r: r[1]) for c in columns] + ([label] if label else [])
     return [*(_joined([(t, s, s + len(t)) for t, s, _ in parts]) for parts in texts), *values]
 
 
-def _clusters(runs: list[tuple[str, int, int]]) -> list[list[tuple[str, int, int]]]:
-    """Runs grouped by column: those starting within `COLUMN_SLACK` of a group's first."""
+def _clusters(runs: list[tuple[str, int, int]], slack: int) -> list[list[tuple[str, int, int]]]:
+    """Runs grouped by column: those starting within `slack` columns of a group's first."""
     out: list[list[tuple[str, int, int]]] = []
     for run in sorted(runs, key=lambda r: r[2]):
-        if out and run[2] - out[-1][0][2] <= COLUMN_SLACK:
+        if out and run[2] - out[-1][0][2] <= slack:
             out[-1].append(run)
         else:
             out.append([run])
@@ -258,50 +254,50 @@ def _sub_block_rows(rows: _Rows, members: list[int]) -> dict[int, list[Piece]]:
     return out
 
 
-def _groups_apart(line: _Line, label_start: int, width: Width) -> _Line:
+def _groups_apart(line: _Line, label_start: int, width: Width, slack: int) -> _Line:
     """The line with group text that a single space joined to the text after it made a run of its
     own (`不予公 5.属于三类内部事`, `（三） 权益`): cut at a single space that the row labels' column
     starts after."""
     runs: list[tuple[str, int, int]] = []
     for text, start, col in line.runs:
         cuts = [m.start() for m in _SINGLE_SPACE.finditer(text)
-                if col + width(text[:m.start()]) <= label_start + COLUMN_SLACK]
+                if col + width(text[:m.start()]) <= label_start + slack]
         for a, b in itertools.pairwise([-1, *cuts, len(text)]):
             runs.append((text[a + 1:b], start + a + 1, col + width(text[:a + 1])))
     return _Line(line.text, line.offset, runs)
 
 
 def _cell_texts(lines: list[_Line], numbers: list[int], value_col: int,
-                width: Width) -> dict[int, list[tuple[str, int, int]]]:
+                width: Width, options: TextOptions) -> dict[int, list[tuple[str, int, int]]]:
     """Words printed in the value columns on lines without numbers (beside group or label text or
     alone), each given to the nearest line of numbers above or below that has no number at that
     column (the cell they fill); words that no single such line can own are left alone."""
     out: dict[int, list[tuple[str, int, int]]] = {}
     for i, line in enumerate(lines):
-        inside = [r for r in line.runs if r[2] >= value_col - COLUMN_SLACK]
-        if i in numbers or not inside or any(_VALUE.match(t) or len(t) > MAX_FRAGMENT for t, _, _ in inside):
+        inside = [r for r in line.runs if r[2] >= value_col - options.column_slack]
+        if i in numbers or not inside or any(_VALUE.match(t) or len(t) > options.max_fragment for t, _, _ in inside):
             continue
         above = max((n for n in numbers if n < i), default=None)
         below = min((n for n in numbers if n > i), default=None)
-        near = [n for n in (above, below) if n is not None and abs(n - i) <= MAX_CELL_LINES]
+        near = [n for n in (above, below) if n is not None and abs(n - i) <= options.max_cell_lines]
         for run in inside:
-            free = [n for n in near if not _occupied(lines[n], run, width)]
+            free = [n for n in near if not _occupied(lines[n], run, width, options.column_slack)]
             if len(free) == 1:
                 out.setdefault(free[0], []).append(run)
     return out
 
 
-def _occupied(line: _Line, run: tuple[str, int, int], width: Width) -> bool:
+def _occupied(line: _Line, run: tuple[str, int, int], width: Width, slack: int) -> bool:
     """Whether a number of the line is centred in the columns the run takes, give or take
-    `COLUMN_SLACK` (a character grid places a centred cell's words and number only roughly)."""
+    `slack` (a character grid places a centred cell's words and number only roughly)."""
     text, _, col = run
-    return any(col - COLUMN_SLACK <= c + width(t) / 2 < col + width(text) + COLUMN_SLACK
+    return any(col - slack <= c + width(t) / 2 < col + width(text) + slack
                for t, _, c in line.runs[len(line.runs) - line.values:])
 
 
-def _block_rows(block: list[_Line], width: Width) -> dict[int, list[Piece]]:
+def _block_rows(block: list[_Line], width: Width, options: TextOptions) -> dict[int, list[Piece]]:
     """Rows of a block with several lines of numbers (a table without blank lines between rows)."""
-    numbers = [i for i, line in enumerate(block) if line.values >= MIN_VALUES]
+    numbers = [i for i, line in enumerate(block) if line.values >= options.row_values]
     if len(numbers) < 2:
         return {}
     lines = [(_number_apart(line, width) if i in numbers else line) for i, line in enumerate(block)]
@@ -311,15 +307,16 @@ def _block_rows(block: list[_Line], width: Width) -> dict[int, list[Piece]]:
               for m in _SPACED_SUB_ENUMERATOR.finditer(text)]
     label_start = min(starts, default=None)
     if label_start is not None:
-        lines = [_groups_apart(line, label_start, width) for line in lines]
-    cell_texts = _cell_texts(lines, numbers, value_col, width)
+        lines = [_groups_apart(line, label_start, width, options.column_slack) for line in lines]
+    cell_texts = _cell_texts(lines, numbers, value_col, width, options)
     given = {run for runs in cell_texts.values() for run in runs}
     lines = [_Line(line.text, line.offset, [r for r in line.runs if r not in given]) for line in lines]
-    rows = _Rows(lines, numbers, label_start, width, cell_texts)
+    rows = _Rows(lines, numbers, label_start, width, options.column_slack, cell_texts)
     out: dict[int, list[Piece]] = {}
     members: list[int] = []
     for i, line in enumerate([*lines, None]):
-        if line is not None and (i in numbers or not (_foreign(line, value_col, width) or len(rows.label(i)) > 1)):
+        if line is not None and (i in numbers
+                                 or not (_foreign(line, value_col, width, options) or len(rows.label(i)) > 1)):
             members.append(i)
             continue
         if members:
@@ -328,21 +325,22 @@ def _block_rows(block: list[_Line], width: Width) -> dict[int, list[Piece]]:
     return out
 
 
-def wrapped_rows(lines: list[tuple[str, int]], width: Width = display_width) -> dict[int, list[Piece]]:
+def wrapped_rows(lines: list[tuple[str, int]], options: TextOptions,
+                 width: Width = display_width) -> dict[int, list[Piece]]:
     """Rows rebuilt from wrapped blocks, keyed by the offset of the block's first line; the other
     lines of such a block are keyed too, with no pieces (they are consumed). Columns are counted
-    with `width` (`xxgk.inference.ingest.widths`)."""
+    with `width` (`xxgk.inference.ingest.widths`); the thresholds are `options`'."""
     rows: dict[int, list[Piece]] = {}
     block: list[_Line] = []
     for text, offset in [*lines, ("", -1)]:
         if text.strip(" \u3000") and "\t" not in text and "|" not in text:
             block.append(_runs(text, offset, width))
             continue
-        merged = _merge_block(block, width) if block else None
+        merged = _merge_block(block, width, options) if block else None
         if merged is not None:
             rows[block[0].offset] = merged
             rows.update({line.offset: [] for line in block[1:]})
         elif block:
-            rows.update(_block_rows(block, width))
+            rows.update(_block_rows(block, width, options))
         block = []
     return rows

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 
 SPACE_GAP = 0.25
 """A gap wider than this share of the glyph height is a space (unless both sides are CJK)."""
-RUN_GAP = 1.5
-"""A gap wider than this many median glyph widths separates two fields of a line."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,7 @@ def line_text(line: Sequence[Glyph]) -> str:
     return "".join(parts)
 
 
-def split_runs(line: Sequence[Glyph], gap_factor: float = RUN_GAP) -> list[list[Glyph]]:
+def split_runs(line: Sequence[Glyph], gap_factor: float) -> list[list[Glyph]]:
     """A line cut at gaps wider than `gap_factor` median glyph widths: the fields of a row."""
     if not line:
         return []

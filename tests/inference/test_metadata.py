@@ -10,6 +10,7 @@ from xxgk.inference.ingest.html import ingest_html
 from xxgk.inference.ingest.text import ingest_text
 from xxgk.inference.meta_text import TitleParts, dateline, fields_in, title_parts
 from xxgk.inference.metadata import clean_agency, extract_meta, is_title
+from xxgk.options import load_options
 
 
 def meta_of(*texts: str):
@@ -174,7 +175,7 @@ CRAWLED = """标题: 某某综合实验区2021年度政府信息公开工作年�
 
 
 def test_metadata_of_crawler_text_is_the_title_not_a_clause():
-    meta = extract_meta(ingest_text(CRAWLED, doc_id="c", source="c.txt"))
+    meta = extract_meta(ingest_text(CRAWLED, doc_id="c", source="c.txt", options=load_options().text))
     assert (meta.agency, meta.year, meta.publish_date) == ("某某综合实验区", 2021, "2022-02-08")
 
 

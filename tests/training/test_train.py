@@ -105,6 +105,8 @@ def test_the_shipped_runtime_file_is_the_export_of_the_shipped_weights(tmp_path)
 
 def _report_doc():
     from xxgk.inference.ingest.text import ingest_text
+    from xxgk.options import load_options
 
     text = Path(__file__).resolve().parents[2].joinpath("examples", "004_03aa3c703994b485.txt")
-    return ingest_text(text.read_text(encoding="utf-8"), doc_id="x", source=str(text))
+    return ingest_text(text.read_text(encoding="utf-8"), doc_id="x", source=str(text),
+                       options=load_options().text)

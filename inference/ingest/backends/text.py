@@ -16,4 +16,5 @@ class TextBackend(TextualBackend):
     def parse(self, text: str, *, doc_id: str, source: str, context: IngestContext) -> Document:
         from xxgk.inference.ingest.text import ingest_text
 
-        return ingest_text(text, doc_id=doc_id, source=source, editions=context.editions)
+        return ingest_text(text, doc_id=doc_id, source=source, options=context.options.text,
+                           editions=context.editions)

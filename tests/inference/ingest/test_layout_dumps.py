@@ -14,6 +14,7 @@ from xxgk.inference.ingest.wrapped import wrapped_rows
 from xxgk.options import load_options
 
 READING = load_options().reading
+TEXT = load_options().text
 
 PAGE_FOOT = "file:///reports/report.html{n}                         {n}/5"
 PAGE_HEAD = "12/2/26, 10:36 AM              某某局2024年政府信息公开工作年度报告"
@@ -24,7 +25,7 @@ def test_running_heads_feet_and_page_numbers_are_blanked_in_place() -> None:
               "五、存在的主要问题\n无。"]
     pages = [f"{PAGE_HEAD}\n{body}\n{PAGE_FOOT.format(n=n)}\n" for n, body in enumerate(bodies, 1)]
     text = "\f".join(pages) + "\f"
-    cleaned = strip_furniture(text)
+    cleaned = strip_furniture(text, TEXT)
     assert len(cleaned) == len(text)  # offsets kept
     assert "10:36" not in cleaned and "file:///" not in cleaned
     assert "总体情况" in cleaned and "行政许可   2   0   1" in cleaned and "行政处罚" in cleaned
@@ -32,11 +33,11 @@ def test_running_heads_feet_and_page_numbers_are_blanked_in_place() -> None:
 
 def test_a_line_of_numbers_recurring_at_page_edges_is_not_furniture() -> None:
     text = "甲\n0   0   0\f乙\n0   0   0\f"
-    assert strip_furniture(text).count("0   0   0") == 2
+    assert strip_furniture(text, TEXT).count("0   0   0") == 2
 
 
 def test_text_without_pages_is_unchanged() -> None:
-    assert strip_furniture("一\n二\n3/5") == "一\n二\n3/5"
+    assert strip_furniture("一\n二\n3/5", TEXT) == "一\n二\n3/5"
 
 
 def test_label_wrapped_above_and_below_its_numbers_is_one_row() -> None:
@@ -49,7 +50,7 @@ def test_label_wrapped_above_and_below_its_numbers_is_one_row() -> None:
             "  其他处        2.申请人逾期未按收费通知要求\n"
             "  理            缴纳费用、行政机关不再处理其 2      0     2\n"
             "\n")
-    rows = [r for r in wrapped_rows(line_offsets(text)).values() if r]
+    rows = [r for r in wrapped_rows(line_offsets(text), TEXT).values() if r]
     first = "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
     assert [p[0] for p in rows[0]] == [first, "0", "0", "0"]
     assert [p[0] for p in rows[1]] == ["（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其",
@@ -78,7 +79,7 @@ PDFTOTEXT_ROWS = """\
 
 def test_rows_without_blank_lines_between_them_split_at_label_enumerators() -> None:
     lines = line_offsets(PDFTOTEXT_ROWS)
-    rows = [[p[0] for p in r] for r in wrapped_rows(lines, char_width).values() if r]
+    rows = [[p[0] for p in r] for r in wrapped_rows(lines, TEXT, char_width).values() if r]
     values = ["0"] * 5
     assert any(r[-8:] == ["1.本机关不掌握相关政府信息", "25", *values, "25"] for r in rows)
     # the group label's fragments beside a row stay apart from its label (here: on its line of numbers)
@@ -93,24 +94,24 @@ def test_a_row_tail_is_no_longer_than_its_head() -> None:
     text = ("规章                0                            0             53\n"
             "行政规范性文件      0                           0             2\n"
             "第二十条第（五）项\n")
-    assert wrapped_rows(line_offsets(text), display_width) == {}
+    assert wrapped_rows(line_offsets(text), TEXT, display_width) == {}
 
 
 def test_columns_are_counted_as_the_dump_counts_them() -> None:
     """pdftotext ends a column's numbers at one character count, a text browser at one terminal width."""
     labels = ["一、本年新收政府信息公开申请数量", "  （一）予以公开", "     1.属于国家秘密"]
     pdftotext = [label.ljust(40) + "95    0     95" for label in labels]
-    assert dump_width(pdftotext) is char_width
+    assert dump_width(pdftotext, TEXT) is char_width
     browser = [label + " " * (40 - display_width(label)) + "95    0     95" for label in labels]
-    assert dump_width(browser) is display_width
-    assert dump_width(["没有表格。"]) is display_width
+    assert dump_width(browser, TEXT) is display_width
+    assert dump_width(["没有表格。"], TEXT) is display_width
 
 
 def test_a_paragraph_ending_in_numbers_is_its_label_and_its_numbers() -> None:
     """lynx prints a row whose cells hold paragraphs over several paragraphs: the label's own line
     still carries the first numbers, which must not be read as part of the label."""
     text = "一、总体情况\n\n本机关坚持公开。\n\n部分公开 202 0 0\n\n0\n\n0 202\n\n4.保护第三方合法权益\n\n62\n"
-    shape, segments, _ = segment_text(text)
+    shape, segments, _ = segment_text(text, TEXT)
     assert shape == "blocks"
     texts = [s.text for s in segments]
     assert texts[texts.index("部分公开"):texts.index("部分公开") + 4] == ["部分公开", "202 0 0", "0", "0 202"]
@@ -126,7 +127,7 @@ def test_group_text_joined_to_a_label_by_one_space_is_cut_off() -> None:
             "       开              0    0    0    0    0    0    0\n"
             "          务信息\n"
             "          6.属于四类过程性信息   0    0    0    0    0    0    0\n")
-    rows = [[p[0] for p in r] for r in wrapped_rows(line_offsets(text), char_width).values() if r]
+    rows = [[p[0] for p in r] for r in wrapped_rows(line_offsets(text), TEXT, char_width).values() if r]
     labels = [r[-8] for r in rows]
     assert labels == ["4.保护第三方合法权益", "5.属于三类内部事务信息"]
     assert rows[0][:-8] == ["（三）"] and rows[1][:-8] == ["不予公开"]
@@ -141,7 +142,7 @@ def test_words_in_a_rows_value_columns_are_the_cell_it_has_no_number_in() -> Non
     text = "\n".join([row("6.属于四类过程性信息", ["0"] * 7), " " * 48 + "错误！",
                       row("7.属于行政执法案卷", ["0", "0", "0", "", "0", "0", "0"]), " " * 48 + "源。",
                       row("8.属于行政查询事项", ["0"] * 7)]) + "\n"
-    rows = [[p[0] for p in r] for r in wrapped_rows(line_offsets(text), char_width).values() if r]
+    rows = [[p[0] for p in r] for r in wrapped_rows(line_offsets(text), TEXT, char_width).values() if r]
     assert ["7.属于行政执法案卷", "0", "0", "0", "错误！源。", "0", "0", "0"] in rows
     assert all(r[0] == "7.属于行政执法案卷" or "错误！" not in "".join(r) for r in rows)
 
@@ -154,7 +155,7 @@ def test_a_double_spaced_space_laid_dump_is_read_as_lines() -> None:
                                                  "4.保护第三方合法权益", "5.属于三类内部事务信息")]
     rows[1:1] = ["（二）部分公开（区分处理的，只计这一情", " " * 30 + values, "形，不计其他情形）"]
     text = "三、收到和处理政府信息公开申请情况\n\n" + "\n\n".join(rows) + "\n"
-    shape, segments, _ = segment_text(text)
+    shape, segments, _ = segment_text(text, TEXT)
     assert shape == "lines"
     texts = [s.text for s in segments]
     assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" in texts
@@ -168,7 +169,7 @@ def test_an_empty_box_field_is_a_blank_cell_at_its_place() -> None:
             "├──────┼────┼────┼────┤\n"
             "│许可  │  1 │    │  2 │\n"
             "└──────┴────┴────┴────┘\n")
-    rows = [[p[0] for p in r] for r in box_rows(line_offsets(text)).values() if r and r[0][0] in ("规章", "许可")]
+    rows = [[p[0] for p in r] for r in box_rows(line_offsets(text), TEXT).values() if r and r[0][0] in ("规章", "许可")]
     assert rows == [["规章", "", "453", ""], ["许可", "1", "", "2"]]
 
 
@@ -180,7 +181,7 @@ def test_a_row_of_numbers_alone_keeps_its_leading_blank_fields() -> None:
             "├────┼────┼────┼────┤\n"
             "│    │    │4   │4   │\n"
             "└────┴────┴────┴────┘\n")
-    assert [p[0] for p in box_rows(line_offsets(text)).get(text.index("│    │"), [])] == ["", "", "4", "4"]
+    assert [p[0] for p in box_rows(line_offsets(text), TEXT).get(text.index("│    │"), [])] == ["", "", "4", "4"]
 
 
 def test_a_rule_right_above_the_bottom_border_is_a_row_of_blank_cells() -> None:
@@ -190,12 +191,12 @@ def test_a_rule_right_above_the_bottom_border_is_a_row_of_blank_cells() -> None:
             "├────┼────┼────┤\n"
             "└────┴────┴────┘\n")
     rule = text.index("├")
-    assert [p[0] for p in box_rows(line_offsets(text))[rule]] == ["", "", ""]
+    assert [p[0] for p in box_rows(line_offsets(text), TEXT)[rule]] == ["", "", ""]
 
 
 def test_a_heading_above_a_row_is_not_joined_to_its_label() -> None:
     text = "三、收到和处理政府信息公开申请情况\n  一、本年新收政府信息公开申请数量   1   0   1\n"
-    assert wrapped_rows(line_offsets(text)) == {}
+    assert wrapped_rows(line_offsets(text), TEXT) == {}
 
 
 BOXED = """四、政府信息公开行政复议、行政诉讼情况
@@ -211,7 +212,7 @@ BOXED = """四、政府信息公开行政复议、行政诉讼情况
 
 
 def test_box_drawn_rows_join_their_lines_per_field() -> None:
-    rows = [[p[0] for p in r] for r in box_rows(line_offsets(BOXED)).values() if r]
+    rows = [[p[0] for p in r] for r in box_rows(line_offsets(BOXED), TEXT).values() if r]
     assert ["（二）部分公开（区分处理的，只计这一情形）", "1", "3"] in rows
     assert ["结果维持"] in rows  # text on a partial rule: a row of its own (a label spanning rows)
     assert ["2", "7"] in rows
@@ -263,15 +264,15 @@ def test_a_label_alone_in_a_dump_leaving_blank_cells_empty_is_read_as_blanks_fla
 
 def test_an_amount_with_its_unit_after_a_label_is_a_value_of_its_own() -> None:
     """lynx joins a row's cells with one space: `行政事业性收费 66.964万元` is the label and the amount."""
-    _, segments, _ = segment_text("第二十条第（八）项\n行政事业性收费 66.964万元\n")
+    _, segments, _ = segment_text("第二十条第（八）项\n行政事业性收费 66.964万元\n", TEXT)
     assert [s.text for s in segments][-2:] == ["行政事业性收费", "66.964万元"]
 
 
 def test_a_group_cell_joined_to_its_row_label_by_one_space_is_two_segments() -> None:
     """lynx prints adjacent cells one space apart: `三、本年度办理结果 （一）予以公开 2 0` holds the group
     cell, the row label and numbers."""
-    _, segments, _ = segment_text("三、本年度办理结果 （一）予以公开 2 0\n（二）部分公开 1 1\n")
+    _, segments, _ = segment_text("三、本年度办理结果 （一）予以公开 2 0\n（二）部分公开 1 1\n", TEXT)
     assert [s.text for s in segments] == ["三、本年度办理结果", "（一）予以公开", "2 0", "（二）部分公开", "1 1"]
     sentence = "我局主要做了以下工作：一是加强领导，二是完善制度，三是强化培训，四是严格审查 （一）健全机制，规范流程。"
-    _, prose, _ = segment_text(f"{sentence}\n（二）部分公开 1 1\n")
+    _, prose, _ = segment_text(f"{sentence}\n（二）部分公开 1 1\n", TEXT)
     assert prose[0].text == sentence  # a sentence is not cut

@@ -2,7 +2,10 @@
 
 from xxgk.inference.ingest.runon import RunOnSplitter
 from xxgk.inference.ingest.text import clean, collapsed_runs, ingest_text, segment_text
+from xxgk.options import load_options
 from xxgk.templates import load_editions
+
+TEXT = load_options().text
 
 RUN_ON = ("根据《条例》要求，本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六个部分。"
           "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。全年主动公开信息2645条。"
@@ -16,7 +19,7 @@ RUN_ON = ("根据《条例》要求，本报告包括总体情况、主动公开
 
 
 def test_values_are_cut_from_labels_and_prose_numbers_stay_in_sentences():
-    pieces = RunOnSplitter(load_editions()).split(RUN_ON)
+    pieces = RunOnSplitter(load_editions(), TEXT).split(RUN_ON)
     values = [p.text for p in pieces if p.value]
     assert values == ["000", "4315", "2293", "640020470", "0000000", "1000001", "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0"]
     texts = [p.text for p in pieces]
@@ -27,7 +30,7 @@ def test_values_are_cut_from_labels_and_prose_numbers_stay_in_sentences():
 
 
 def test_run_on_rows_put_values_beside_their_label():
-    _, segments, _ = segment_text(clean("标题\n" + RUN_ON), RunOnSplitter(load_editions()))
+    _, segments, _ = segment_text(clean("标题\n" + RUN_ON), TEXT, RunOnSplitter(load_editions(), TEXT))
     rows: dict[int, list[str]] = {}
     for s in segments:
         rows.setdefault(s.row, []).append(s.text)
@@ -36,11 +39,11 @@ def test_run_on_rows_put_values_beside_their_label():
 
 
 def test_damage_is_detected_from_the_whole_dump():
-    glued = ingest_text("标题\n" + RUN_ON, doc_id="x", source="x.txt")
+    glued = ingest_text("标题\n" + RUN_ON, doc_id="x", source="x.txt", options=TEXT)
     assert glued.damage == ["glued_cells"]
     one_per_line = "\n".join(["规章", "0", "行政规范性文件", "0", "7", "行政许可", "469", "行政处罚", "118",
                               "行政强制", "0", "行政事业性收费", "0", "自然人", "0", "总计", "3"])
-    assert collapsed_runs([(t, 0) for t in one_per_line.split("\n")])
+    assert collapsed_runs([(t, 0) for t in one_per_line.split("\n")], TEXT.min_number_lines)
     repeated = one_per_line.replace("行政规范性文件\n0\n7", "行政规范性文件\n0\n0\n7")
-    assert not collapsed_runs([(t, 0) for t in repeated.split("\n")])
-    assert ingest_text(repeated, doc_id="y", source="y.txt").damage == []
+    assert not collapsed_runs([(t, 0) for t in repeated.split("\n")], TEXT.min_number_lines)
+    assert ingest_text(repeated, doc_id="y", source="y.txt", options=TEXT).damage == []

@@ -5,10 +5,13 @@ import pytest
 from xxgk.errors import ExtractionError
 from xxgk.inference.ingest.decode import decode_text, report_text
 from xxgk.inference.ingest.text import clean, segment_text
+from xxgk.options import load_options
+
+TEXT = load_options().text
 
 
 def rows_of(text: str) -> tuple[str, list[list[str]]]:
-    shape, segments, _ = segment_text(clean(text))
+    shape, segments, _ = segment_text(clean(text), TEXT)
     rows: dict[int, list[str]] = {}
     for s in segments:
         rows.setdefault(s.row, []).append(s.text)
@@ -61,7 +64,7 @@ def test_text_wide_spaces_split_fields_and_label_numbers_are_separated():
 
 def test_text_spans_point_into_the_cleaned_text():
     text = clean("标题\r\n规章\t1\t2\r\n")
-    _, segments, page = segment_text(text)
+    _, segments, page = segment_text(text, TEXT)
     for s in segments:
         assert text[s.span[0]:s.span[1]] == s.text
     assert page.width >= 300
