@@ -15,7 +15,7 @@ from xxgk.templates import Edition
 @dataclass(frozen=True)
 class IngestContext:
     """What the pipeline hands every backend: its settings (OCR engine, page limits, work folder), its
-    options (scan thresholds) and its editions (the wordings that cut run-on text)."""
+    options (text and scan thresholds) and its editions (the wordings that cut run-on text)."""
 
     settings: Settings
     options: PipelineOptions

@@ -1,5 +1,8 @@
 """Run-on crawler lines: cells glued to labels, cut back by the configured wordings."""
 
+from dataclasses import replace
+
+from xxgk.inference.ingest import default_context, ingest
 from xxgk.inference.ingest.runon import RunOnSplitter
 from xxgk.inference.ingest.text import clean, collapsed_runs, ingest_text, segment_text
 from xxgk.options import load_options
@@ -47,3 +50,15 @@ def test_damage_is_detected_from_the_whole_dump():
     repeated = one_per_line.replace("行政规范性文件\n0\n7", "行政规范性文件\n0\n0\n7")
     assert not collapsed_runs([(t, 0) for t in repeated.split("\n")], TEXT.min_number_lines)
     assert ingest_text(repeated, doc_id="y", source="y.txt", options=TEXT).damage == []
+
+
+def test_the_text_options_of_the_ingest_context_reach_the_reader(tmp_path):
+    """A text file is read with the thresholds of the pipeline's options: raised above the line's
+    length, `run_on_length` leaves the run-on line whole."""
+    path = tmp_path / "glued.txt"
+    path.write_text("标题\n" + RUN_ON, encoding="utf-8")
+    context = default_context()
+    longer = context.options.model_copy(
+        update={"text": TEXT.model_copy(update={"run_on_length": len(RUN_ON) + 1})})
+    assert ingest(path, context=context).damage == ["glued_cells"]
+    assert ingest(path, context=replace(context, options=longer)).damage == []
