@@ -9,7 +9,8 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 LS_VENV := .venv-ls
 LS_STAMP := $(LS_VENV)/.installed
-EXTRA    = $(shell $(PY) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['$(1)']))")
+# an extra's requirements from pyproject.toml, each shell-quoted (a `<` in a specifier is not a redirect)
+EXTRA    = $(shell $(PY) -c "import shlex, tomllib; print(' '.join(map(shlex.quote, tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['$(1)'])))")
 
 .PHONY: setup demo test eval bench train lint clean loadtest serve demo-edition label-studio
 
@@ -22,16 +23,16 @@ $(STAMP): pyproject.toml
 	# every extra (the core alone extracts text, HTML and born-digital PDF; see pyproject.toml)
 	$(BIN)/pip install --quiet -e ".[all,dev]"
 	# label-studio-sdk without its dependencies (see the `annotate` extra in pyproject.toml)
-	$(BIN)/pip install --quiet --no-deps "$(call EXTRA,annotate-sdk)"
+	$(BIN)/pip install --quiet --no-deps $(call EXTRA,annotate-sdk)
 	# augraphy without the GUI OpenCV it requires (see the `scan-synth` extra in pyproject.toml)
-	$(BIN)/pip install --quiet --no-deps "$(call EXTRA,scan-synth-augraphy)"
+	$(BIN)/pip install --quiet --no-deps $(call EXTRA,scan-synth-augraphy)
 	touch $(STAMP)
 
 # Label Studio in its own environment: it pins Django and many packages this project must not inherit
 $(LS_STAMP): pyproject.toml
 	$(PY) -m venv $(LS_VENV)
 	$(LS_VENV)/bin/pip install --quiet --upgrade pip
-	$(LS_VENV)/bin/pip install --quiet "$(call EXTRA,label-studio)"
+	$(LS_VENV)/bin/pip install --quiet $(call EXTRA,label-studio)
 	touch $(LS_STAMP)
 
 setup: $(STAMP) $(LS_STAMP)
