@@ -147,6 +147,7 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
     from xxgk.runners.bench import cold_start_inputs, generate_scans, run_bench
     from xxgk.runners.inputs import find_inputs
     from xxgk.scoring import score_dir
+    from xxgk.settings import get_settings
 
     if not inputs:
         _require("scan-synth", "xxgk bench without INPUTS (it generates scanned reports)")
@@ -168,7 +169,8 @@ def bench(inputs: tuple[Path, ...], n_generate: int, seed: int, keep_dir: Path |
                            on_file=lambda p, s, n: click.echo(f"  {p.name}: {n} pages, {s:.1f} s", err=True))
         result.cold = cold
         if gold_dir is not None:
-            result.score = score_dir(gold_dir, work / "pred", load_options().review.below).summary()
+            below = load_options(get_settings().pipeline_config).review.below
+            result.score = score_dir(gold_dir, work / "pred", below).summary()
     for line in result.lines():
         click.echo(line)
 

@@ -147,7 +147,7 @@ def flag_unseen_edition(report: Report, edition: str, model_version: str, confid
 def default_labeler(editions: dict[str, Edition], settings: Settings) -> Labeler:
     """The classifier of the registered model version, or string matching when asked or when none is.
 
-    torch is imported only when a classifier is used, so the rule path stays light.
+    ONNX Runtime is imported only when a classifier is used, so the rule path stays light.
     """
     from xxgk.inference.labeling.rules import RuleLabeler
 

@@ -39,7 +39,7 @@ def ingest_generated(gen: GeneratedDoc) -> Document:
     context = default_context()
     if gen.kind == "text":
         return ingest_text(gen.content.decode("utf-8"), doc_id=gen.doc_id, source=gen.filename,
-                           options=context.options.text)
+                           editions=context.editions, options=context.options.text)
     if gen.kind == "html":
         return ingest_html(gen.content.decode("utf-8"), doc_id=gen.doc_id, source=gen.filename)
     from xxgk.inference.ingest.pdf import ingest_pdf
