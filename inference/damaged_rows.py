@@ -17,11 +17,16 @@ is right: a row whose readings the arithmetic cannot tell apart stays unresolved
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 from xxgk.document import DumpDamage
+
+_WHOLE = re.compile(r"^(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)$")
+"""One cell of a glued run: a count without a leading zero, its thousands separated or not."""
+_GLUED = re.compile(r"^\d+(?:,\d+)*$")
 
 Derivation = Literal["printed", "expanded", "cut", "joined"]
 
@@ -43,17 +48,20 @@ class DamagedReading:
     derivation: Derivation
 
 
-def _cuts(digits: str, parts: int) -> Iterator[tuple[str, ...]]:
-    """Ways to cut a digit run into `parts` numbers, none with a leading zero."""
+def _cuts(text: str, parts: int) -> Iterator[tuple[str, ...]]:
+    """Ways to cut a run of digits into `parts` numbers, none with a leading zero; a thousands
+    separator stays inside its number (`681,275936` is 68, 1,275, 936, never 681, 275936)."""
     if parts == 1:
-        if digits == "0" or not digits.startswith("0"):
-            yield (digits,)
+        if _WHOLE.match(text):
+            yield (text,)
         return
-    for first in range(1, len(digits) - parts + 2):
-        head = digits[:first]
-        if head != "0" and head.startswith("0"):
+    for first in range(1, len(text) - parts + 2):
+        head = text[:first]
+        if head[0] == "0" and first > 1:
             return
-        for rest in _cuts(digits[first:], parts - 1):
+        if text[first - 1] == "," or text[first] == "," or not _WHOLE.match(head):
+            continue
+        for rest in _cuts(text[first:], parts - 1):
             yield (head, *rest)
 
 
@@ -78,7 +86,7 @@ def cuts(tokens: list[Token], n: int) -> Iterator[DamagedReading]:
     """Readings of a glued row: digit runs cut into numbers so that the row has n cells."""
     if not tokens or len(tokens) >= n:
         return
-    limits = [len(t.text) if t.text.isdigit() else 1 for t in tokens]
+    limits = [sum(ch.isdigit() for ch in t.text) if _GLUED.match(t.text) else 1 for t in tokens]
     if sum(limits) < n:
         return
     for parts in _part_counts(limits, n):
@@ -123,8 +131,33 @@ def damaged_readings(tokens: list[Token], n: int, damage: frozenset[DumpDamage],
         gens.append(expansions(tokens, n))
     if "glued_cells" in damage:
         gens.append(cuts(tokens, n))
+    return _distinct(itertools.chain(*gens), limit)
+
+
+def split_and_damaged(tokens: list[Token], n: int, damage: frozenset[DumpDamage], *,
+                      limit: int) -> list[DamagedReading] | None:
+    """Readings of a damaged row in which, besides the damage, one number was also printed in two
+    pieces (`4719 00006 6` for 47,19,0,0,0,0,66: the space a crawler kept between two text nodes of
+    `66`): each pair of neighbouring digit runs joined, then read as the damage allows. Derivation
+    `joined`; None when there are more than `limit`."""
+    def gen() -> Iterator[DamagedReading]:
+        for i in range(len(tokens) - 1):
+            a, b = tokens[i], tokens[i + 1]
+            if not (_GLUED.match(a.text) and _GLUED.match(b.text)) or a.text == "0":
+                continue
+            kept = [*tokens[:i], Token(a.text + b.text, a.source), *tokens[i + 2:]]
+            if len(kept) == n:
+                yield DamagedReading(tuple(t.text for t in kept), tuple(t.source for t in kept), "joined")
+                continue
+            for r in itertools.chain(expansions(kept, n) if "collapsed_runs" in damage else iter(()),
+                                     cuts(kept, n) if "glued_cells" in damage else iter(())):
+                yield DamagedReading(r.texts, r.sources, "joined")
+    return _distinct(gen(), limit)
+
+
+def _distinct(readings: Iterator[DamagedReading], limit: int) -> list[DamagedReading] | None:
     out: dict[tuple[str, ...], DamagedReading] = {}
-    for reading in itertools.chain(*gens):
+    for reading in readings:
         out.setdefault(reading.texts, reading)
         if len(out) > limit:
             return None

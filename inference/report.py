@@ -87,6 +87,10 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
         if any(o.truncated and not o.slots for o in readings):
             printed = " ".join(s.text for s in row.segments)
             warnings.append(f"{_name(row)}: printed '{printed}' has too many readings to weigh; cells left missing")
+        if any(o.unrestorable for o in readings):
+            printed = " ".join(s.text for s in row.segments)
+            warnings.append(f"{_name(row)}: printed '{printed}', fewer cells than its {len(row.keys)} columns, and "
+                            "no reading of the dump's damage restores them; cells left missing")
         if not readings and row.segments:
             n = len(row.keys)
             slots = tuple(Slot(s.text, s) for s in row.segments[:n])
@@ -97,7 +101,8 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
             warnings.append(f"{_name(row)}: printed no numbers in a table that leaves blank cells empty; read as "
                             "blanks (0), flagged for review")
             readings = [replace(o, guess_from=0) for o in readings]
-        if placed.unplaced:
+        restored = any(s.derivation != "printed" for o in readings for s in o.slots)
+        if placed.unplaced and not restored:
             warnings.append(f"{_name(row)}: {len(row.keys)} columns but fewer numbers, and their positions do "
                             "not say which columns; flagged for review")
             readings = [replace(o, guess_from=0) for o in readings]

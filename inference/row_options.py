@@ -13,10 +13,10 @@ number split in two).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xxgk.document import DumpDamage, Segment
-from xxgk.inference.damaged_rows import DamagedReading, Derivation, Token, damaged_readings
+from xxgk.inference.damaged_rows import DamagedReading, Derivation, Token, damaged_readings, split_and_damaged
 from xxgk.inference.numbers import Number, normalize, parse, split_cells
 from xxgk.options import ReadingOptions
 from xxgk.templates import Equation, Unit
@@ -40,6 +40,9 @@ class RowOption:
     cost: float
     truncated: bool = False
     """More damaged readings fit the row than were kept: none of them can be trusted alone."""
+    unrestorable: bool = False
+    """The row prints fewer cells than it has and no reading of the dump's damage restores them: which
+    columns its numbers belong to is unknown."""
     guess_from: int | None = None
     """Cells from this index on are a guess a reviewer must confirm: a row that printed more
     numbers than it has cells (the first ones kept), a short row a space-laid dump gave no
@@ -104,14 +107,22 @@ def damaged_options(segments: list[Segment], keys: tuple[str, ...], units: dict[
         return [RowOption((), 0.0, truncated=True)]
     scored = [(_broken(keys, r.texts, units, equations), r) for r in readings]
     if not scored:
-        return []
+        return [RowOption((), 0.0, unrestorable=True)] if damage and len(tokens) < n else []
     fewest = min(b for b, _ in scored)
     best = [r for b, r in scored if b == fewest]
     if any(r.derivation == "joined" for r in best) and (fewest or not equations):
         best = [r for r in best if r.derivation != "joined"]
     cost = reading.cost_damaged + reading.cost_failed_identity * fewest
-    truncated = len(best) > reading.max_damaged
-    return [RowOption(_slots(r, segments), cost, truncated) for r in best[:reading.max_damaged]]
+    options = [RowOption(_slots(r, segments), cost) for r in best]
+    if fewest and equations and damage:
+        # a second damage may explain a row no reading restores: offer the table those readings too
+        more = split_and_damaged(tokens, n, damage, limit=reading.max_readings)
+        if more is None:
+            return [RowOption((), 0.0, truncated=True)]
+        options += [RowOption(_slots(r, segments), reading.cost_damaged + reading.cost_failed_identity)
+                    for r in more if not _broken(keys, r.texts, units, equations)]
+    truncated = len(options) > reading.max_damaged
+    return [replace(o, truncated=truncated) for o in options[:reading.max_damaged]]
 
 
 def _slots(reading: DamagedReading, segments: list[Segment]) -> tuple[Slot, ...]:
@@ -130,7 +141,8 @@ def row_options(segments: list[Segment], keys: tuple[str, ...], units: dict[str,
     """
     damaged = damaged_options(segments, keys, units, equations, damage, reading)
     printed = _printed_options(segments, keys, units, equations, reading)
-    if any(o.slots and o.slots[0].derivation != "joined" for o in damaged) or any(o.truncated for o in damaged):
+    if any(o.slots and o.slots[0].derivation != "joined" for o in damaged) or any(o.truncated or o.unrestorable
+                                                                                   for o in damaged):
         return damaged
     return sorted([*printed, *damaged], key=lambda o: o.cost)
 

@@ -184,6 +184,8 @@ class TextOptions(_Section):
     """Display columns two pieces' starts may differ by and still be one column."""
     max_fragment: int
     """Longer text on a line without numbers is prose, not a wrapped cell."""
+    max_joined_label: int
+    """Characters a label put back together from a crawler's one-node-per-line pieces may reach."""
     max_cell_lines: int
     """Lines above or below its row that a value cell's wrapped words may take."""
     row_values: int

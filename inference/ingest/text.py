@@ -30,6 +30,7 @@ from typing import Literal
 
 from xxgk.document import Document, DumpDamage, Page, Segment
 from xxgk.inference.ingest.boxes import box_rows
+from xxgk.inference.ingest.fragments import label_groups
 from xxgk.inference.ingest.furniture import strip_furniture
 from xxgk.inference.ingest.runon import RunOnSplitter
 from xxgk.inference.ingest.widths import Width, dump_width
@@ -122,8 +123,11 @@ def _split_trailing_numbers(piece: tuple[str, int, int]) -> list[tuple[str, int,
     return [(m.group("label"), start, label_end), (m.group("nums"), nums_start, end)]
 
 
-def _logical_rows(lines: list[tuple[str, int]], markdown: bool) -> list[list[tuple[str, int]]]:
-    """Group lines into table rows: outside Markdown, a line starting with `|` continues the row above."""
+def _logical_rows(lines: list[tuple[str, int]], markdown: bool, options: TextOptions,
+                  fixed: frozenset[int]) -> list[list[tuple[str, int]]]:
+    """Group lines into table rows: outside Markdown, a line starting with `|` continues the row
+    above; a label a crawler broke into one line per text node is one row (`fragments`), unless its
+    lines start at an offset in `fixed`."""
     rows: list[list[tuple[str, int]]] = []
     for text, offset in lines:
         if _blank(text) or (markdown and _MD_RULE.match(text)):
@@ -132,7 +136,21 @@ def _logical_rows(lines: list[tuple[str, int]], markdown: bool) -> list[list[tup
             rows[-1].append((text, offset))
         else:
             rows.append([(text, offset)])
-    return rows
+    singles = [row[0] for row in rows if len(row) == 1]
+    joined = {g[0][1]: g for g in label_groups(singles, options.max_fragment, options.max_joined_label, fixed)}
+    members = {offset for g in joined.values() for _, offset in g[1:]}
+    return [joined.get(row[0][1], row) if len(row) == 1 else row for row in rows if row[0][1] not in members]
+
+
+def _joined_label(group: list[tuple[str, int]]) -> tuple[str, int, int]:
+    """One label from the lines a crawler broke it into, spanning them all."""
+    text = ""
+    for line, _ in group:
+        text = _join(text, line.strip(" \u3000"))
+    first, offset = group[0]
+    last, last_offset = group[-1]
+    start = offset + len(first) - len(first.lstrip(" \u3000"))
+    return text, start, last_offset + len(last.rstrip(" \u3000"))
 
 
 def _split_pipes(row: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
@@ -190,7 +208,7 @@ def _line_cells(lines: list[tuple[str, int]], options: TextOptions, splitter: Ru
     width = dump_width([t for t, _ in lines], options)
     wrapped = box_rows(lines, options)
     wrapped |= wrapped_rows([("" if offset in wrapped else t, offset) for t, offset in lines], options, width)
-    for group in _logical_rows(lines, markdown):
+    for group in _logical_rows(lines, markdown, options, frozenset(wrapped)):
         text, offset = group[0]
         if offset in wrapped:
             if wrapped[offset]:
@@ -204,6 +222,8 @@ def _line_cells(lines: list[tuple[str, int]], options: TextOptions, splitter: Ru
             continue
         if "\t" in text:
             pieces = _pieces(text, offset, "\t")
+        elif len(group) > 1 and not any("|" in t for t, _ in group):
+            pieces = [_joined_label(group)]
         elif any("|" in t for t, _ in group):
             pieces = _split_pipes(group)
         else:

@@ -1,7 +1,10 @@
 """Readings of rows a dump damaged: collapsed runs, glued digits, a number split in two."""
 
-from xxgk.inference.damaged_rows import Token, cuts, damaged_readings, expansions, joins
+from xxgk.document import Segment
+from xxgk.inference.damaged_rows import Token, cuts, damaged_readings, expansions, joins, split_and_damaged
+from xxgk.inference.row_options import row_options
 from xxgk.options import load_options
+from xxgk.templates import load_editions
 
 LIMIT = load_options().reading.max_readings
 
@@ -46,3 +49,48 @@ def test_damage_decides_which_readings_exist():
     glued = damaged_readings(toks("640020470"), 7, frozenset({"glued_cells"}), limit=LIMIT)
     assert glued and all(r.derivation == "cut" for r in glued)
     assert damaged_readings(toks("0" * 30), 15, frozenset({"collapsed_runs"}), limit=LIMIT) is not None
+
+
+def test_cuts_keep_a_thousands_separator_inside_its_number():
+    readings = {r.texts for r in cuts(toks("681,275936"), 3)}
+    assert ("68", "1,275", "936") in readings
+    assert not any(t.startswith(",") or t.endswith(",") for r in readings for t in r)
+    assert ("681", "275936") not in {r.texts for r in cuts(toks("681,275936"), 2)}
+    assert {r.texts for r in cuts(toks("2,29475700", "003,051"), 7)} >= {("2,294", "757", "0", "0", "0", "0", "3,051")}
+
+
+def test_a_number_in_two_pieces_inside_a_damaged_row():
+    glued = frozenset({"glued_cells"})
+    readings = {r.texts for r in split_and_damaged(toks("4719", "00006", "6"), 7, glued, limit=LIMIT)}
+    assert ("47", "19", "0", "0", "0", "0", "66") in readings
+    assert all(r.derivation == "joined" for r in split_and_damaged(toks("4719", "00006", "6"), 7, glued, limit=LIMIT))
+    assert split_and_damaged(toks("0", "5"), 3, glued, limit=LIMIT) == []  # `05` is no number
+
+
+def _segments(*texts: str) -> list[Segment]:
+    return [Segment(id=i, text=t, page=1, row=0, source="text", bbox=(100.0 * i, 0.0, 100.0 * i + 90, 9.0))
+            for i, t in enumerate(texts)]
+
+
+def _t3_row(name: str):
+    edition = load_editions()["2021"]
+    keys = tuple(k for k in edition.cell_keys if k.startswith(f"t3.{name}."))
+    equations = [eq for eq in edition.equations if {*eq.lhs, *eq.rhs} <= set(keys)]
+    return keys, edition.units, equations
+
+
+def test_a_split_number_is_offered_only_where_no_plain_reading_keeps_the_row():
+    keys, units, equations = _t3_row("denied_third_party")
+    glued = frozenset({"glued_cells"})
+    options = row_options(_segments("4719 00006 6"), keys, units, equations, glued, reading=load_options().reading)
+    texts = {tuple(s.text for s in o.slots) for o in options}
+    assert ("47", "19", "0", "0", "0", "0", "66") in texts
+    options = row_options(_segments("640020470"), keys, units, equations, glued, reading=load_options().reading)
+    assert all(s.derivation == "cut" for o in options for s in o.slots)
+
+
+def test_a_damaged_row_nothing_restores_is_left_missing_not_read_in_order():
+    keys, units, equations = _t3_row("new_received")
+    options = row_options(_segments("110000"), keys, units, equations, frozenset({"glued_cells"}),
+                          reading=load_options().reading)
+    assert [o.unrestorable for o in options] == [True] and not options[0].slots

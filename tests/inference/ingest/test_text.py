@@ -62,6 +62,34 @@ def test_text_wide_spaces_split_fields_and_label_numbers_are_separated():
     assert rows[2] == ["本报告所列数据的统计期限自2020年1月1日起。"]
 
 
+def test_text_labels_broken_into_one_node_per_line_are_put_back_together():
+    lines = ["三、收到和处理政府信息公开申请情况", "（", "本列数据的勾稽关系为：第一项加第二项之和", "，",
+             "等于第三项加第四项之和", "）", "申请人情况", "一", "、", "本年新收政府信息公开申请数量",
+             "270", "0", "301", "（", "二", "）", "部分公开", "（", "区分处理的", "，", "只计这一情形", "，",
+             "不计其他情形", "）", "33", "0", "37", "（", "三", "）", "不予公开", "1.属于国家秘密", "9", "0", "9",
+             "行政复议", "结果", "纠正", "尚未", "审结"]
+    text = "\n".join(lines)
+    _, segments, _ = segment_text(text, TEXT)
+    texts = [s.text for s in segments]
+    assert texts[:5] == ["三、收到和处理政府信息公开申请情况",
+                         "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                         "申请人情况", "一、本年新收政府信息公开申请数量", "270"]
+    assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" in texts
+    assert "（三）不予公开" in texts and "1.属于国家秘密" in texts
+    assert texts[-4:] == ["结果", "纠正", "尚未", "审结"]  # words without punctuation stay apart
+    joined = next(s for s in segments if s.text.startswith("（二）"))
+    assert text[joined.span[0]:joined.span[1]].replace("\n", "") == joined.text
+
+
+def test_text_numbers_and_prose_never_join_a_label():
+    prose = "本报告根据《条例》（以下简称《条例》）要求编制，所列数据的统计期限自2021年1月1日起至2021年12月31日止。"
+    text = "\n".join(["（", "一", "）", "予以公开", "75", "0", "85", prose, "（", "二", "）", "部分公开"])
+    _, segments, _ = segment_text(text, TEXT)
+    texts = [s.text for s in segments]
+    assert texts[:4] == ["（一）予以公开", "75", "0", "85"]
+    assert texts[-1] == "（二）部分公开"
+
+
 def test_text_spans_point_into_the_cleaned_text():
     text = clean("标题\r\n规章\t1\t2\r\n")
     _, segments, page = segment_text(text, TEXT)
