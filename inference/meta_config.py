@@ -38,6 +38,7 @@ class TitleWords(_Model):
     navigation: tuple[str, ...]
     separators: tuple[str, ...]
     record_labels: tuple[str, ...]
+    trail_words: tuple[str, ...]
     lead_words: tuple[str, ...]
     noise: str
 

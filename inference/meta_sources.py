@@ -33,6 +33,7 @@ from xxgk.inference.meta_text import (
     fields_in,
     is_title,
     title_parts,
+    title_window,
     trailing_date,
 )
 
@@ -44,7 +45,7 @@ TAIL_ROWS = 60
 FIELD_LINE_MAX = 160
 """A line longer than this is prose (or OCR text glued together): only the longer labels are read."""
 _FIRST_PART = re.compile(r"^\s*(?:一\s*[、.．]|第一部分)")
-_TITLE_JOIN = 3
+_TITLE_JOIN = 6
 _BLOCK_ABOVE = 2
 _BLOCK_BELOW = 2
 _DATELINE_BELOW = 3
@@ -160,12 +161,23 @@ def _text_lines(lines: list[Line]) -> list[Line]:
 
 
 def _find_titles(head: list[Line], config: MetaConfig) -> list[tuple[int, int, str]]:
-    """(first, last) positions in `head` and text of each title, joined over up to three lines."""
+    """(first, last) positions in `head` and text of each title, joined over up to six lines (a
+    crawler writes a title in as many text nodes); a line too long to be a title yields the title
+    inside it (`title_window`). Lines are joined in front of a line that is a whole title by
+    itself (naming its agency) never: those are the pieces of a navigation trail a crawler wrote
+    above it (`年` `报`)."""
     found = []
     i = 0
     while i < len(head):
-        for k in range(1, _TITLE_JOIN + 1):
+        if len(norm(head[i].text)) > config.title.max_length:
+            if window := title_window(head[i].text, config):
+                found.append((i, i, norm(window)))
+            i += 1
+            continue
+        for k in range(1, min(_TITLE_JOIN, len(head) - i) + 1):
             joined = "".join(norm(ln.text) for ln in head[i: i + k])
+            if k > 1 and _whole_title(head[i + k - 1].text, config):
+                break
             if is_title(joined, config.title):
                 found.append((i, i + k - 1, joined))
                 i += k - 1
@@ -174,6 +186,10 @@ def _find_titles(head: list[Line], config: MetaConfig) -> list[tuple[int, int, s
                 break
         i += 1
     return found
+
+
+def _whole_title(text: str, config: MetaConfig) -> bool:
+    return is_title(text, config.title) and title_parts(text, config).agency is not None
 
 
 def from_title(lines: list[Line], config: MetaConfig) -> list[Evidence]:

@@ -105,9 +105,28 @@ def _head_marks(config: MetaConfig) -> tuple[str, ...]:
     """Where a title's agency can start: after a separator, a navigation word or a printed label."""
     words = config.title
     labels = (*config.fields.title, *config.fields.agency, *config.fields.publish_date)
-    marks = {s.strip() for s in (*words.separators, *words.navigation, *words.record_labels, *words.lead_words,
-                                 *labels)}
+    marks = {s.strip() for s in (*words.separators, *words.navigation, *words.record_labels, *words.trail_words,
+                                 *words.lead_words, *labels)}
     return tuple(sorted(marks - {""}, key=len, reverse=True))
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+
+
+def title_window(text: str, config: MetaConfig | None = None) -> str | None:
+    """The title inside a line too long to be one (a crawler's run-on article: navigation, title
+    and prose on one line): the report phrase and the text before it back to the sentence end,
+    navigation mark or separator before the agency; None when that is no title."""
+    config = config or default_meta_config()
+    t = arabic_dates(unicodedata.normalize("NFKC", text))
+    for m in _phrase(config.title).finditer(t):
+        head = t[: m.start()]
+        cuts = [mm.end() for mm in _SENTENCE_END.finditer(head)]
+        cuts += [head.rfind(s) + len(s) for s in _head_marks(config) if s in head]
+        window = (head[max(cuts, default=0):] + m.group()).strip()
+        if is_title(window, config.title) and title_parts(window, config).agency:
+            return window
+    return None
 
 
 def title_parts(text: str, config: MetaConfig | None = None) -> TitleParts:

@@ -53,10 +53,13 @@ def _norm_char(ch: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _wordings(editions: tuple[Edition, ...], min_wording: int) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
-    """(cores of labels that end right before values, wordings by first character for cutting), of
-    the editions given (cached per set of edition objects: `load_editions` returns the same ones)."""
+def _wordings(editions: tuple[Edition, ...], min_wording: int
+              ) -> tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:
+    """(cores of labels that end right before values, the same with their numbering for matching
+    damaged text, wordings by first character for cutting), of the editions given (cached per set
+    of edition objects: `load_editions` returns the same ones)."""
     value_labels: set[str] = set()
+    numbered: set[str] = set()
     all_wordings: set[str] = set()
     for ed in editions:
         for s in ed.spec.sections:
@@ -70,13 +73,15 @@ def _wordings(editions: tuple[Edition, ...], min_wording: int) -> tuple[frozense
                     for w in f.wordings:
                         all_wordings.add(_compact(w))
                         value_labels.add(_core(w))
+                        numbered.add(_compact(w).translate(_DROP))
     by_first: dict[str, list[str]] = {}
     for w in all_wordings:
         body = _NUMBERING.sub("", w, count=1) if _NUMBERING.match(w) else w
         if len(body) >= min_wording:
             by_first.setdefault(body[0], []).append(body)
     ordered = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by_first.items()}
-    return frozenset(c for c in value_labels if len(c) >= min_wording), ordered
+    cores = frozenset(c for c in value_labels if len(c) >= min_wording)
+    return cores, cores | frozenset(numbered), ordered
 
 
 def _compact(text: str) -> str:
@@ -91,13 +96,20 @@ class RunOnSplitter:
     """Cuts run-on lines into label, prose and value pieces with the configured wordings."""
 
     def __init__(self, editions: dict[str, Edition], text: TextOptions):
-        self._value_labels, self._by_first = _wordings(tuple(editions.values()), text.min_wording)
+        self._value_labels, self._near_labels, self._by_first = _wordings(tuple(editions.values()),
+                                                                          text.min_wording)
         self._min_glued = text.min_glued_values
         self._max_core = max((len(c) for c in self._value_labels), default=0)
 
     def _ends_with_label(self, before: str) -> bool:
+        """Whether the text ends with a row label or column header, spelled exactly or, for longer
+        wordings (with their numbering: `（一）矛以公开`), with a few characters misread, dropped or
+        doubled (OCR'd or garbled copies)."""
         tail = "".join(_norm_char(c) for c in before[-(self._max_core * 2 + 8):]).translate(_DROP)
-        return any(tail.endswith(c) for c in self._value_labels if len(c) <= len(tail))
+        if any(tail.endswith(c) for c in self._value_labels if len(c) <= len(tail)):
+            return True
+        return any(_ends_near(tail, c, budget) for c in self._near_labels
+                   if (budget := _edit_budget(len(c))) and len(c) - budget <= len(tail))
 
     def value_runs(self, line: str) -> list[tuple[int, int]]:
         """(start, end) of the digit runs in the line that are table values."""
@@ -183,6 +195,30 @@ class RunOnSplitter:
             if matched:
                 return matched
         return 0
+
+
+def _edit_budget(length: int) -> int:
+    """Characters a wording this long may have damaged and still be recognised: none below 5
+    (short wordings such as 规章 would match by chance), then one per five characters."""
+    return 0 if length < 5 else length // 5
+
+
+def _ends_near(tail: str, word: str, budget: int) -> bool:
+    """Whether some suffix of `tail` is within `budget` edits (substitution, deletion, insertion)
+    of `word`: an edit distance computed from the end, stopped as soon as it must exceed the budget."""
+    window = tail[-(len(word) + budget):]
+    if len(set(word) - set(window)) > budget:
+        return False
+    w, t = word[::-1], window[::-1]
+    previous = list(range(len(t) + 1))
+    for i, ch in enumerate(w, 1):
+        current = [i] + [0] * len(t)
+        for j, tc in enumerate(t, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ch != tc))
+        if min(current) > budget:
+            return False
+        previous = current
+    return min(previous) <= budget
 
 
 def _match_len(text: str, at: int, word: str) -> int:

@@ -179,6 +179,28 @@ def test_metadata_of_crawler_text_is_the_title_not_a_clause():
     assert (meta.agency, meta.year, meta.publish_date) == ("某某综合实验区", 2021, "2022-02-08")
 
 
+def _crawled_meta(text: str):
+    return extract_meta(ingest_text(text, doc_id="c", source="c.txt", options=load_options().text))
+
+
+def test_metadata_of_a_title_a_crawler_wrote_in_many_text_nodes():
+    nodes = "首页 >\n法定\n主动公开内容 > 政府信息公开年\n报\n某某市农业农村局2019年年度政府信息公开工作报告\n"
+    meta = _crawled_meta(nodes + "一、总体情况\n本年度我局主动公开信息。\n")
+    assert (meta.agency, meta.year) == ("某某市农业农村局", 2019)
+    pieces = "2019年某\n东新区审计\n局政府信息公开工作\n年报\n2020-03-13\n"
+    meta = _crawled_meta(pieces + "一、总体情况\n本年度我局主动公开信息。\n")
+    assert (meta.agency, meta.year, meta.publish_date) == ("某东新区审计局", 2019, "2020-03-13")
+
+
+def test_metadata_of_a_title_inside_a_run_on_line():
+    line = ("当前位置：首页 > 政务公开 > 信息公开年报 某某市应急管理局2021年政府信息公开工作年报 2022-03-19 "
+            "根据《中华人民共和国政府信息公开条例》有关规定，编制本年度报告。本报告所列数据的统计期限为2021年1月1日至"
+            "2021年12月31日。 一、总体情况 本年度我局主动公开信息。")
+    meta = _crawled_meta(line)
+    assert (meta.agency, meta.year) == ("某某市应急管理局", 2021)
+    assert title_parts("年度报告 某某市统计局 2022年政府信息公开工作年报").agency == "某某市统计局"
+
+
 def test_publish_date_never_from_a_period_in_the_prose():
     meta = meta_of("某县财政局2019年政府信息公开工作年度报告", "（2019年1月1日至12月31日）",
                    "一、总体情况", "本年度我局主动公开信息。", "某县财政局", "2020年1月15日")

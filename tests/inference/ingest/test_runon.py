@@ -62,3 +62,12 @@ def test_the_text_options_of_the_ingest_context_reach_the_reader(tmp_path):
         update={"text": TEXT.model_copy(update={"run_on_length": len(RUN_ON) + 1})})
     assert ingest(path, context=context).damage == ["glued_cells"]
     assert ingest(path, context=replace(context, options=longer)).damage == []
+
+
+def test_values_after_a_misread_label_are_still_values_and_short_labels_need_their_spelling():
+    splitter = RunOnSplitter(load_editions(), TEXT)
+    line = ("（三）不予公开1.属于国家秘密02000022．其他法津行政法规禁止仑开0100001（一）矛以公开390001325"
+            "本年共办理规章0件，我局行政许可12项")
+    values = [p.text for p in splitter.split(line) if p.value]
+    assert values == ["0200002", "0100001", "390001325"]
+    assert not splitter.split("某局说明0000")[-1].value  # no label, no value
