@@ -74,6 +74,8 @@ class Assembler:
         self.edition = edition
         self.single_row = {t.id for t in edition.spec.tables if t.layout == "single_row"}
         self.max_cols = {t.id: max(len(g.cols) for g in t.groups) for t in edition.spec.tables}
+        self.glued = False
+        """The document being assembled glued cells together (`Document.damage`)."""
 
     def _row_layout(self, label: str | None) -> RowLayout | None:
         if not label or not label.startswith("row:"):
@@ -84,6 +86,7 @@ class Assembler:
     def __call__(self, doc: Document) -> Assembly:
         out = Assembly()
         state = _State(out)
+        self.glued = "glued_cells" in doc.damage
         for phys in doc.rows():
             self._physical_row(phys, state)
         state.close()
@@ -237,7 +240,14 @@ class Assembler:
         if st.table in self.single_row and st.table not in st.blocks_done:
             n_keys = len(self._block_keys(st.table, st))
             return st.table if n_keys and (filled or len(phys) >= n_keys) else None
-        return self._single_row_table_for(len(phys), st) if filled else None
+        return self._single_row_table_for(self._cells_at_most(phys), st) if filled else None
+
+    def _cells_at_most(self, phys: list[Segment]) -> int:
+        """Cells a line of values can hold: one per segment, or one per digit where the dump glued
+        cells together (`00000 00 0 0 000000` is up to fifteen cells)."""
+        if not self.glued:
+            return len(phys)
+        return sum(max(1, sum(ch.isdigit() for ch in s.text)) for s in phys)
 
     def _single_row_table_for(self, n_values: int, st: _State) -> str | None:
         """A long line of values outside any row is the data line of a single_row table.

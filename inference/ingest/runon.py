@@ -131,10 +131,12 @@ class RunOnSplitter:
                 out.append((start, end))
         return out
 
-    def is_run_on(self, line: str) -> bool:
-        """A line that holds a table whose values are glued to their labels."""
+    def is_run_on(self, line: str, *, in_run_on_dump: bool = False) -> bool:
+        """A line that holds a table whose values are glued to their labels: `min_glued_values` runs
+        of them, or one in a dump whose other lines are run-on already (a table of one data line,
+        table 4, on a line of its own)."""
         glued = [(s, e) for s, e in self.value_runs(line) if s > 0 and not line[s - 1].isspace()]
-        return len(glued) >= self._min_glued
+        return len(glued) >= (1 if in_run_on_dump else self._min_glued)
 
     def split(self, line: str) -> list[Piece]:
         pieces: list[Piece] = []

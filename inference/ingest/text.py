@@ -201,7 +201,10 @@ def _split_group_label(piece: tuple[str, int, int], max_group: int) -> list[tupl
     return [(head, start, start + len(head)), (text[cut:], start + cut, end)]
 
 
-def _line_cells(lines: list[tuple[str, int]], options: TextOptions, splitter: RunOnSplitter | None) -> list[_Cell]:
+def _line_cells(lines: list[tuple[str, int]], options: TextOptions, splitter: RunOnSplitter | None,
+                run_on_dump: bool = False) -> list[_Cell]:
+    """Cells of a dump read line by line; in a `run_on_dump` (some line is a run-on table) any long
+    line with a value glued to its label is cut as run-on too."""
     markdown = any(_MD_RULE.match(t) for t, _ in lines)
     cells: list[_Cell] = []
     row = -1
@@ -217,7 +220,7 @@ def _line_cells(lines: list[tuple[str, int]], options: TextOptions, splitter: Ru
                              for i, (t, s, e) in enumerate(wrapped[offset]))
             continue
         row += 1
-        if splitter is not None and len(group) == 1 and _run_on(text, options, splitter):
+        if splitter is not None and len(group) == 1 and _run_on(text, options, splitter, run_on_dump):
             row = _run_on_cells(text, offset, splitter, cells, row)
             continue
         if "\t" in text:
@@ -379,9 +382,9 @@ def collapsed_runs(lines: list[tuple[str, int]], min_number_lines: int) -> bool:
     return numbers >= min_number_lines and repeats == 0
 
 
-def _run_on(line: str, options: TextOptions, splitter: RunOnSplitter) -> bool:
+def _run_on(line: str, options: TextOptions, splitter: RunOnSplitter, in_run_on_dump: bool = False) -> bool:
     """A line long enough (`run_on_length`) to hold a run-on table, that holds one."""
-    return len(line) >= options.run_on_length and splitter.is_run_on(line)
+    return len(line) >= options.run_on_length and splitter.is_run_on(line, in_run_on_dump=in_run_on_dump)
 
 
 def segment_text(text: str, options: TextOptions,
@@ -395,7 +398,7 @@ def segment_text(text: str, options: TextOptions,
     if shape == "blocks" and _space_laid(lines, options.min_spaced_rows):
         shape, lines = "lines", _single_spaced(lines)
     if shape == "lines":
-        cells = _line_cells(lines, options, splitter)
+        cells = _line_cells(lines, options, splitter, run_on)
     else:
         cells = {"tab_prefixed": _tab_prefixed_cells, "blocks": _block_cells}[shape](lines)
     rows = {r: i for i, r in enumerate(dict.fromkeys(c.row for c in cells))}

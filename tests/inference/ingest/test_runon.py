@@ -71,3 +71,13 @@ def test_values_after_a_misread_label_are_still_values_and_short_labels_need_the
     values = [p.text for p in splitter.split(line) if p.value]
     assert values == ["0200002", "0100001", "390001325"]
     assert not splitter.split("某局说明0000")[-1].value  # no label, no value
+
+
+def test_in_a_run_on_dump_a_line_of_one_glued_table_is_cut_too():
+    splitter = RunOnSplitter(load_editions(), TEXT)
+    t4 = ("行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果"
+          "尚未审结总计结果维持结果纠正其他结果尚未审结总计00000 00 0 0 000000 五、存在的主要问题及改进情况 下一步，"
+          "我局将进一步加大主动公开力度，丰富政策解读形式，加强业务培训，健全工作机制，不断提升政府信息公开工作水平。")
+    assert not splitter.is_run_on(t4)
+    assert splitter.is_run_on(t4, in_run_on_dump=True)
+    assert [p.text for p in splitter.split(t4) if p.value] == ["00000 00 0 0 000000"]
