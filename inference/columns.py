@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from xxgk.document import Segment
 from xxgk.inference.assemble import RowRead
+from xxgk.inference.numbers import split_cells
 from xxgk.options import ReadingOptions
 
 
@@ -78,11 +79,17 @@ def _blank(like: Segment) -> Segment:
     return like.model_copy(update={"text": "", "columns": None})
 
 
+def _printed(values: list[Segment]) -> int:
+    """How many numbers the values print: a text browser joins a row's cells with one space
+    (`3 16`), so one segment may hold several."""
+    return sum(len(split_cells(s.text) or [s]) for s in values)
+
+
 def _spaced_short(row: RowRead) -> bool:
     """A row of a space-laid dump printing, on one line, several numbers but fewer than it has
     cells (one number alone on its line is how one-cell-per-line dumps print every row)."""
     values = _values(row)
-    return 1 < len(values) < len(row.keys) and all(s.columns is not None for s in values) \
+    return 1 < _printed(values) < len(row.keys) and all(s.columns is not None for s in values) \
         and len({s.row for s in values}) == 1 and all(s.text.strip() for s in row.segments)
 
 
@@ -102,7 +109,7 @@ def place_rows(rows: list[RowRead], reading: ReadingOptions) -> list[Placed]:
             out.append(Placed(replace(row, segments=[_blank(row.label)] * len(row.keys)), blank=True))
             continue
         # a row printing its blank cells (a box-drawn table's empty fields) is placed already
-        short = 0 < len(values) < len(row.keys) and all(s.text.strip() for s in row.segments)
+        short = 0 < _printed(values) < len(row.keys) and all(s.text.strip() for s in row.segments)
         if not short or any(s.columns is None for s in values) or len({s.row for s in values}) > 1:
             out.append(Placed(row))
             continue

@@ -276,3 +276,14 @@ def test_a_group_cell_joined_to_its_row_label_by_one_space_is_two_segments() -> 
     sentence = "我局主要做了以下工作：一是加强领导，二是完善制度，三是强化培训，四是严格审查 （一）健全机制，规范流程。"
     _, prose, _ = segment_text(f"{sentence}\n（二）部分公开 1 1\n", TEXT)
     assert prose[0].text == sentence  # a sentence is not cut
+
+
+def test_a_text_browsers_row_of_numbers_joined_by_single_spaces_counts_every_number() -> None:
+    """lynx joins a row's cells with one space (`0 0 46`): one segment, every cell printed, not a short
+    row to place; `3 16` is short, and shows that the dump leaves blank cells empty."""
+    full = _row("rules", 1, [("0 0 46", 8)])
+    assert not place_rows([full], READING)[0].unplaced
+    short = _row("rules", 1, [("3 16", 8)])
+    alone = _row("normative_docs", 2, [])
+    placed = place_rows([short, alone], READING)
+    assert placed[0].unplaced and placed[1].blank
