@@ -58,6 +58,36 @@ def _centres(rows: list[RowRead]) -> dict[tuple[str, ...], list[float]]:
     return {sig: [statistics.median(col) for col in zip(*rows_, strict=True)] for sig, rows_ in samples.items()}
 
 
+def _clustered(rows: list[RowRead], gap: float, max_offset: float) -> dict[tuple[str, ...], list[float]]:
+    """Per column signature, column centres found where no row prints every cell: the numbers of
+    all its one-line rows fall into as many clusters as it has columns, separated by more than
+    `gap` display columns and each narrower than `max_offset` of the space between clusters."""
+    samples: dict[tuple[str, ...], list[float]] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    for row in rows:
+        values = _values(row)
+        if row.label is None or not values or any(s.columns is None or split_cells(s.text) for s in values) \
+                or len({s.row for s in values}) > 1:
+            continue
+        samples.setdefault(_signature(row), []).extend(_centre(s) for s in values)
+        counts[_signature(row)] = len(row.keys)
+    out = {}
+    for sig, xs in samples.items():
+        xs.sort()
+        clusters = [[xs[0]]]
+        for a, b in itertools.pairwise(xs):
+            if b - a > gap:
+                clusters.append([])
+            clusters[-1].append(b)
+        if len(clusters) != counts[sig]:
+            continue
+        centres = [statistics.median(c) for c in clusters]
+        space = min((b - a for a, b in itertools.pairwise(centres)), default=float("inf"))
+        if all(c[-1] - c[0] <= max_offset * space for c in clusters):
+            out[sig] = centres
+    return out
+
+
 def _assign(values: list[Segment], centres: list[float], max_offset: float) -> list[int] | None:
     """Each number's column, or None unless each is near one column (within `max_offset` of the gap
     to the next), in order, one per column."""
@@ -100,7 +130,7 @@ def place_rows(rows: list[RowRead], reading: ReadingOptions) -> list[Placed]:
     Only numbers printed on one line have positions that compare; a row whose numbers stand on
     lines of their own (one cell per line) is left to the reading in order.
     """
-    centres = _centres(rows)
+    centres = _clustered(rows, reading.column_gap, reading.column_offset) | _centres(rows)
     sparse = any(_spaced_short(r) for r in rows)
     out = []
     for row in rows:

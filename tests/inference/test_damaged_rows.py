@@ -101,5 +101,6 @@ def test_numbers_read_as_one_cell_leaving_cells_empty_are_no_reading_of_a_row_pr
     would leave two cells empty and shift the rest; a report whose own sums are wrong would let the
     table's arithmetic pick that reading and confirm the shifted numbers."""
     keys, units, equations = _t3_row("denied_law_prohibited")
-    options = row_options(_segments("0 0 1", "0", "0", "0", "0"), keys, units, equations, reading=load_options().reading)
+    options = row_options(_segments("0 0 1", "0", "0", "0", "0"), keys, units, equations,
+                          reading=load_options().reading)
     assert [tuple(s.text for s in o.slots) for o in options] == [("0", "0", "1", "0", "0", "0", "0")]

@@ -287,3 +287,16 @@ def test_a_text_browsers_row_of_numbers_joined_by_single_spaces_counts_every_num
     alone = _row("normative_docs", 2, [])
     placed = place_rows([short, alone], READING)
     assert placed[0].unplaced and placed[1].blank
+
+
+def test_columns_are_found_from_short_rows_when_no_row_prints_every_cell() -> None:
+    """Rows each leaving a different cell blank: together their numbers fall into one cluster per
+    column, which places each row's numbers; clusters fewer than the columns place nothing."""
+    a = _row("rules", 1, [("3", 24), ("12", 60)])
+    b = _row("normative_docs", 2, [("5", 24), ("41", 42)])
+    placed = place_rows([a, b], READING)
+    assert [s.text for s in placed[0].row.segments] == ["3", "", "12"]
+    assert [s.text for s in placed[1].row.segments] == ["5", "41"]
+    assert not placed[0].unplaced and not placed[1].unplaced
+    c = _row("normative_docs", 2, [("5", 24), ("41", 60)])
+    assert all(p.unplaced for p in place_rows([a, c], READING))
