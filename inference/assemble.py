@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from xxgk.document import Document, Segment
 from xxgk.inference.labeling.lexicon import core
+from xxgk.inference.numbers import looks_like_value
 from xxgk.templates import Edition, MergedRow, RowLayout
 
 
@@ -234,9 +235,11 @@ class Assembler:
         """The single_row table whose data line this value-only row is, if any.
 
         In the table's own context any values start its data line, and so does a line of empty
-        cells as long as the data line (a table of blank zeros); elsewhere see below.
+        cells as long as the data line (a table of blank zeros); elsewhere see below. Text no
+        value cell can hold (one character of a vertical header taken for a value, `他`) starts
+        nothing: the data line it would open ends at the next header, before its numbers.
         """
-        filled = any(s.text.strip() for s in phys)
+        filled = any(s.text.strip() and looks_like_value(s.text) for s in phys)
         if st.table in self.single_row and st.table not in st.blocks_done:
             n_keys = len(self._block_keys(st.table, st))
             return st.table if n_keys and (filled or len(phys) >= n_keys) else None

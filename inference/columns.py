@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from xxgk.document import Segment
 from xxgk.inference.assemble import RowRead
+from xxgk.inference.numbers import split_cells
 from xxgk.options import ReadingOptions
 
 
@@ -57,6 +58,36 @@ def _centres(rows: list[RowRead]) -> dict[tuple[str, ...], list[float]]:
     return {sig: [statistics.median(col) for col in zip(*rows_, strict=True)] for sig, rows_ in samples.items()}
 
 
+def _clustered(rows: list[RowRead], gap: float, max_offset: float) -> dict[tuple[str, ...], list[float]]:
+    """Per column signature, column centres found where no row prints every cell: the numbers of
+    all its one-line rows fall into as many clusters as it has columns, separated by more than
+    `gap` display columns and each narrower than `max_offset` of the space between clusters."""
+    samples: dict[tuple[str, ...], list[float]] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    for row in rows:
+        values = _values(row)
+        if row.label is None or not values or any(s.columns is None or split_cells(s.text) for s in values) \
+                or len({s.row for s in values}) > 1:
+            continue
+        samples.setdefault(_signature(row), []).extend(_centre(s) for s in values)
+        counts[_signature(row)] = len(row.keys)
+    out = {}
+    for sig, xs in samples.items():
+        xs.sort()
+        clusters = [[xs[0]]]
+        for a, b in itertools.pairwise(xs):
+            if b - a > gap:
+                clusters.append([])
+            clusters[-1].append(b)
+        if len(clusters) != counts[sig]:
+            continue
+        centres = [statistics.median(c) for c in clusters]
+        space = min((b - a for a, b in itertools.pairwise(centres)), default=float("inf"))
+        if all(c[-1] - c[0] <= max_offset * space for c in clusters):
+            out[sig] = centres
+    return out
+
+
 def _assign(values: list[Segment], centres: list[float], max_offset: float) -> list[int] | None:
     """Each number's column, or None unless each is near one column (within `max_offset` of the gap
     to the next), in order, one per column."""
@@ -78,11 +109,17 @@ def _blank(like: Segment) -> Segment:
     return like.model_copy(update={"text": "", "columns": None})
 
 
+def _printed(values: list[Segment]) -> int:
+    """How many numbers the values print: a text browser joins a row's cells with one space
+    (`3 16`), so one segment may hold several."""
+    return sum(len(split_cells(s.text) or [s]) for s in values)
+
+
 def _spaced_short(row: RowRead) -> bool:
     """A row of a space-laid dump printing, on one line, several numbers but fewer than it has
     cells (one number alone on its line is how one-cell-per-line dumps print every row)."""
     values = _values(row)
-    return 1 < len(values) < len(row.keys) and all(s.columns is not None for s in values) \
+    return 1 < _printed(values) < len(row.keys) and all(s.columns is not None for s in values) \
         and len({s.row for s in values}) == 1 and all(s.text.strip() for s in row.segments)
 
 
@@ -93,7 +130,7 @@ def place_rows(rows: list[RowRead], reading: ReadingOptions) -> list[Placed]:
     Only numbers printed on one line have positions that compare; a row whose numbers stand on
     lines of their own (one cell per line) is left to the reading in order.
     """
-    centres = _centres(rows)
+    centres = _clustered(rows, reading.column_gap, reading.column_offset) | _centres(rows)
     sparse = any(_spaced_short(r) for r in rows)
     out = []
     for row in rows:
@@ -102,7 +139,7 @@ def place_rows(rows: list[RowRead], reading: ReadingOptions) -> list[Placed]:
             out.append(Placed(replace(row, segments=[_blank(row.label)] * len(row.keys)), blank=True))
             continue
         # a row printing its blank cells (a box-drawn table's empty fields) is placed already
-        short = 0 < len(values) < len(row.keys) and all(s.text.strip() for s in row.segments)
+        short = 0 < _printed(values) < len(row.keys) and all(s.text.strip() for s in row.segments)
         if not short or any(s.columns is None for s in values) or len({s.row for s in values}) > 1:
             out.append(Placed(row))
             continue

@@ -152,7 +152,9 @@ def _printed_options(segments: list[Segment], keys: tuple[str, ...], units: dict
     """Readings of the row as printed: merged segments split or not, edge empties dropped."""
     n = len(keys)
     multi = [i for i, s in enumerate(segments) if split_cells(s.text)][:reading.max_merged]
+    numbers = sum(len(split_cells(s.text) or [s]) for s in segments if s.text.strip())
     seen: dict[tuple[str, ...], RowOption] = {}
+    dropped: dict[tuple[str, ...], RowOption] = {}
     for mask in itertools.product((False, True), repeat=len(multi)):
         split = {i for i, m in zip(multi, mask, strict=True) if m}
         slots: list[Slot] = []
@@ -171,7 +173,17 @@ def _printed_options(segments: list[Segment], keys: tuple[str, ...], units: dict
             total += max(0, n - len(trimmed)) * reading.cost_short
             values = {k: parse(s.text, units[k]).value for k, s in zip(keys, trimmed, strict=False)}
             total += reading.cost_failed_identity * sum(1 for eq in equations if not _balanced(eq, values))
+            kept = dropped if _merged_short(trimmed, n, numbers) else seen
             key = tuple(s.text for s in trimmed)
-            if key not in seen or seen[key].cost > total:
-                seen[key] = RowOption(tuple(trimmed), round(total, 3))
-    return sorted(seen.values(), key=lambda o: o.cost)[:reading.max_options]
+            if key not in kept or kept[key].cost > total:
+                kept[key] = RowOption(tuple(trimmed), round(total, 3))
+    return sorted((seen or dropped).values(), key=lambda o: o.cost)[:reading.max_options]
+
+
+def _merged_short(slots: list[Slot], n: int, numbers: int) -> bool:
+    """A reading that takes several numbers for one cell (`0 0 1`) and so leaves cells empty,
+    although the row prints a number for every cell: no reading of what was printed. Kept, the
+    table's arithmetic would choose it for a report whose own sums are wrong, shifting the numbers
+    after that cell into the wrong columns where the sums then confirm them. Such readings are
+    kept only where no other is left (more merged segments than are split, `max_merged`)."""
+    return len(slots) < n <= numbers and any(s.merged for s in slots)

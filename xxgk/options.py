@@ -71,6 +71,9 @@ class ReadingOptions(_Section):
     column_offset: float
     """How far from a column's centre a number of a space-laid row may sit, as a share of the gap to
     the next column, to be placed in that column."""
+    column_gap: float
+    """Display columns between two numbers' centres that set them in different columns, when a
+    table's columns are found from the numbers of rows that each print only some cells."""
     wan_plausible_max: int
     """An amount at or above this many 万元 (100 million 元) with no unit printed is taken for 元 printed
     in a 万元 column and flagged."""

@@ -197,3 +197,17 @@ def test_assemble_scanned_blank_is_doubted_where_the_document_prints_its_zeros(e
     cells = read_table(ed2019, Assembler(ed2019)(doc), options=OPTIONS).reconciled.cells
     for key in ("t4.suit_after_review.upheld", "t4.suit_after_review.total"):
         assert cells[key].value == 0 and (cells[key].confidence < 0.9) is flagged
+
+
+def test_assemble_header_character_taken_for_a_value_opens_no_data_line(ed2019):
+    """A text browser prints table 4's vertical headers one character per line; one of them labeled
+    a value (`他`) must not open the data line, which the next header would close before its numbers."""
+    rows = [
+        [("四、政府信息公开行政复议、行政诉讼情况", "sec:t4")],
+        [("其", "col:t4.other")],
+        [("他", "value")],
+        [("总", "col:t4.total")],
+        *[values("0") for _ in range(15)],
+    ]
+    got, _ = cells(ed2019, rows)
+    assert got["t4.review.upheld"] == "0" and got["t4.suit_after_review.total"] == "0"

@@ -94,3 +94,13 @@ def test_a_damaged_row_nothing_restores_is_left_missing_not_read_in_order():
     options = row_options(_segments("110000"), keys, units, equations, frozenset({"glued_cells"}),
                           reading=load_options().reading)
     assert [o.unrestorable for o in options] == [True] and not options[0].slots
+
+
+def test_numbers_read_as_one_cell_leaving_cells_empty_are_no_reading_of_a_row_printing_them_all():
+    """`0 0 1` then four numbers: seven cells printed for seven columns. Reading `0 0 1` as one cell
+    would leave two cells empty and shift the rest; a report whose own sums are wrong would let the
+    table's arithmetic pick that reading and confirm the shifted numbers."""
+    keys, units, equations = _t3_row("denied_law_prohibited")
+    options = row_options(_segments("0 0 1", "0", "0", "0", "0"), keys, units, equations,
+                          reading=load_options().reading)
+    assert [tuple(s.text for s in o.slots) for o in options] == [("0", "0", "1", "0", "0", "0", "0")]

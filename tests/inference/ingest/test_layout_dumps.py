@@ -276,3 +276,27 @@ def test_a_group_cell_joined_to_its_row_label_by_one_space_is_two_segments() -> 
     sentence = "我局主要做了以下工作：一是加强领导，二是完善制度，三是强化培训，四是严格审查 （一）健全机制，规范流程。"
     _, prose, _ = segment_text(f"{sentence}\n（二）部分公开 1 1\n", TEXT)
     assert prose[0].text == sentence  # a sentence is not cut
+
+
+def test_a_text_browsers_row_of_numbers_joined_by_single_spaces_counts_every_number() -> None:
+    """lynx joins a row's cells with one space (`0 0 46`): one segment, every cell printed, not a short
+    row to place; `3 16` is short, and shows that the dump leaves blank cells empty."""
+    full = _row("rules", 1, [("0 0 46", 8)])
+    assert not place_rows([full], READING)[0].unplaced
+    short = _row("rules", 1, [("3 16", 8)])
+    alone = _row("normative_docs", 2, [])
+    placed = place_rows([short, alone], READING)
+    assert placed[0].unplaced and placed[1].blank
+
+
+def test_columns_are_found_from_short_rows_when_no_row_prints_every_cell() -> None:
+    """Rows each leaving a different cell blank: together their numbers fall into one cluster per
+    column, which places each row's numbers; clusters fewer than the columns place nothing."""
+    a = _row("rules", 1, [("3", 24), ("12", 60)])
+    b = _row("normative_docs", 2, [("5", 24), ("41", 42)])
+    placed = place_rows([a, b], READING)
+    assert [s.text for s in placed[0].row.segments] == ["3", "", "12"]
+    assert [s.text for s in placed[1].row.segments] == ["5", "41"]
+    assert not placed[0].unplaced and not placed[1].unplaced
+    c = _row("normative_docs", 2, [("5", 24), ("41", 60)])
+    assert all(p.unplaced for p in place_rows([a, c], READING))
