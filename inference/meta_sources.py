@@ -162,16 +162,20 @@ def _text_lines(lines: list[Line]) -> list[Line]:
 
 def _find_titles(head: list[Line], config: MetaConfig) -> list[tuple[int, int, str]]:
     """(first, last) positions in `head` and text of each title, joined over up to six lines (a
-    crawler writes a title in as many text nodes); a line too long to be a title yields the title
-    inside it (`title_window`). Lines are joined in front of a line that is a whole title by
-    itself (naming its agency) never: those are the pieces of a navigation trail a crawler wrote
-    above it (`年` `报`)."""
+    crawler writes a title in as many text nodes); a line too long to be a title, or holding a
+    navigation trail, yields the title inside it (`title_window`). Lines are joined in front of a
+    line that is a whole title by itself (naming its agency) never: those are the pieces of a
+    navigation trail a crawler wrote above it (`年` `报`)."""
     found = []
     i = 0
     while i < len(head):
-        if len(norm(head[i].text)) > config.title.max_length:
-            if window := title_window(head[i].text, config):
-                found.append((i, i, norm(window)))
+        text = head[i].text
+        inside = len(norm(text)) > config.title.max_length or any(n in text for n in config.title.navigation)
+        if inside and (window := title_window(text, config)):
+            found.append((i, i, norm(window)))
+            i += 1
+            continue
+        if len(norm(text)) > config.title.max_length:
             i += 1
             continue
         for k in range(1, min(_TITLE_JOIN, len(head) - i) + 1):

@@ -140,7 +140,7 @@ def row_options(segments: list[Segment], keys: tuple[str, ...], units: dict[str,
     that leaves the row's last cells empty.
     """
     damaged = damaged_options(segments, keys, units, equations, damage, reading)
-    printed = _printed_options(segments, keys, units, equations, reading)
+    printed = _printed_options(segments, keys, units, equations, reading, damage)
     if any(o.slots and o.slots[0].derivation != "joined" for o in damaged) or any(o.truncated or o.unrestorable
                                                                                    for o in damaged):
         return damaged
@@ -148,8 +148,11 @@ def row_options(segments: list[Segment], keys: tuple[str, ...], units: dict[str,
 
 
 def _printed_options(segments: list[Segment], keys: tuple[str, ...], units: dict[str, Unit],
-                     equations: list[Equation], reading: ReadingOptions) -> list[RowOption]:
-    """Readings of the row as printed: merged segments split or not, edge empties dropped."""
+                     equations: list[Equation], reading: ReadingOptions,
+                     damage: frozenset[DumpDamage] = frozenset()) -> list[RowOption]:
+    """Readings of the row as printed: merged segments split or not, edge empties dropped. In a
+    damaged dump (runs collapsed, cells glued) a row printing fewer cells than it has is what the
+    dump does, so a reading leaving cells empty is kept however many numbers the row prints."""
     n = len(keys)
     multi = [i for i, s in enumerate(segments) if split_cells(s.text)][:reading.max_merged]
     numbers = sum(len(split_cells(s.text) or [s]) for s in segments if s.text.strip())
@@ -173,7 +176,7 @@ def _printed_options(segments: list[Segment], keys: tuple[str, ...], units: dict
             total += max(0, n - len(trimmed)) * reading.cost_short
             values = {k: parse(s.text, units[k]).value for k, s in zip(keys, trimmed, strict=False)}
             total += reading.cost_failed_identity * sum(1 for eq in equations if not _balanced(eq, values))
-            kept = dropped if _merged_short(trimmed, n, numbers) else seen
+            kept = dropped if not damage and _merged_short(trimmed, n, numbers) else seen
             key = tuple(s.text for s in trimmed)
             if key not in kept or kept[key].cost > total:
                 kept[key] = RowOption(tuple(trimmed), round(total, 3))

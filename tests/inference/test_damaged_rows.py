@@ -104,3 +104,12 @@ def test_numbers_read_as_one_cell_leaving_cells_empty_are_no_reading_of_a_row_pr
     options = row_options(_segments("0 0 1", "0", "0", "0", "0"), keys, units, equations,
                           reading=load_options().reading)
     assert [tuple(s.text for s in o.slots) for o in options] == [("0", "0", "1", "0", "0", "0", "0")]
+
+
+def test_a_collapsing_dump_keeps_the_reading_of_two_printed_numbers_as_one_cell():
+    edition = load_editions()["2021"]
+    keys = tuple(k for k in edition.cell_keys if k.startswith("t2.rules."))
+    texts = {tuple(s.text for s in o.slots)
+             for o in row_options(_segments("0", "5 5"), keys, edition.units, [], frozenset({"collapsed_runs"}),
+                                  reading=load_options().reading)}
+    assert ("0", "5", "5") in texts and ("0", "5 5") in texts  # 0,0,55 as the dump may have collapsed it
