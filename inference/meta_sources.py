@@ -170,14 +170,13 @@ def _find_titles(head: list[Line], config: MetaConfig) -> list[tuple[int, int, s
     i = 0
     while i < len(head):
         text = head[i].text
-        inside = len(norm(text)) > config.title.max_length or any(n in text for n in config.title.navigation)
-        if inside and (window := title_window(text, config)):
-            found.append((i, i, norm(window)))
-            i += 1
-            continue
-        if len(norm(text)) > config.title.max_length:
-            i += 1
-            continue
+        too_long = len(norm(text)) > config.title.max_length
+        if too_long or any(n in text for n in config.title.navigation):
+            window = title_window(text, config)
+            if window or too_long:
+                found += [(i, i, norm(window))] if window else []
+                i += 1
+                continue
         for k in range(1, min(_TITLE_JOIN, len(head) - i) + 1):
             joined = "".join(norm(ln.text) for ln in head[i: i + k])
             if k > 1 and _whole_title(head[i + k - 1].text, config):

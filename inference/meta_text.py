@@ -113,6 +113,12 @@ def _head_marks(config: MetaConfig) -> tuple[str, ...]:
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 
 
+def _agency_start(head: str, config: MetaConfig) -> int:
+    """Where the agency can start in the text before a title's report phrase: after the last
+    separator, navigation word or printed label (`_head_marks`), else at the beginning."""
+    return max((head.rfind(s) + len(s) for s in _head_marks(config) if s in head), default=0)
+
+
 def title_window(text: str, config: MetaConfig | None = None) -> str | None:
     """The title inside a line too long to be one (a crawler's run-on article: navigation, title
     and prose on one line): the report phrase and the text before it back to the sentence end,
@@ -121,9 +127,8 @@ def title_window(text: str, config: MetaConfig | None = None) -> str | None:
     t = arabic_dates(unicodedata.normalize("NFKC", text))
     for m in _phrase(config.title).finditer(t):
         head = t[: m.start()]
-        cuts = [mm.end() for mm in _SENTENCE_END.finditer(head)]
-        cuts += [head.rfind(s) + len(s) for s in _head_marks(config) if s in head]
-        window = (head[max(cuts, default=0):] + m.group()).strip()
+        start = max([_agency_start(head, config), *(mm.end() for mm in _SENTENCE_END.finditer(head))])
+        window = (head[start:] + m.group()).strip()
         if is_title(window, config.title) and title_parts(window, config).agency:
             return window
     return None
@@ -137,7 +142,7 @@ def title_parts(text: str, config: MetaConfig | None = None) -> TitleParts:
     if m is None:
         return TitleParts(None, None)
     head = t[: m.start()]
-    head = head[max((head.rfind(s) + len(s) for s in _head_marks(config) if s in head), default=0):]
+    head = head[_agency_start(head, config):]
     years = _YEAR.findall(head) or _YEAR.findall(t[m.end():])
     name = _TITLE_NOISE.sub("", _YEAR.sub("", head).translate(_drop(config.title.noise)))
     return TitleParts(agency_name(name, place_ok=True) if name else None, int(years[-1]) if years else None)

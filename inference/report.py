@@ -84,11 +84,10 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
         row = placed.row
         equations = [eq for eq in edition.equations if {*eq.lhs, *eq.rhs} <= set(row.keys)]
         readings = row_options(row.segments, row.keys, edition.units, equations, damage, reading=reading)
+        printed = " ".join(s.text for s in row.segments)
         if any(o.truncated and not o.slots for o in readings):
-            printed = " ".join(s.text for s in row.segments)
             warnings.append(f"{_name(row)}: printed '{printed}' has too many readings to weigh; cells left missing")
         if any(o.unrestorable for o in readings):
-            printed = " ".join(s.text for s in row.segments)
             warnings.append(f"{_name(row)}: printed '{printed}', fewer cells than its {len(row.keys)} columns, and "
                             "no reading of the dump's damage restores them; cells left missing")
         if not readings and row.segments:

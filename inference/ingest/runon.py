@@ -96,8 +96,11 @@ class RunOnSplitter:
     """Cuts run-on lines into label, prose and value pieces with the configured wordings."""
 
     def __init__(self, editions: dict[str, Edition], text: TextOptions):
-        self._value_labels, self._near_labels, self._by_first = _wordings(tuple(editions.values()),
-                                                                          text.min_wording)
+        self._value_labels, near_labels, self._by_first = _wordings(tuple(editions.values()), text.min_wording)
+        self._near_labels = tuple((c, b) for c in near_labels if (b := _edit_budget(len(c))))
+        """Wordings that may be matched with damage, each with the edits it allows."""
+        self._runs: dict[str, list[tuple[int, int]]] = {}
+        """`value_runs` per line: a dump's lines are asked about several times (shape, cutting, damage)."""
         self._min_glued = text.min_glued_values
         self._max_core = max((len(c) for c in self._value_labels), default=0)
 
@@ -108,11 +111,15 @@ class RunOnSplitter:
         tail = "".join(_norm_char(c) for c in before[-(self._max_core * 2 + 8):]).translate(_DROP)
         if any(tail.endswith(c) for c in self._value_labels if len(c) <= len(tail)):
             return True
-        return any(_ends_near(tail, c, budget) for c in self._near_labels
-                   if (budget := _edit_budget(len(c))) and len(c) - budget <= len(tail))
+        return any(_ends_near(tail, c, budget) for c, budget in self._near_labels if len(c) - budget <= len(tail))
 
     def value_runs(self, line: str) -> list[tuple[int, int]]:
         """(start, end) of the digit runs in the line that are table values."""
+        if line not in self._runs:
+            self._runs[line] = self._find_value_runs(line)
+        return self._runs[line]
+
+    def _find_value_runs(self, line: str) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
         for m in _VALUE_RUN.finditer(line):
             start, end = m.start(), m.end()
