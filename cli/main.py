@@ -179,6 +179,7 @@ GENERATED_SETS: dict[str, dict] = {
     "gen-text": {"kinds": ("text",)},
     "gen-text-garbled": {"kinds": ("text",), "garble": 0.02},
     "gen-crawler": {"kinds": ("text",), "shapes": ("nodes", "runon")},
+    "gen-crawler-garbled": {"kinds": ("text",), "shapes": ("nodes", "runon"), "garble": 0.02},
     "gen-html": {"kinds": ("html",)},
     "gen-pdf": {"kinds": ("pdf",)},
 }

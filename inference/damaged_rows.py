@@ -26,7 +26,13 @@ from xxgk.document import DumpDamage
 
 _WHOLE = re.compile(r"^(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)$")
 """One cell of a glued run: a count without a leading zero, its thousands separated or not."""
-_GLUED = re.compile(r"^\d+(?:,\d+)*$")
+_MARKS = "-—―/"
+"""Dashes a table prints for a cell that does not apply (after `normalize`); `-` is also a minus."""
+_LAST = re.compile(r"^-?(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d+)?(?:万元|元)?$")
+"""The last cell of a glued run may be an amount: `07.2` is 0, 7.2; `0159604元` is 0, 159604元."""
+_GLUED = re.compile(r"^[-—―/]*\d+(?:,\d+)*(?:[-—―/]+\d+(?:,\d+)*)*(?:[-—―/]*|(?:\.\d+)?(?:万元|元)?)$")
+"""A run of cells printed without separators: digits, thousands separators, dashes and minus signs,
+and an amount's decimals and unit at its end."""
 
 Derivation = Literal["printed", "expanded", "cut", "joined"]
 
@@ -49,20 +55,36 @@ class DamagedReading:
 
 
 def _cuts(text: str, parts: int) -> Iterator[tuple[str, ...]]:
-    """Ways to cut a run of digits into `parts` numbers, none with a leading zero; a thousands
-    separator stays inside its number (`681,275936` is 68, 1,275, 936, never 681, 275936)."""
+    """Ways to cut a glued run into `parts` cells: numbers without a leading zero, a minus sign only
+    in front of one, dashes (`—0219` is —, 0, 219; `-41` is -4, 1 or -, 41), decimals and a unit only
+    in the last one. A thousands separator
+    stays inside its number (`681,275936` is 68, 1,275, 936, never 681, 275936)."""
     if parts == 1:
-        if _WHOLE.match(text):
+        if text in _MARKS or _LAST.match(text):
             yield (text,)
         return
-    for first in range(1, len(text) - parts + 2):
-        head = text[:first]
-        if head[0] == "0" and first > 1:
-            return
-        if text[first - 1] == "," or text[first] == "," or not _WHOLE.match(head):
+    for head in _heads(text):
+        if len(head) < len(text):
+            for rest in _cuts(text[len(head):], parts - 1):
+                yield (head, *rest)
+
+
+def _heads(text: str) -> Iterator[str]:
+    """The cells a glued run can start with: a dash, or a (signed) number ending where a cut may fall."""
+    if text[0] in _MARKS:
+        yield text[0]
+    start = 1 if text[0] == "-" else 0
+    if start == len(text) or not text[start].isdigit():
+        return
+    for end in range(start + 1, len(text) + 1):
+        if end < len(text) and "," in (text[end - 1], text[end]):
             continue
-        for rest in _cuts(text[first:], parts - 1):
-            yield (head, *rest)
+        if not text[end - 1].isdigit() and text[end - 1] != ",":
+            return
+        if _WHOLE.match(text[start:end]):
+            yield text[:end]
+        elif text[start] == "0":
+            return
 
 
 def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
@@ -86,7 +108,7 @@ def cuts(tokens: list[Token], n: int) -> Iterator[DamagedReading]:
     """Readings of a glued row: digit runs cut into numbers so that the row has n cells."""
     if not tokens or len(tokens) >= n:
         return
-    limits = [sum(ch.isdigit() for ch in t.text) if _GLUED.match(t.text) else 1 for t in tokens]
+    limits = [sum(ch.isdigit() or ch in _MARKS for ch in t.text) if _GLUED.match(t.text) else 1 for t in tokens]
     if sum(limits) < n:
         return
     for parts in _part_counts(limits, n):

@@ -79,6 +79,13 @@ def _broken(keys: tuple[str, ...], texts: tuple[str, ...], units: dict[str, Unit
     return sum(1 for eq in equations if not _balanced(eq, values))
 
 
+def _legible(keys: tuple[str, ...], texts: tuple[str, ...], units: dict[str, Unit]) -> bool:
+    """No cell of a restored reading holds a number its column cannot (a negative or fractional count)."""
+    return not any(parse(t, "signed").kind == "number" and (parse(t, units[k]).kind == "illegible"
+                                                           or ("." in t and units[k] != "wan"))
+                   for k, t in zip(keys, texts, strict=True))
+
+
 def _tokens(segments: list[Segment]) -> list[Token]:
     """The row's printed cells, merged segments split, empty cells at either end dropped."""
     tokens = [Token(c, i) for i, s in enumerate(segments) for c in (split_cells(s.text) or [normalize(s.text)])]
@@ -105,7 +112,7 @@ def damaged_options(segments: list[Segment], keys: tuple[str, ...], units: dict[
     readings = damaged_readings(tokens, n, damage, limit=reading.max_readings)
     if readings is None:
         return [RowOption((), 0.0, truncated=True)]
-    scored = [(_broken(keys, r.texts, units, equations), r) for r in readings]
+    scored = [(_broken(keys, r.texts, units, equations), r) for r in readings if _legible(keys, r.texts, units)]
     if not scored:
         return [RowOption((), 0.0, unrestorable=True)] if damage and len(tokens) < n else []
     fewest = min(b for b, _ in scored)
@@ -120,7 +127,7 @@ def damaged_options(segments: list[Segment], keys: tuple[str, ...], units: dict[
         if more is None:
             return [RowOption((), 0.0, truncated=True)]
         options += [RowOption(_slots(r, segments), reading.cost_damaged + reading.cost_failed_identity)
-                    for r in more if not _broken(keys, r.texts, units, equations)]
+                    for r in more if _legible(keys, r.texts, units) and not _broken(keys, r.texts, units, equations)]
     truncated = len(options) > reading.max_damaged
     return [replace(o, truncated=truncated) for o in options[:reading.max_damaged]]
 

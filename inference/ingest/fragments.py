@@ -13,6 +13,10 @@ back together by what punctuation itself says, never by the wordings of a templa
 - a bracketed qualifier (`（区分处理的，只计这一情形，不计其他情形）`) between a label and the label's
   first number belongs to that label.
 
+Where the caller knows the template's wordings (`spells`), a label wrapped without punctuation
+(`二、上年结转政府信息` / `公开申请数量`) joins too: two lines neither of which is a label alone but
+which together spell a row label. Read apart, the tail would be taken for another row ending the same way.
+
 Only short lines without numbers join (`max_fragment` characters each, `max_joined_label` in all):
 a value, a sentence of prose or a space-laid row never becomes part of a label.
 """
@@ -20,6 +24,7 @@ a value, a sentence of prose or a space-laid row never becomes part of a label.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _OPEN = "（(【〔"
 _CLOSE = "）)】〕"
@@ -44,24 +49,32 @@ def _joinable(text: str, max_fragment: int) -> bool:
             and not _SEPARATED.search(stripped))
 
 
-def _continues(current: str, nxt: str) -> bool:
+Spells = Callable[[str], bool]
+"""Whether a text is one of the template's row labels (`RunOnSplitter.spells_row`)."""
+
+
+def _continues(current: str, nxt: str, spells: Spells | None) -> bool:
     """Whether the line `nxt` is the next piece of the label being put together in `current`."""
     if _balance(current) > 0 or _ENUMERATOR.match(current) or current.endswith(_TRAILING):
         return True
-    return nxt.startswith(_LEADING)
+    if nxt.startswith(_LEADING):
+        return True
+    return spells is not None and not spells(current) and not spells(nxt) and spells(current + nxt)
 
 
 def label_groups(lines: list[Line], max_fragment: int, max_joined_label: int,
-                 fixed: frozenset[int] = frozenset()) -> list[list[Line]]:
+                 fixed: frozenset[int] = frozenset(), spells: Spells | None = None) -> list[list[Line]]:
     """Consecutive lines grouped so that each group is one label (or any other line, alone); lines
-    starting at an offset in `fixed` (read by another rule) stay alone."""
+    starting at an offset in `fixed` (read by another rule) stay alone; `spells` joins a label
+    wrapped without punctuation."""
     groups: list[list[Line]] = []
     current: list[Line] = []
     text = ""
     for line in lines:
         stripped = line[0].strip(" \u3000")
         joinable = line[1] not in fixed and _joinable(line[0], max_fragment)
-        if current and joinable and len(text) + len(stripped) <= max_joined_label and _continues(text, stripped):
+        fits = len(text) + len(stripped) <= max_joined_label
+        if current and joinable and fits and _continues(text, stripped, spells):
             current.append(line)
             text += stripped
             continue

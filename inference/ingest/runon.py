@@ -54,12 +54,14 @@ def _norm_char(ch: str) -> str:
 
 @lru_cache(maxsize=4)
 def _wordings(editions: tuple[Edition, ...], min_wording: int
-              ) -> tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...]]]:
+              ) -> tuple[frozenset[str], frozenset[str], dict[str, tuple[str, ...]], frozenset[str]]:
     """(cores of labels that end right before values, the same with their numbering for matching
-    damaged text, wordings by first character for cutting), of the editions given (cached per set
-    of edition objects: `load_editions` returns the same ones)."""
+    damaged text, wordings by first character for cutting, row labels with and without their
+    numbering), of the editions given (cached per set of edition objects: `load_editions` returns
+    the same ones)."""
     value_labels: set[str] = set()
     numbered: set[str] = set()
+    rows: set[str] = set()
     all_wordings: set[str] = set()
     for ed in editions:
         for s in ed.spec.sections:
@@ -74,6 +76,8 @@ def _wordings(editions: tuple[Edition, ...], min_wording: int
                         all_wordings.add(_compact(w))
                         value_labels.add(_core(w))
                         numbered.add(_compact(w).translate(_DROP))
+                rows.update(form for f in g.rows for w in f.wordings
+                            for form in (_core(w), _compact(w).translate(_DROP)))
     by_first: dict[str, list[str]] = {}
     for w in all_wordings:
         body = _NUMBERING.sub("", w, count=1) if _NUMBERING.match(w) else w
@@ -81,7 +85,7 @@ def _wordings(editions: tuple[Edition, ...], min_wording: int
             by_first.setdefault(body[0], []).append(body)
     ordered = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by_first.items()}
     cores = frozenset(c for c in value_labels if len(c) >= min_wording)
-    return cores, cores | frozenset(numbered), ordered
+    return cores, cores | frozenset(numbered), ordered, frozenset(r for r in rows if len(r) >= min_wording)
 
 
 def _compact(text: str) -> str:
@@ -96,12 +100,16 @@ class RunOnSplitter:
     """Cuts run-on lines into label, prose and value pieces with the configured wordings."""
 
     def __init__(self, editions: dict[str, Edition], text: TextOptions):
-        self._value_labels, near_labels, self._by_first = _wordings(tuple(editions.values()), text.min_wording)
+        self._value_labels, near_labels, self._by_first, rows = _wordings(tuple(editions.values()), text.min_wording)
         self._near_labels = tuple((c, b) for c in near_labels if (b := _edit_budget(len(c))))
+        self._rows = rows
+        self._near_rows = tuple((c, b) for c in rows if (b := _edit_budget(len(c))))
         """Wordings that may be matched with damage, each with the edits it allows."""
         self._runs: dict[str, list[tuple[int, int]]] = {}
         """`value_runs` per line: a dump's lines are asked about several times (shape, cutting, damage)."""
+        self._spelled: dict[str, bool] = {}
         self._min_glued = text.min_glued_values
+        self._min_wording = text.min_wording
         self._max_core = max((len(c) for c in self._value_labels), default=0)
 
     def _ends_with_label(self, before: str) -> bool:
@@ -112,6 +120,15 @@ class RunOnSplitter:
         if any(tail.endswith(c) for c in self._value_labels if len(c) <= len(tail)):
             return True
         return any(_ends_near(tail, c, budget) for c, budget in self._near_labels if len(c) - budget <= len(tail))
+
+    def spells_row(self, text: str) -> bool:
+        """Whether the whole text is a row label, spelled exactly or within the edits
+        `_ends_with_label` allows (numbering included or not)."""
+        if text not in self._spelled:
+            body = "".join(_norm_char(c) for c in text).translate(_DROP)
+            self._spelled[text] = _core(text) in self._rows or any(
+                abs(len(c) - len(body)) <= budget and _ends_near(body, c, budget) for c, budget in self._near_rows)
+        return self._spelled[text]
 
     def value_runs(self, line: str) -> list[tuple[int, int]]:
         """(start, end) of the digit runs in the line that are table values."""
@@ -191,7 +208,13 @@ class RunOnSplitter:
                 continue
             i += 1
         if free < end:
-            out.append(_piece(line, free, end))
+            rest = line[free:end]
+            if out and (not any(ch.isalnum() for ch in rest) or len(rest.strip()) < self._min_wording):
+                # what no wording is as short (`1.属于国家秘密密`: a character doubled) or punctuation a wording did
+                # not spell (`3.危及三安全一稳定”`, a quote lost) ends the label before it
+                out[-1] = _piece(line, out[-1].start, end)
+            else:
+                out.append(_piece(line, free, end))
         return out
 
     def _wording_at(self, text: str, at: int) -> int:

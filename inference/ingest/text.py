@@ -124,10 +124,10 @@ def _split_trailing_numbers(piece: tuple[str, int, int]) -> list[tuple[str, int,
 
 
 def _logical_rows(lines: list[tuple[str, int]], markdown: bool, options: TextOptions,
-                  fixed: frozenset[int]) -> list[list[tuple[str, int]]]:
+                  fixed: frozenset[int], splitter: RunOnSplitter | None) -> list[list[tuple[str, int]]]:
     """Group lines into table rows: outside Markdown, a line starting with `|` continues the row
-    above; a label a crawler broke into one line per text node is one row (`fragments`), unless its
-    lines start at an offset in `fixed`."""
+    above; a label a crawler broke into one line per text node is one row (`fragments`, knowing the
+    wordings from `splitter`), unless its lines start at an offset in `fixed`."""
     rows: list[list[tuple[str, int]]] = []
     for text, offset in lines:
         if _blank(text) or (markdown and _MD_RULE.match(text)):
@@ -137,7 +137,9 @@ def _logical_rows(lines: list[tuple[str, int]], markdown: bool, options: TextOpt
         else:
             rows.append([(text, offset)])
     singles = [row[0] for row in rows if len(row) == 1]
-    joined = {g[0][1]: g for g in label_groups(singles, options.max_fragment, options.max_joined_label, fixed)}
+    spells = splitter.spells_row if splitter is not None else None
+    joined = {g[0][1]: g for g in label_groups(singles, options.max_fragment, options.max_joined_label, fixed,
+                                               spells)}
     members = {offset for g in joined.values() for _, offset in g[1:]}
     return [joined.get(row[0][1], row) if len(row) == 1 else row for row in rows if row[0][1] not in members]
 
@@ -211,7 +213,7 @@ def _line_cells(lines: list[tuple[str, int]], options: TextOptions, splitter: Ru
     width = dump_width([t for t, _ in lines], options)
     wrapped = box_rows(lines, options)
     wrapped |= wrapped_rows([("" if offset in wrapped else t, offset) for t, offset in lines], options, width)
-    for group in _logical_rows(lines, markdown, options, frozenset(wrapped)):
+    for group in _logical_rows(lines, markdown, options, frozenset(wrapped), splitter):
         text, offset = group[0]
         if offset in wrapped:
             if wrapped[offset]:

@@ -59,6 +59,28 @@ def test_cuts_keep_a_thousands_separator_inside_its_number():
     assert {r.texts for r in cuts(toks("2,29475700", "003,051"), 7)} >= {("2,294", "757", "0", "0", "0", "0", "3,051")}
 
 
+def test_cuts_read_dashes_minus_signs_and_an_amount_at_the_end():
+    assert {r.texts for r in cuts(toks("—0219"), 3)} == {("—", "0", "219")}
+    assert {r.texts for r in cuts(toks("1", "-41"), 3)} == {("1", "-", "41"), ("1", "-4", "1")}
+    assert {r.texts for r in cuts(toks("07.2"), 2)} == {("0", "7.2")}
+    assert {r.texts for r in cuts(toks("0159604元"), 2)} == {("0", "159604元")}
+    assert list(cuts(toks("1.5"), 2)) == []  # a fraction is never cut
+
+
+def test_a_restored_reading_never_puts_a_negative_or_a_fraction_in_a_count():
+    edition = load_editions()["2019"]
+    reading = load_options().reading
+    glued = frozenset({"glued_cells"})
+    keys = tuple(k for k in edition.cell_keys if k.startswith("t2.penalty."))
+    texts = {tuple(s.text for s in o.slots) for o in row_options(_segments("20", "-60"), keys, edition.units, [],
+                                                                  glued, reading=reading)}
+    assert texts == {("20", "-", "60"), ("20", "-6", "0")}  # never 2, 0, -60: the last column counts
+    keys = tuple(k for k in edition.cell_keys if k.startswith("t2.procurement."))
+    texts = {tuple(s.text for s in o.slots) for o in row_options(_segments("07.2"), keys, edition.units, [],
+                                                                  glued, reading=reading)}
+    assert texts == {("0", "7.2")}
+
+
 def test_a_number_in_two_pieces_inside_a_damaged_row():
     glued = frozenset({"glued_cells"})
     readings = {r.texts for r in split_and_damaged(toks("4719", "00006", "6"), 7, glued, limit=LIMIT)}

@@ -60,6 +60,7 @@ def generate_doc(rng: random.Random, editions: dict[str, Edition], doc_id: str, 
     truth = sample_truth(rng, edition, _year(rng, edition))
     style = sample_style(rng, edition, damage)
     style.garble, style.shuffle_rows = garble, shuffle_rows
+    style.garble_rng = random.Random(f"garble:{doc_id}")
     if kind == "text":
         shape = shape or rng.choice(SHAPES)
         if shape in ("blocks", "spaces", "nodes", "runon"):

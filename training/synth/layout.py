@@ -73,6 +73,8 @@ class Style:
     subheadings: bool = True
     garble: float = 0.0
     """Per-character rate of OCR-style damage to label text (headings, row and column labels)."""
+    garble_rng: random.Random = field(default_factory=random.Random)
+    """The damage's own draws, so that a garbled copy is the same report as its clean one."""
     shuffle_rows: bool = False
     """Rows printed out of template order (table 3 then prints each row's group inline)."""
 
@@ -115,11 +117,11 @@ class Layout:
 
 def _wording(rng: random.Random, spec: FieldSpec, style: Style) -> str:
     text = rng.choice(spec.variants) if spec.variants and rng.random() < style.variant_rate else spec.label
-    return _damaged(rng, text, style)
+    return _damaged(text, style)
 
 
-def _damaged(rng: random.Random, text: str, style: Style) -> str:
-    return garble_text(text, rng, style.garble) if style.garble > 0 else text
+def _damaged(text: str, style: Style) -> str:
+    return garble_text(text, style.garble_rng, style.garble) if style.garble > 0 else text
 
 
 def format_value(value: Number | None, unit: str, style: Style, rng: random.Random) -> str:
@@ -173,7 +175,7 @@ class LayoutBuilder:
             wording = spec.heading if rng.random() > 0.25 else rng.choice(spec.wordings)
             if not wording.startswith(tuple(NUMERALS)):
                 wording = f"{NUMERALS[i]}、{wording}"
-            blocks.append(Para(_damaged(rng, wording, style), f"sec:{sid}"))
+            blocks.append(Para(_damaged(wording, style), f"sec:{sid}"))
             if sid in tables:
                 blocks.append(self._table(self.edition.table(sid)))
             else:
@@ -243,8 +245,8 @@ class LayoutBuilder:
         width = 1 + max(len(g.cols) for g in spec.groups)
         rows: list[list[Cell]] = []
         for g in spec.groups:
-            rows.append([Cell(_damaged(self.rng, g.label or "", self.style), "header", colspan=width)])
-            header = [Cell(_damaged(self.rng, spec.headers[0] if spec.headers else "信息内容", self.style), "header")]
+            rows.append([Cell(_damaged(g.label or "", self.style), "header", colspan=width)])
+            header = [Cell(_damaged(spec.headers[0] if spec.headers else "信息内容", self.style), "header")]
             header += [Cell(_wording(self.rng, c, self.style), f"col:t2.{c.key}") for c in g.cols]
             rows.append(self._pad(header, width))
             group_rows = list(g.rows)
@@ -279,8 +281,8 @@ class LayoutBuilder:
         inner = [c for c in applicants if len(c.path) > 1]
         total_col = [c for c in cols if not c.path]
         span_all = style.applicants_span_total
-        top = [Cell(_damaged(rng, note, style), "header", rowspan=3, colspan=3),
-               Cell(_damaged(rng, "申请人情况", style), "header",
+        top = [Cell(_damaged(note, style), "header", rowspan=3, colspan=3),
+               Cell(_damaged("申请人情况", style), "header",
                     colspan=len(applicants) + (len(total_col) if span_all else 0))]
         if not span_all:
             top += [Cell(_wording(rng, c, style), f"col:t3.{c.key}", rowspan=3) for c in total_col]
@@ -290,7 +292,7 @@ class LayoutBuilder:
             if len(c.path) == 1:
                 second.append(Cell(_wording(rng, c, style), f"col:t3.{c.key}", rowspan=2))
         if inner:
-            second.insert(1, Cell(_damaged(rng, inner[0].path[1], style), "header", colspan=len(inner)))
+            second.insert(1, Cell(_damaged(inner[0].path[1], style), "header", colspan=len(inner)))
         if span_all:
             second += [Cell(_wording(rng, c, style), f"col:t3.{c.key}", rowspan=2) for c in total_col]
         header.append(second)
@@ -312,11 +314,11 @@ class LayoutBuilder:
             depth = len(r.path)
             if depth >= 1 and r.path[0] not in outer_done:
                 n = sum(1 for x in kept if x.path[:1] == r.path[:1])
-                cells.append(Cell(_damaged(rng, r.path[0], style), "row_group", rowspan=n))
+                cells.append(Cell(_damaged(r.path[0], style), "row_group", rowspan=n))
                 outer_done.add(r.path[0])
             if depth >= 2 and r.path[1] not in inner_done:
                 n = sum(1 for x in kept if x.path[:2] == r.path[:2])
-                cells.append(Cell(_damaged(rng, r.path[1], style), "row_group", rowspan=n))
+                cells.append(Cell(_damaged(r.path[1], style), "row_group", rowspan=n))
                 inner_done.add(r.path[1])
             span = 3 - depth
             if depth == 0 and style.split_numbering and label[:2].endswith("、"):
@@ -336,7 +338,7 @@ class LayoutBuilder:
         for r in order:
             label = _wording(self.rng, r, self.style)
             if len(r.path) > 1:
-                label = _damaged(self.rng, r.path[-1], self.style) + self.rng.choice(["", " "]) + label
+                label = _damaged(r.path[-1], self.style) + self.rng.choice(["", " "]) + label
             out.append([Cell(label, f"row:t3.{r.key}", colspan=3), *self._value_row("t3", r.key)])
         return out
 
@@ -354,7 +356,7 @@ class LayoutBuilder:
                 second += [Cell(_wording(rng, c, style), f"col:t4.{c.key}", rowspan=2) for c in cols]
             else:
                 if not top or top[-1].label != "row_group":
-                    top.append(Cell(_damaged(rng, r.path[0], style), "row_group", colspan=0))
+                    top.append(Cell(_damaged(r.path[0], style), "row_group", colspan=0))
                 top[-1].colspan += n
                 second.append(Cell(_wording(rng, r, style), f"row:t4.{r.key}", colspan=n))
                 third += [Cell(_wording(rng, c, style), f"col:t4.{c.key}") for c in cols]

@@ -81,3 +81,13 @@ def test_in_a_run_on_dump_a_line_of_one_glued_table_is_cut_too():
     assert not splitter.is_run_on(t4)
     assert splitter.is_run_on(t4, in_run_on_dump=True)
     assert [p.text for p in splitter.split(t4) if p.value] == ["00000 00 0 0 000000"]
+
+
+def test_what_a_wording_leaves_before_its_values_ends_that_label_instead_of_opening_a_row():
+    """A garbled copy: a character doubled (`1.属于国家秘密密`), a quote lost (`3.危及三安全一稳定”`)."""
+    line = ("（三）不予公开1.属于国家秘密密00000002.其他法律行政法规禁止公开00000003.危及三安全一稳定”0000 000"
+            "4.保护第三方合法权益0000000")
+    pieces = RunOnSplitter(load_editions(), TEXT).split(line)
+    labels = [p.text for p in pieces if not p.value]
+    assert "3.危及三安全一稳定”" in labels and "”" not in labels
+    assert "1.属于国家秘密密" in labels and "密" not in labels

@@ -4,8 +4,10 @@ import pytest
 
 from xxgk.errors import ExtractionError
 from xxgk.inference.ingest.decode import decode_text, report_text
+from xxgk.inference.ingest.runon import RunOnSplitter
 from xxgk.inference.ingest.text import clean, segment_text
 from xxgk.options import load_options
+from xxgk.templates import load_editions
 
 TEXT = load_options().text
 
@@ -79,6 +81,18 @@ def test_text_labels_broken_into_one_node_per_line_are_put_back_together():
     assert texts[-4:] == ["结果", "纠正", "尚未", "审结"]  # words without punctuation stay apart
     joined = next(s for s in segments if s.text.startswith("（二）"))
     assert text[joined.span[0]:joined.span[1]].replace("\n", "") == joined.text
+
+
+def test_text_a_row_label_wrapped_without_punctuation_is_put_back_together_where_the_wordings_know_it():
+    """`二、上年结转政府信息` / `公开申请数量`: alone, the tail reads as the row above it (…公开申请数量)."""
+    lines = ["一、本年新收政府信息公开申请数量", "5", "0", "5", "二、上年结转政府信息", "公开申请数量", "0",
+             "二、上年结转政府信忌", "公开申请数量", "0", "行政复议", "结果", "纠正", "尚未", "审结"]
+    _, segments, _ = segment_text("\n".join(lines), TEXT, RunOnSplitter(load_editions(), TEXT))
+    texts = [s.text for s in segments]
+    assert texts[4:6] == ["二、上年结转政府信息公开申请数量", "0"]
+    assert texts[6] == "二、上年结转政府信忌公开申请数量"  # a misread character is within the edits allowed
+    assert texts[-4:] == ["结果", "纠正", "尚未", "审结"]  # column headers are not joined by wordings
+    assert segment_text("\n".join(lines), TEXT)[1][4].text == "二、上年结转政府信息"  # no wordings, no join
 
 
 def test_text_numbers_and_prose_never_join_a_label():
