@@ -120,12 +120,14 @@ def write_set(out_dir: Path, n: int, seed: int, kinds: tuple[Kind, ...] = ("text
               shapes: tuple[TextShape, ...] = SHAPES, damage: float = 1.0,
               editions: dict[str, Edition] | None = None, garble: float = 0.0,
               shuffle_rows: bool = False, scan_levels: tuple[Level, ...] = SCAN_LEVELS) -> list[GeneratedDoc]:
-    """Write n documents and their gold files; kinds, text shapes and scan levels are used in turn."""
+    """Write n documents and their gold files; kinds, text shapes and scan levels are used in turn.
+    Each document draws from its own rng (seed and index), so that two sets differing only in their
+    damage (`garble`) hold the same reports, document by document."""
     editions = editions or load_editions()
-    rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     docs = []
     for i in range(n):
+        rng = random.Random(f"{seed}:{i}")
         kind = kinds[i % len(kinds)]
         shape = shapes[(i // len(kinds)) % len(shapes)] if kind == "text" else None
         edition_id = sorted(editions)[(i // len(kinds)) % len(editions)]

@@ -297,12 +297,16 @@ class TextRenderer:
                 self.w.write("\n\n")
 
     def _spaces(self, rows: list[list[_Field]]) -> None:
+        """Columns padded to their widest cell, each after its own run of spaces, so that a column
+        sits at one place in every row (as `pdftotext -layout` prints it) and a short row's cells
+        stand under their headers."""
         n = max(len(r) for r in rows)
         widths = [max((_display_width(r[i].text) for r in rows if i < len(r)), default=0) for i in range(n)]
+        gaps = [self.rng.randint(2, 4) for _ in range(n)]
         for fields in rows:
             for i, f in enumerate(fields):
                 if i:
-                    self.w.write(" " * self.rng.randint(2, 4))
+                    self.w.write(" " * gaps[i])
                 self.w.write(f.text, f.label)
                 if i < len(fields) - 1:
                     self.w.write(" " * (widths[i] - _display_width(f.text)))
