@@ -53,6 +53,7 @@ from xxgk.inference.layout.geometry import (
     transform_quad,
 )
 from xxgk.inference.layout.grid import Grid
+from xxgk.inference.layout.merged_cells import split_merged_cells
 from xxgk.inference.layout.orient import estimate_skew, find_page, is_sideways, unwarp_page, widest
 from xxgk.inference.layout.paper import flatten_light, mask_borders, separate_seals
 from xxgk.inference.layout.reading import Glyph, block_text, group_lines
@@ -578,11 +579,12 @@ def _items(grids: list[Grid], pieces: list[_Piece], height: float, seals: list[B
         else:
             by_cell.setdefault(p.cell, []).append(p)
     items: list[PageItem] = []
-    for gi, grid in enumerate(grids):
+    for gi, found in enumerate(grids):
+        grid, pieces_of = split_merged_cells(found, {i: by_cell.get((gi, i), []) for i in range(len(found.cells))})
         texts: list[str] = []
         scores: list[float | None] = []
         for idx in range(len(grid.cells)):
-            cell_pieces = by_cell.get((gi, idx), [])
+            cell_pieces = pieces_of.get(idx, [])
             read = [p for p in cell_pieces
                     if p.text and p.score >= scan.min_cell_score and _MEANINGFUL.search(p.text)]
             # ink nothing could be read from lowers the cell's score: flagged, not a silent blank
