@@ -64,6 +64,7 @@ class Trust(_Model):
     signature: float
     period: float
     dateline: float
+    published: float
     prose: float
     agreed: float
     disputed: float

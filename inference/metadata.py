@@ -92,9 +92,18 @@ def gather(doc: Document, config: MetaConfig) -> list[Evidence]:
             *from_signature(lines, config), *from_period(lines, config)]
 
 
+def _year_before(date: Evidence, config: MetaConfig) -> Evidence:
+    """A report covers the year before it is published (the regulations set 31 January of the next
+    year as the deadline): evidence for the year where no place prints it legibly, and agreement
+    (or a dispute a reviewer sees) where one does."""
+    return Evidence("year", int(str(date.value)[:4]) - 1, "published", date.text, config.confidence.published)
+
+
 def extract_meta(doc: Document, config: MetaConfig | None = None) -> Meta:
     config = config or default_meta_config()
     evidence = gather(doc, config)
+    if (date := choose(evidence, "publish_date", config)) is not None:
+        evidence.append(_year_before(date, config))
     chosen = {name: e for name in FIELDS if (e := choose(evidence, name, config))}
     agency, year, date = (chosen[n].value if n in chosen else None for n in FIELDS)
     return Meta(agency=str(agency) if agency is not None else None, year=int(year) if year is not None else None,

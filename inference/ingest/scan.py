@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -502,16 +503,18 @@ def _slanted(crop: np.ndarray) -> bool:
     return (upper - lower) / (0.8 * h) > 0.25
 
 
-def _leading_bar(ink: _Ink, box: BBox, cell: BBox) -> bool:
-    """Left of the number's marks, close to them, a small mark wider than tall, at their middle height
-    and about as dark: a minus sign (an underline sits at the bottom, a speck of dirt is round or
-    pale). A blurred minus is too small and grey to count as a mark of its own, so the raw ink is used."""
+def _leading_mark(ink: _Ink, box: BBox, cell: BBox) -> Literal["minus", "blot"] | None:
+    """Left of the number's marks, close to them, a small mark at their middle height and about as
+    dark: a minus sign when wider than tall (an underline sits at the bottom, a speck of dirt is
+    round or pale); a `blot` when about as wide as tall, as a short minus blurred by a camera is (a
+    speck looks the same, so the number is only doubted). A blurred minus is too small and grey to
+    count as a mark of its own, so the raw ink is used."""
     area = _clip((box[0] - 8, box[1] - 2, box[2] + 2, box[3] + 2), _cell_interior(cell))
     if area is None:
-        return False
+        return None
     marks = ink.marks(area)
     if not marks:
-        return False
+        return None
     tallest = max(m[3] for m in marks)
     digits = [m for m in marks if m[3] >= 0.5 * tallest]
     left = min(m[0] for m in digits)
@@ -521,6 +524,7 @@ def _leading_bar(ink: _Ink, box: BBox, cell: BBox) -> bool:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.ink[y0:y1, x0:x1], connectivity=8)
     grey = ink.gray[y0:y1, x0:x1]
     print_depth = ink.paper - float(grey[(labels > 0)].min()) if n > 1 else 0.0
+    found: Literal["minus", "blot"] | None = None
     for i in range(1, n):
         x, y, w, h, size = (int(v) for v in stats[i])
         x, y = x + x0, y + y0
@@ -528,10 +532,13 @@ def _leading_bar(ink: _Ink, box: BBox, cell: BBox) -> bool:
             continue
         middle = y + h / 2
         depth = ink.paper - float(grey[labels == i].min())
-        if (w >= 1.3 * h and h < 0.3 * height and top + 0.3 * height < middle < top + 0.75 * height
-                and depth >= 0.5 * print_depth):
-            return True
-    return False
+        if not (h < 0.3 * height and top + 0.3 * height < middle < top + 0.75 * height and depth >= 0.5 * print_depth):
+            continue
+        if w >= 1.3 * h:
+            return "minus"
+        if w >= 0.8 * h and size >= 0.6 * w * h:
+            found = "blot"
+    return found
 
 
 def _settle(piece: _Piece, ink: _Ink, grids: list[Grid], scan: ScanOptions) -> None:
@@ -544,9 +551,13 @@ def _settle(piece: _Piece, ink: _Ink, grids: list[Grid], scan: ScanOptions) -> N
         return
     if piece.text and all(ch in _DASHES for ch in piece.text):
         piece.text = "-" * min(len(piece.text), 2)  # a dash read as 一 (the recogniser's favourite)
-    if _UNSIGNED.match(piece.text) and _leading_bar(ink, piece.box, grids[piece.cell[0]].cells[piece.cell[1]].bbox):
-        # the recogniser drops a thin minus before a number; the ink keeps it. Shown, and doubted.
-        piece.text, piece.score = "-" + piece.text, min(piece.score, scan.lost_sign_score)
+    mark = _leading_mark(ink, piece.box, grids[piece.cell[0]].cells[piece.cell[1]].bbox) \
+        if _UNSIGNED.match(piece.text) else None
+    if mark is not None:
+        # the recogniser drops a thin minus before a number; the ink keeps it. Shown (or, blurred
+        # past telling from a speck, only suspected), and doubted.
+        piece.text = "-" + piece.text if mark == "minus" else piece.text
+        piece.score = min(piece.score, scan.lost_sign_score)
     unsure = piece.score < (scan.probe_score if piece.probe else scan.min_cell_score)
     if (not piece.text or unsure) and _dash(ink, grids[piece.cell[0]].cells[piece.cell[1]].bbox):
         piece.text, piece.score = "-", 0.6

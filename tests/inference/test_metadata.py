@@ -38,7 +38,17 @@ def test_metadata_signature_and_period_when_no_title():
                    "会宁县民政局", "2022年1月20日")
     assert (meta.agency, meta.year, meta.publish_date) == ("会宁县民政局", 2021, "2022-01-20")
     assert meta.evidence["agency"].source == "signature"
-    assert meta.evidence["year"].source == "period" and meta.evidence["year"].confidence < 0.9
+    assert meta.evidence["year"].source == "period"
+    assert meta.evidence["year"].confidence >= 0.9  # the period and the publication date agree
+
+
+def test_metadata_year_from_the_publication_date_alone_is_flagged():
+    """Title and period illegible (a bad photocopy): the report covers the year before its date."""
+    meta = meta_of("一、总体情况", "正文。", "会宁县民政局", "2022年1月20日")
+    assert meta.year == 2021 and meta.evidence["year"].source == "published"
+    assert meta.evidence["year"].confidence < 0.9
+    alone = meta_of("本报告信息数据统计期限为:2021年1月1日—2021年12月31日。", "一、总体情况")
+    assert alone.evidence["year"].confidence < 0.9  # one place alone stays flagged
 
 
 def test_metadata_no_agency_is_none_not_a_guess():

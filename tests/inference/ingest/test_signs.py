@@ -1,12 +1,13 @@
 """A minus the recogniser dropped is found again in the cell's ink: small and grey on a poor copy,
-but wider than tall, at the number's middle height and close before it."""
+but wider than tall, at the number's middle height and close before it; a mark as wide as tall
+there (a minus a camera blurred, or a speck) only puts the number in doubt."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from xxgk.inference.ingest.scan import _Ink, _leading_bar
+from xxgk.inference.ingest.scan import _Ink, _leading_mark
 from xxgk.inference.layout.rules import binarize
 from xxgk.options import load_options
 
@@ -29,13 +30,13 @@ def _cell(extra: tuple[int, int, int, int, int] | None) -> _Ink:
 
 
 @pytest.mark.parametrize(("extra", "found"), [
-    ((58, 29, 7, 3, 90), True),     # a short grey minus, as a blurred copy prints it
-    ((54, 29, 12, 3, 40), True),    # a clean minus
-    (None, False),                  # no sign at all
-    ((58, 39, 8, 3, 90), False),    # an underline: at the bottom of the digits
-    ((59, 28, 4, 4, 90), False),    # a round speck
-    ((58, 29, 7, 3, 205), False),   # a paler smudge than print
-    ((20, 29, 7, 3, 40), False),    # a mark far from the number
+    ((58, 29, 7, 3, 90), "minus"),  # a short grey minus, as a blurred copy prints it
+    ((54, 29, 12, 3, 40), "minus"),  # a clean minus
+    (None, None),                    # no sign at all
+    ((58, 39, 8, 3, 90), None),      # an underline: at the bottom of the digits
+    ((59, 28, 4, 4, 90), "blot"),    # a round blot: a minus a camera blurred, or a speck
+    ((58, 29, 7, 3, 205), None),     # a paler smudge than print
+    ((20, 29, 7, 3, 40), None),      # a mark far from the number
 ])
 def test_leading_minus_is_told_from_other_marks(extra, found):
-    assert _leading_bar(_cell(extra), NUMBER, CELL) is found
+    assert _leading_mark(_cell(extra), NUMBER, CELL) == found
