@@ -16,7 +16,13 @@ Read as one text, the rows inside it are not recognised and their values are los
   the cell is cut into one row per text line and one cell per column of the line's numbers, and
   only where every line falls in its own base row and no column holds two numbers of one line.
 
-`split_merged_cells` applies both.
+The opposite also happens: a stray vertical stroke (a seal's ring, a fold, a toner streak) taken
+for a ruling line cuts a sliver off a cell in the rows it crosses; the row then has one empty cell
+too many, and its numbers are read one column off. `join_slivers` puts such a sliver back: an empty
+cell less than half as wide as its row's cells are (the median), joined to its neighbour across its
+edge fewer cells share (the stray line crosses a few rows, the ruling line all of them).
+
+`split_merged_cells` applies all three.
 """
 
 from __future__ import annotations
@@ -102,8 +108,43 @@ def _lines_by_band(bands: list[GridBox], pieces: list[T]) -> dict[int, list[T]] 
 
 
 def split_merged_cells(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, dict[int, list[T]]]:
-    """`split_crowded_cells`, then `split_stacked_labels`."""
-    return split_stacked_labels(*split_crowded_cells(grid, texts))
+    """`join_slivers`, `split_crowded_cells`, then `split_stacked_labels`."""
+    return split_stacked_labels(*split_crowded_cells(*join_slivers(grid, texts)))
+
+
+def join_slivers(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, dict[int, list[T]]]:
+    """The grid with every empty sliver a stray line cut off a cell joined back to it, and the texts
+    re-indexed; unchanged where there is none."""
+    shared = [0] * (grid.n_cols + 1)
+    for c in grid.cells:
+        shared[c.col] += 1
+        shared[c.col + c.col_span] += 1
+    cells = list(grid.cells)
+    pieces = {id(c): texts.get(i, []) for i, c in enumerate(cells)}
+    joined = False
+    for sliver in list(cells):
+        if sliver not in cells or any(p.text.strip() for p in pieces[id(sliver)]) or sliver.row_span != 1:
+            continue
+        row = sorted((c for c in cells if c.row == sliver.row and c.row_span == 1), key=lambda c: c.col)
+        widths = sorted(c.bbox[2] - c.bbox[0] for c in row)
+        if len(row) < 3 or sliver.bbox[2] - sliver.bbox[0] >= 0.5 * widths[len(widths) // 2]:
+            continue
+        at = row.index(sliver)
+        left, right = sliver.col, sliver.col + sliver.col_span
+        side = at - 1 if shared[left] < shared[right] else at + 1
+        if not 0 <= side < len(row):
+            continue
+        other = row[side]
+        a, b = (other, sliver) if side < at else (sliver, other)
+        union = GridBox(a.row, a.col, 1, a.col_span + b.col_span, (a.bbox[0], min(a.bbox[1], b.bbox[1]),
+                                                                     b.bbox[2], max(a.bbox[3], b.bbox[3])))
+        cells[cells.index(other)] = union
+        pieces[id(union)] = pieces[id(other)] + pieces[id(sliver)]
+        cells.remove(sliver)
+        joined = True
+    if not joined:
+        return grid, texts
+    return Grid(grid.xs, grid.ys, tuple(cells)), {i: pieces[id(c)] for i, c in enumerate(cells) if pieces[id(c)]}
 
 
 def split_crowded_cells(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, dict[int, list[T]]]:

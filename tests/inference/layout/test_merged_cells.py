@@ -4,7 +4,12 @@ from dataclasses import dataclass
 
 from xxgk.document import BBox
 from xxgk.inference.layout.grid import Grid, GridBox
-from xxgk.inference.layout.merged_cells import split_crowded_cells, split_merged_cells, split_stacked_labels
+from xxgk.inference.layout.merged_cells import (
+    join_slivers,
+    split_crowded_cells,
+    split_merged_cells,
+    split_stacked_labels,
+)
 
 XS = (0.0, 100.0, 200.0, 300.0)
 YS = (0.0, 50.0, 100.0)
@@ -64,3 +69,23 @@ def test_a_wide_cell_of_one_line_or_of_text_alone_is_not_cut():
     assert split_crowded_cells(grid, one_line)[0] is grid
     header = {0: [Text("申请人情况", (10, 10, 290, 40)), Text("（本列数据的勾稽关系）", (10, 60, 290, 90))]}
     assert split_crowded_cells(grid, header)[0] is grid
+
+
+def test_an_empty_sliver_a_stray_line_cut_off_a_cell_is_joined_back():
+    """A seal's ring drawn across one row: its cells at 200-215 and 215-300 are one cell."""
+    xs = (0.0, 100.0, 200.0, 215.0, 300.0, 400.0)
+    ys = (0.0, 50.0, 100.0)
+    full = [GridBox(0, 0, 1, 1, (0, 0, 100, 50)), GridBox(0, 1, 1, 1, (100, 0, 200, 50)),
+            GridBox(0, 2, 1, 2, (200, 0, 300, 50)), GridBox(0, 4, 1, 1, (300, 0, 400, 50))]
+    cut = [GridBox(1, 0, 1, 1, (0, 50, 100, 100)), GridBox(1, 1, 1, 1, (100, 50, 200, 100)),
+           GridBox(1, 2, 1, 1, (200, 50, 215, 100)), GridBox(1, 3, 1, 1, (215, 50, 300, 100)),
+           GridBox(1, 4, 1, 1, (300, 50, 400, 100))]
+    grid = Grid(xs, ys, tuple(full + cut))
+    texts = {4: [Text("合计", (10, 60, 90, 90))], 5: [Text("5", (140, 60, 160, 90))], 6: [Text("", (202, 60, 212, 90))],
+             7: [Text("7", (250, 60, 270, 90))], 8: [Text("9", (340, 60, 360, 90))]}
+    joined, pieces = join_slivers(grid, texts)
+    row = [(b.bbox[0], b.bbox[2], "".join(t.text for t in pieces.get(i, []))) for i, b in enumerate(joined.cells)
+           if b.row == 1]
+    assert row == [(0, 100, "合计"), (100, 200, "5"), (200, 300, "7"), (300, 400, "9")]
+    texts[6] = [Text("0", (202, 60, 212, 90))]  # a sliver holding a number is a cell
+    assert join_slivers(grid, texts)[0] is grid
