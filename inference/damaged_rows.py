@@ -57,8 +57,8 @@ class DamagedReading:
 def _cuts(text: str, parts: int) -> Iterator[tuple[str, ...]]:
     """Ways to cut a glued run into `parts` cells: numbers without a leading zero, a minus sign only
     in front of one, dashes (`—0219` is —, 0, 219; `-41` is -4, 1 or -, 41), decimals and a unit only
-    in the last one. A thousands separator
-    stays inside its number (`681,275936` is 68, 1,275, 936, never 681, 275936)."""
+    in the last one. A thousands separator stays inside its number (`681,275936` is 68, 1,275, 936,
+    never 681, 275936)."""
     if parts == 1:
         if text in _MARKS or _LAST.match(text):
             yield (text,)

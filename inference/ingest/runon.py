@@ -102,9 +102,10 @@ class RunOnSplitter:
     def __init__(self, editions: dict[str, Edition], text: TextOptions):
         self._value_labels, near_labels, self._by_first, rows = _wordings(tuple(editions.values()), text.min_wording)
         self._near_labels = tuple((c, b) for c in near_labels if (b := _edit_budget(len(c))))
+        """Wordings that may be matched with damage, each with the edits it allows."""
         self._rows = rows
         self._near_rows = tuple((c, b) for c in rows if (b := _edit_budget(len(c))))
-        """Wordings that may be matched with damage, each with the edits it allows."""
+        """Row labels that may be matched with damage (`spells_row`), each with the edits it allows."""
         self._runs: dict[str, list[tuple[int, int]]] = {}
         """`value_runs` per line: a dump's lines are asked about several times (shape, cutting, damage)."""
         self._spelled: dict[str, bool] = {}

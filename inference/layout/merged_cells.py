@@ -47,6 +47,23 @@ class _Text(Protocol):
 T = TypeVar("T", bound=_Text)
 
 
+def split_merged_cells(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, dict[int, list[T]]]:
+    """`join_slivers`, `split_crowded_cells`, then `split_stacked_labels`: the grid with its cells
+    mended, and `texts` (the recognised pieces per cell index) re-indexed to them."""
+    return split_stacked_labels(*split_crowded_cells(*join_slivers(grid, texts)))
+
+
+def _rebuilt(grid: Grid, texts: dict[int, list[T]], cells: list[tuple[GridBox, list[T]]]
+             ) -> tuple[Grid, dict[int, list[T]]]:
+    """The grid of `cells` in row-major order with their pieces by index; the grid itself if no cell
+    was added or removed."""
+    if len(cells) == len(grid.cells):
+        return grid, texts
+    cells = sorted(cells, key=lambda c: (c[0].row, c[0].col))
+    pieces = {i: found for i, (_, found) in enumerate(cells) if found}
+    return Grid(grid.xs, grid.ys, tuple(c for c, _ in cells)), pieces
+
+
 def split_stacked_labels(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, dict[int, list[T]]]:
     """The grid with every merged label cell split into one cell per row of values beside it, and
     the texts (recognised pieces per cell index) re-indexed to the new cells; unchanged where
@@ -61,11 +78,7 @@ def split_stacked_labels(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, d
         for i, band in enumerate(bands):
             box = (cell.bbox[0], band.bbox[1], cell.bbox[2], band.bbox[3])
             cells.append((GridBox(band.row, cell.col, band.row_span, cell.col_span, box), lines.get(i, [])))
-    if len(cells) == len(grid.cells):
-        return grid, texts
-    cells.sort(key=lambda c: (c[0].row, c[0].col))
-    return (Grid(grid.xs, grid.ys, tuple(c for c, _ in cells)),
-            {i: pieces for i, (_, pieces) in enumerate(cells) if pieces})
+    return _rebuilt(grid, texts, cells)
 
 
 def _values_beside(grid: Grid, cell: GridBox, texts: dict[int, list[T]]) -> list[GridBox] | None:
@@ -93,23 +106,20 @@ def _values_beside(grid: Grid, cell: GridBox, texts: dict[int, list[T]]) -> list
 
 
 def _lines_by_band(bands: list[GridBox], pieces: list[T]) -> dict[int, list[T]] | None:
-    """The cell's text pieces by the band (row of values) holding each, if they fall in two bands
-    or more and none crosses from one band into the next; else None."""
+    """The cell's text pieces by the band (row of values) holding each, if its text falls in two
+    bands or more and no line crosses from one band into the next; else None."""
     out: dict[int, list[T]] = {}
     for p in pieces:
-        if not p.text.strip():
-            continue
         top, bottom = p.box[1], p.box[3]
         band = next((i for i, b in enumerate(bands) if b.bbox[1] <= (top + bottom) / 2 < b.bbox[3]), None)
+        if not p.text.strip():  # unread ink goes with the line it sits on, keeping its doubt
+            if band is not None:
+                out.setdefault(band, []).append(p)
+            continue
         if band is None or top < bands[band].bbox[1] - 2 or bottom > bands[band].bbox[3] + 2:
             return None
         out.setdefault(band, []).append(p)
-    return out if len(out) >= 2 else None
-
-
-def split_merged_cells(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, dict[int, list[T]]]:
-    """`join_slivers`, `split_crowded_cells`, then `split_stacked_labels`."""
-    return split_stacked_labels(*split_crowded_cells(*join_slivers(grid, texts)))
+    return out if sum(any(p.text.strip() for p in ps) for ps in out.values()) >= 2 else None
 
 
 def join_slivers(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, dict[int, list[T]]]:
@@ -121,7 +131,6 @@ def join_slivers(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, dict[int,
         shared[c.col + c.col_span] += 1
     cells = list(grid.cells)
     pieces = {id(c): texts.get(i, []) for i, c in enumerate(cells)}
-    joined = False
     for sliver in list(cells):
         if sliver not in cells or any(p.text.strip() for p in pieces[id(sliver)]) or sliver.row_span != 1:
             continue
@@ -141,10 +150,7 @@ def join_slivers(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, dict[int,
         cells[cells.index(other)] = union
         pieces[id(union)] = pieces[id(other)] + pieces[id(sliver)]
         cells.remove(sliver)
-        joined = True
-    if not joined:
-        return grid, texts
-    return Grid(grid.xs, grid.ys, tuple(cells)), {i: pieces[id(c)] for i, c in enumerate(cells) if pieces[id(c)]}
+    return _rebuilt(grid, texts, [(c, pieces[id(c)]) for c in cells])
 
 
 def split_crowded_cells(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, dict[int, list[T]]]:
@@ -154,11 +160,7 @@ def split_crowded_cells(grid: Grid, texts: dict[int, list[T]]) -> tuple[Grid, di
     for idx, cell in enumerate(grid.cells):
         rows = _crowded_rows(grid, cell, texts.get(idx, []))
         cells.extend(rows if rows is not None else [(cell, texts.get(idx, []))])
-    if len(cells) == len(grid.cells):
-        return grid, texts
-    cells.sort(key=lambda c: (c[0].row, c[0].col))
-    return (Grid(grid.xs, grid.ys, tuple(c for c, _ in cells)),
-            {i: pieces for i, (_, pieces) in enumerate(cells) if pieces})
+    return _rebuilt(grid, texts, cells)
 
 
 def _is_number(p: _Text) -> bool:
