@@ -136,6 +136,9 @@ class ScanOptions(_Section):
     heavily worn copy reach 0.85 and more, the grey blots of its background 0.55-0.66)."""
     lost_sign_score: float
     """A minus found in the ink but not in the reading: the number is kept signed, and flagged."""
+    tall_line: float
+    """Text outside tables more than this many times the median line height (a row group's label
+    beside its rows, where the table's rules were not found) is a line of its own."""
     probe_score: float
     """Text read from a cell's bare ink (no detected line) is kept only this confident."""
     min_skew: float

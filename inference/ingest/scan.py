@@ -605,7 +605,7 @@ def _items(grids: list[Grid], pieces: list[_Piece], height: float, seals: list[B
         items.append(PageItem(grid.bbox[1], grid, texts, scores, cell_covers=covers if any(covers) else None))
     glyphs = [Glyph(p.text, *p.box) for p in free]
     score_of = {id(g): p.score for g, p in zip(glyphs, free, strict=True)}
-    for line in group_lines(glyphs):
+    for line in group_lines(glyphs, scan.tall_line):
         runs = [(g.text, (g.x0, g.top, g.x1, g.bottom)) for g in line]
         box = (min(g.x0 for g in line), min(g.top for g in line), max(g.x1 for g in line),
                max(g.bottom for g in line))

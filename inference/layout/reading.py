@@ -54,9 +54,17 @@ def join_wrapped(a: str, b: str) -> str:
     return a + b
 
 
-def group_lines(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
+def group_lines(glyphs: Sequence[Glyph], tall: float | None = None) -> list[list[Glyph]]:
     """Glyphs that overlap vertically by at least half the smaller height, top to bottom, each
-    line left to right."""
+    line left to right. With `tall`, a glyph more than `tall` times the median height is a line of
+    its own: a row group's label standing beside several rows (a table whose rules were not found)
+    would otherwise chain those rows into one line."""
+    if tall is not None and glyphs:
+        limit = tall * statistics.median(g.bottom - g.top for g in glyphs)
+        high = [g for g in glyphs if g.bottom - g.top > limit]
+        if high:
+            grouped = group_lines([g for g in glyphs if g.bottom - g.top <= limit]) + [[g] for g in high]
+            return sorted(grouped, key=lambda line: min(g.top for g in line))
     lines: list[list[Glyph]] = []
     top = bottom = 0.0
     for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
