@@ -32,6 +32,7 @@ _SENTENCE_END = "。！？!?；;"
 _VALUE_RUN = re.compile(r"\d+(?:[.,]\d+)*(?:[ \u3000]+\d+(?:[.,]\d+)*)*")
 _UNIT_AFTER = tuple("年月日号条件项次个人份家批期篇期%％元万亿余多天小时分秒类部处名")
 _LIST_NUMBER_AFTER = re.compile(r"^[.．、]\s*[^\d\s]")
+_LIST_NUMBER = re.compile(r"(\d{1,2})[.．、]")
 _NUMBERING = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d))+")
 _DROP = str.maketrans("", "", " \t\u3000“”\"'‘’「」『』《》:：,，。.;；、()（）")
 
@@ -88,6 +89,22 @@ def _wordings(editions: tuple[Edition, ...], min_wording: int
     return cores, cores | frozenset(numbered), ordered, frozenset(r for r in rows if len(r) >= min_wording)
 
 
+@lru_cache(maxsize=4)
+def _list_numbers(editions: tuple[Edition, ...]) -> dict[str, frozenset[str]]:
+    """The list numbers (`2` of `2.没有现成信息需要另行制作`) each wording body is printed with."""
+    out: dict[str, set[str]] = {}
+    for ed in editions:
+        for t in ed.spec.tables:
+            for g in t.groups:
+                for f in g.rows:
+                    for w in f.wordings:
+                        compact = _compact(w)
+                        m = _NUMBERING.match(compact)
+                        if m and (numbers := _LIST_NUMBER.findall(m.group())):
+                            out.setdefault(compact[m.end():], set()).add(numbers[-1])
+    return {body: frozenset(n) for body, n in out.items()}
+
+
 def _compact(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
@@ -109,6 +126,8 @@ class RunOnSplitter:
         self._runs: dict[str, list[tuple[int, int]]] = {}
         """`value_runs` per line: a dump's lines are asked about several times (shape, cutting, damage)."""
         self._spelled: dict[str, bool] = {}
+        self._list_numbers = _list_numbers(tuple(editions.values()))
+        """List numbers per wording body: a run-on line that lost the point after one (`00000002没有…`)."""
         self._min_glued = text.min_glued_values
         self._min_wording = text.min_wording
         self._max_core = max((len(c) for c in self._value_labels), default=0)
@@ -152,9 +171,23 @@ class RunOnSplitter:
                     continue
             elif after.startswith(_UNIT_AFTER):
                 continue
+            else:
+                end -= self._lost_list_number(line, start, end)
             if self._ends_with_label(line[:start].rstrip(" \u3000")):
                 out.append((start, end))
         return out
+
+    def _lost_list_number(self, line: str, start: int, end: int) -> int:
+        """Digits at the end of the run [start, end) that are the list number of the wording right
+        after it, its point lost (`00000002没有现成信息…` for 0000000 and `2.没有…`); 0 if none. Only a
+        wording printed with that number takes it: `规章3行政规范性文件` keeps its 3."""
+        first = _norm_char(line[end]) if end < len(line) else ""
+        for word in self._by_first.get(first, ()):
+            numbers = self._list_numbers.get(word, frozenset())
+            if numbers and _match_len(line, end, word):
+                return next((len(n) for n in sorted(numbers, key=len, reverse=True)
+                             if line[start:end].endswith(n) and end - len(n) > start), 0)
+        return 0
 
     def is_run_on(self, line: str, *, in_run_on_dump: bool = False) -> bool:
         """A line that holds a table whose values are glued to their labels: `min_glued_values` runs
@@ -202,9 +235,11 @@ class RunOnSplitter:
             body_at = numbering.end() if numbering else i
             word = self._wording_at(line[:end], body_at)
             if word:
-                if free < i:
+                lead = line[free:i].strip(" \u3000")
+                if free < i and not (lead.isdigit() and len(lead) <= 2):  # a list number that lost its point
                     out.append(_piece(line, free, i))
-                out.append(_piece(line, i, body_at + word))
+                    free = i
+                out.append(_piece(line, free, body_at + word))
                 i = free = body_at + word
                 continue
             i += 1

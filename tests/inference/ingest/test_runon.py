@@ -91,3 +91,14 @@ def test_what_a_wording_leaves_before_its_values_ends_that_label_instead_of_open
     labels = [p.text for p in pieces if not p.value]
     assert "3.危及三安全一稳定”" in labels and "”" not in labels
     assert "1.属于国家秘密密" in labels and "密" not in labels
+
+
+def test_a_list_number_that_lost_its_point_goes_with_its_label_not_the_values_before_it():
+    """`00000002没有…`: seven zeros and the `2.` of the next row (a copy lost the point). Only a
+    wording printed with that number takes it: `规章3行政规范性文件` keeps its value 3."""
+    splitter = RunOnSplitter(load_editions(), TEXT)
+    pieces = splitter.split("（四）无法提供1.本机关不掌握相关政府信息00000002没有现成信息需要另行制作0000000")
+    assert [p.text for p in pieces if p.value] == ["0000000", "0000000"]
+    assert "2没有现成信息需要另行制作" in [p.text for p in pieces]
+    pieces = splitter.split("信息内容本年制发件数本年废止件数现行有效件数规章3行政规范性文件000")
+    assert [p.text for p in pieces if p.value] == ["3", "000"]
