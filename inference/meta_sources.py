@@ -162,8 +162,9 @@ def _text_lines(lines: list[Line]) -> list[Line]:
 
 def _find_titles(head: list[Line], config: MetaConfig) -> list[tuple[int, int, str]]:
     """(first, last) positions in `head` and text of each title, joined over up to six lines (a
-    crawler writes a title in as many text nodes); a line too long to be a title, or holding a
-    navigation trail, yields the title inside it (`title_window`). Lines are joined in front of a
+    crawler writes a title in as many text nodes); a line too long to be a title, holding a
+    navigation trail, or holding a title and a sentence after it, yields the title inside it
+    (`title_window`). Lines are joined in front of a
     line that is a whole title by itself (naming its agency) never: those are the pieces of a
     navigation trail a crawler wrote above it (`年` `报`)."""
     found = []
@@ -177,6 +178,7 @@ def _find_titles(head: list[Line], config: MetaConfig) -> list[tuple[int, int, s
                 found += [(i, i, norm(window))] if window else []
                 i += 1
                 continue
+        before = len(found)
         for k in range(1, min(_TITLE_JOIN, len(head) - i) + 1):
             joined = "".join(norm(ln.text) for ln in head[i: i + k])
             if k > 1 and _whole_title(head[i + k - 1].text, config):
@@ -187,6 +189,8 @@ def _find_titles(head: list[Line], config: MetaConfig) -> list[tuple[int, int, s
                 break
             if len(joined) > config.title.max_length:
                 break
+        if len(found) == before and (window := title_window(text, config)):
+            found.append((i, i, norm(window)))  # a title and the first sentence in one text node
         i += 1
     return found
 

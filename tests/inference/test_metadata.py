@@ -278,3 +278,12 @@ def test_metadata_of_a_real_scanned_web_page(shared_dir):
     meta = extract_meta(ingest(path, doc_id=path.stem))
     assert (meta.agency, meta.year) == (gold["agency"], gold["year"])
     assert meta.publish_date is not None and meta.evidence["publish_date"].source == "field"
+
+
+def test_metadata_title_and_first_sentence_in_one_text_node():
+    """A crawler wrote the title and the report's first sentence as one node, shorter than a line
+    too long to be a title."""
+    node = "海安市教育局2021年政府信息公开工作年度报告 根据《中华人民共和国政府信息公开条例》有关规定，编制本年度报告。"
+    meta = meta_of(node, "一、总体情况", "正文。")
+    assert (meta.agency, meta.year) == ("海安市教育局", 2021)
+    assert meta.evidence["agency"].source == "title"
