@@ -181,7 +181,8 @@ def _find_titles(head: list[Line], config: MetaConfig) -> list[tuple[int, int, s
         before = len(found)
         for k in range(1, min(_TITLE_JOIN, len(head) - i) + 1):
             joined = "".join(norm(ln.text) for ln in head[i: i + k])
-            if k > 1 and _whole_title(head[i + k - 1].text, config):
+            last_line = head[i + k - 1].text
+            if k > 1 and _whole_title(last_line, config) and not _completes_place(joined, last_line, config):
                 break
             if is_title(joined, config.title):
                 found.append((i, i + k - 1, joined))
@@ -197,6 +198,18 @@ def _find_titles(head: list[Line], config: MetaConfig) -> list[tuple[int, int, s
 
 def _whole_title(text: str, config: MetaConfig) -> bool:
     return is_title(text, config.title) and title_parts(text, config).agency is not None
+
+
+_LEVELS = tuple("省市县区州旗盟镇乡")
+"""Administrative levels: a name starting with one (`市人民政府办公室`) lost its place name."""
+
+
+def _completes_place(joined: str, line: str, config: MetaConfig) -> bool:
+    """Whether the lines before a title line give its agency the place name it lacks (`19年临` `汾`
+    before `市人民政府办公室…年报`): then they are the title's own first pieces, not a navigation trail."""
+    cut = title_parts(line, config).agency or ""
+    whole = title_parts(joined, config).agency or ""
+    return cut.startswith(_LEVELS) and len(whole) > len(cut) and whole.endswith(cut)
 
 
 def from_title(lines: list[Line], config: MetaConfig) -> list[Evidence]:

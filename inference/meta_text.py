@@ -74,11 +74,17 @@ _TRAILING_DATE = re.compile(rf"(?:{_DATE_CN}|{_DATE_ISO}){_TIME}$")
 
 
 def trailing_date(text: str) -> tuple[str, str] | None:
-    """(text before, date) of a line that ends with a date (`某市教育局 2021年1月22日`), or None."""
+    """(text before, date) of a line that ends with a date (`某市教育局 2021年1月22日`), or None. A
+    run-on line (a crawler's whole article on one line) ends with its signature: the text before
+    is then the last sentence's remainder (`…请与某市教育局联系。某市教育局 2021年1月22日`)."""
     t = arabic_dates(norm(text)).rstrip(_WRAPPERS)
     m = _TRAILING_DATE.search(t)
     date = _date(m.groups()) if m else None
-    return (t[: m.start()], date) if m and date else None
+    if not (m and date):
+        return None
+    before = t[: m.start()]
+    ends = [e.end() for e in _SENTENCE_END.finditer(before)]
+    return before[ends[-1] if ends else 0:], date
 
 
 @lru_cache(maxsize=4)
@@ -122,14 +128,17 @@ def _agency_start(head: str, config: MetaConfig) -> int:
 def title_window(text: str, config: MetaConfig | None = None) -> str | None:
     """The title inside a line too long to be one (a crawler's run-on article: navigation, title
     and prose on one line): the report phrase and the text before it back to the sentence end,
-    navigation mark or separator before the agency; None when that is no title."""
+    navigation mark or separator before the agency; None when that is no title. A title without
+    its agency counts only opening the line and naming the year (`2023年年度政府信息公开工作报告
+    2024-02-25 根据…`, the agency printed on the line above)."""
     config = config or default_meta_config()
     t = arabic_dates(unicodedata.normalize("NFKC", text))
     for m in _phrase(config.title).finditer(t):
         head = t[: m.start()]
         start = max([_agency_start(head, config), *(mm.end() for mm in _SENTENCE_END.finditer(head))])
         window = (head[start:] + m.group()).strip()
-        if is_title(window, config.title) and title_parts(window, config).agency:
+        parts = title_parts(window, config) if is_title(window, config.title) else TitleParts(None, None)
+        if parts.agency or (parts.year and not head[:start].strip()):
             return window
     return None
 

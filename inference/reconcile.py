@@ -162,8 +162,8 @@ def reconcile(edition: Edition, groups: list[list[Alternative]], *, options: Pip
             rule = (_rules_of(edition, key) or None) if status == "corrected" else None
             cells[key] = CellValue(key, value, status, min(read_conf, certainty), reading, rule)
         if alt.restored:
-            out.warnings.append(_restored_warning(alt, assigned[gi], search.fitting(gi), unsettled,
-                                                  options.reading.max_named_candidates))
+            out.warnings.append(_restored_warning(alt, assigned[gi], search.fitting(gi), search.exact(gi),
+                                                  unsettled, options.reading.max_named_candidates))
     _split_merged(edition, out, printed_elsewhere)
     _infer(edition, out, conf.inferred)
     out.checks = [_check(eq, cells) for eq in edition.equations]
@@ -246,26 +246,28 @@ def _split_merged(edition: Edition, out: Reconciled, printed: dict[str, tuple[Nu
                                 f"than 0 ({', '.join(unknown)}) their cells are left missing")
 
 
-def _restored_warning(alt: Alternative, opts: list[_Assignment], fitting: list[int] | None,
+def _restored_warning(alt: Alternative, opts: list[_Assignment], fitting: list[int], exact: bool,
                       unsettled: list[str], named: int) -> str:
     """What was restored in a damaged row, and the readings that fit (`named` of them at most) when
-    more than one does."""
+    more than one does. Where the table was too large to weigh every joint reading (`exact`
+    False), the row's own readings are named instead."""
     keys = list(alt.readings)
     how = sorted(set(alt.restored.values()))
     what = {"expanded": "runs of identical cells collapsed", "cut": "cells printed without separators",
             "joined": "a number printed in two pieces"}
     cause = "; ".join(what[h] for h in how)
     if not unsettled:
-        shown = ",".join(_fmt_value(opts[fitting[0]].values.get(k)) for k in keys) if fitting else "?"
+        shown = ",".join(_fmt_value(opts[fitting[0]].values.get(k)) for k in keys)
         return f"{alt.name}: {cause}; the only reading that fits the table is {shown} (inferred)"
     if not alt.exhaustive:
         return f"{alt.name}: {cause}; too many readings fit to choose one; cells left missing"
     readings = list(dict.fromkeys(",".join(_fmt_value(opts[i].values.get(k)) for k in keys)
-                                  for i in (fitting or [])))
+                                  for i in (fitting if exact else range(len(opts)))))
     listed = " | ".join(readings[:named]) + (" | …" if len(readings) > named else "")
     cells = ", ".join(k.split(".", 1)[1] for k in unsettled)
-    return (f"{alt.name}: {cause}; {len(readings)} readings fit the table ({listed}); "
-            f"cells left missing: {cells}")
+    weighed = (f"{len(readings)} readings fit the table" if exact else
+               f"too many joint readings of the table to weigh; the row reads {len(readings)} ways")
+    return f"{alt.name}: {cause}; {weighed} ({listed}); cells left missing: {cells}"
 
 
 def _fmt_value(v: Number | None) -> str:
@@ -377,8 +379,12 @@ class _BranchAndBound:
 
     def __init__(self, edition: Edition, options: list[list[_Assignment]], comp: list[int], budget: int):
         self.options = options
-        self.order = sorted(comp, key=lambda gi: len(options[gi]))
         owner = _owners(options)
+        degree = {gi: sum(1 for eq in edition.equations if any(owner.get(k) == gi for k in (*eq.lhs, *eq.rhs)))
+                  for gi in comp}
+        self.order = sorted(comp, key=lambda gi: (len(options[gi]), -degree[gi]))
+        """Fewest readings first, and among rows with as many the one most identities cross (a
+        total row): once it is read, every other row's wrong reading breaks a sum at once."""
         members = set(comp)
         fixed = _values(options, [0] * len(options))
         self.eqs: list[tuple[float, list[tuple[int, str, int]]]] = []

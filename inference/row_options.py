@@ -86,9 +86,14 @@ def _legible(keys: tuple[str, ...], texts: tuple[str, ...], units: dict[str, Uni
                    for k, t in zip(keys, texts, strict=True))
 
 
-def _tokens(segments: list[Segment]) -> list[Token]:
-    """The row's printed cells, merged segments split, empty cells at either end dropped."""
-    tokens = [Token(c, i) for i, s in enumerate(segments) for c in (split_cells(s.text) or [normalize(s.text)])]
+def _tokens(segments: list[Segment], whole: int | None = None) -> list[Token]:
+    """The row's printed cells, merged segments split (but the one at index `whole`), empty cells
+    at either end dropped."""
+    return _trim_blank([Token(c, i) for i, s in enumerate(segments)
+                        for c in ((i != whole and split_cells(s.text)) or [normalize(s.text)])])
+
+
+def _trim_blank(tokens: list[Token]) -> list[Token]:
     while tokens and not tokens[0].text:
         tokens.pop(0)
     while tokens and not tokens[-1].text:
@@ -107,8 +112,13 @@ def damaged_options(segments: list[Segment], keys: tuple[str, ...], units: dict[
     """
     tokens = _tokens(segments)
     n = len(keys)
-    if len(tokens) == n or not tokens:
+    if not tokens:
         return []
+    if len(tokens) == n:
+        if not (damage and equations) or not _broken(keys, tuple(t.text for t in tokens), units, equations):
+            return []
+        more = _second_damage(tokens, segments, keys, units, equations, damage, reading)
+        return [] if more is None or len(more) > reading.max_damaged else more
     readings = damaged_readings(tokens, n, damage, limit=reading.max_readings)
     if readings is None:
         return [RowOption((), 0.0, truncated=True)]
@@ -122,14 +132,42 @@ def damaged_options(segments: list[Segment], keys: tuple[str, ...], units: dict[
     cost = reading.cost_damaged + reading.cost_failed_identity * fewest
     options = [RowOption(_slots(r, segments), cost) for r in best]
     if fewest and equations and damage:
-        # a second damage may explain a row no reading restores: offer the table those readings too
-        more = split_and_damaged(tokens, n, damage, limit=reading.max_readings)
+        more = _second_damage(tokens, segments, keys, units, equations, damage, reading)
         if more is None:
             return [RowOption((), 0.0, truncated=True)]
-        options += [RowOption(_slots(r, segments), reading.cost_damaged + reading.cost_failed_identity)
-                    for r in more if _legible(keys, r.texts, units) and not _broken(keys, r.texts, units, equations)]
+        options += more
     truncated = len(options) > reading.max_damaged
     return [replace(o, truncated=truncated) for o in options[:reading.max_damaged]]
+
+
+def _second_damage(tokens: list[Token], segments: list[Segment], keys: tuple[str, ...], units: dict[str, Unit],
+                   equations: list[Equation], damage: frozenset[DumpDamage],
+                   reading: ReadingOptions) -> list[RowOption] | None:
+    """Where no reading of the damage alone keeps the row's identities, the readings that do once a
+    second damage is undone as well: a number printed in two pieces (`4719 00006 6` for
+    47,19,0,0,0,0,66: the space a crawler kept between two text nodes of `66`) or letter-spaced in
+    one cell (`2 3 7` for 237). Derivation `joined`, so that they stand beside the printed
+    readings; None when there are more than `max_readings` to weigh."""
+    n = len(keys)
+    found = split_and_damaged(tokens, n, damage, limit=reading.max_readings)
+    if found is None:
+        return None
+    for whole in _spaced_whole(segments, reading.max_merged):
+        more = damaged_readings(whole, n, damage, limit=reading.max_readings) if len(whole) < n else []
+        if more is None:
+            return None
+        found += [DamagedReading(r.texts, r.sources, "joined") for r in more]
+    cost = reading.cost_damaged + reading.cost_failed_identity
+    kept = {r.texts: RowOption(_slots(r, segments), cost) for r in found
+            if _legible(keys, r.texts, units) and not _broken(keys, r.texts, units, equations)}
+    return list(kept.values())
+
+
+def _spaced_whole(segments: list[Segment], most: int) -> list[list[Token]]:
+    """The row's cells with each of its letter-spaced segments (`2 3 7`: single digits apart) read
+    as one number, the others split as `_tokens` splits them."""
+    spaced = [i for i, s in enumerate(segments) if split_cells(s.text) and _digits_only(s.text)][:most]
+    return [_tokens(segments, whole=i) for i in spaced]
 
 
 def _slots(reading: DamagedReading, segments: list[Segment]) -> tuple[Slot, ...]:

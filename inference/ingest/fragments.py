@@ -14,8 +14,10 @@ back together by what punctuation itself says, never by the wordings of a templa
   first number belongs to that label.
 
 Where the caller knows the template's wordings (`spells`), a label wrapped without punctuation
-(`二、上年结转政府信息` / `公开申请数量`) joins too: two lines neither of which is a label alone but
-which together spell a row label. Read apart, the tail would be taken for another row ending the same way.
+(`二、上年结转政府信息` / `公开申请数量`) joins too: two lines that together spell a row label more
+closely than the first alone (`二、上年结转政府信息公开申` / `请数量` is near enough to be read as a
+label by itself), the second being no label of its own. Read apart, the tail would be taken for
+another row ending the same way.
 
 Only short lines without numbers join (`max_fragment` characters each, `max_joined_label` in all):
 a value, a sentence of prose or a space-laid row never becomes part of a label.
@@ -49,8 +51,9 @@ def _joinable(text: str, max_fragment: int) -> bool:
             and not _SEPARATED.search(stripped))
 
 
-Spells = Callable[[str], bool]
-"""Whether a text is one of the template's row labels (`RunOnSplitter.spells_row`)."""
+Spells = Callable[[str], "int | None"]
+"""Edits between a text and the nearest of the template's row labels, None when it is none of
+them (`RunOnSplitter.row_distance`)."""
 
 
 def _continues(current: str, nxt: str, spells: Spells | None) -> bool:
@@ -59,7 +62,10 @@ def _continues(current: str, nxt: str, spells: Spells | None) -> bool:
         return True
     if nxt.startswith(_LEADING):
         return True
-    return spells is not None and not spells(current) and not spells(nxt) and spells(current + nxt)
+    if spells is None or spells(nxt) is not None:
+        return False
+    joined, alone = spells(current + nxt), spells(current)
+    return joined is not None and (alone is None or joined < alone)
 
 
 def label_groups(lines: list[Line], max_fragment: int, max_joined_label: int,

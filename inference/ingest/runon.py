@@ -122,10 +122,10 @@ class RunOnSplitter:
         """Wordings that may be matched with damage, each with the edits it allows."""
         self._rows = rows
         self._near_rows = tuple((c, b) for c in rows if (b := _edit_budget(len(c))))
-        """Row labels that may be matched with damage (`spells_row`), each with the edits it allows."""
+        """Row labels that may be matched with damage (`row_distance`), each with the edits it allows."""
         self._runs: dict[str, list[tuple[int, int]]] = {}
         """`value_runs` per line: a dump's lines are asked about several times (shape, cutting, damage)."""
-        self._spelled: dict[str, bool] = {}
+        self._spelled: dict[str, int | None] = {}
         self._list_numbers = _list_numbers(tuple(editions.values()))
         """List numbers per wording body: a run-on line that lost the point after one (`00000002没有…`)."""
         self._min_glued = text.min_glued_values
@@ -141,13 +141,15 @@ class RunOnSplitter:
             return True
         return any(_ends_near(tail, c, budget) for c, budget in self._near_labels if len(c) - budget <= len(tail))
 
-    def spells_row(self, text: str) -> bool:
-        """Whether the whole text is a row label, spelled exactly or within the edits
-        `_ends_with_label` allows (numbering included or not)."""
+    def row_distance(self, text: str) -> int | None:
+        """Edits between the whole text and the nearest row label (numbering included or not): 0
+        when spelled exactly, None beyond the edits `_ends_with_label` allows."""
         if text not in self._spelled:
             body = "".join(_norm_char(c) for c in text).translate(_DROP)
-            self._spelled[text] = _core(text) in self._rows or any(
-                abs(len(c) - len(body)) <= budget and _ends_near(body, c, budget) for c, budget in self._near_rows)
+            self._spelled[text] = 0 if _core(text) in self._rows else min(
+                (next(k for k in range(1, budget + 1) if _ends_near(body, c, k))
+                 for c, budget in self._near_rows
+                 if abs(len(c) - len(body)) <= budget and _ends_near(body, c, budget)), default=None)
         return self._spelled[text]
 
     def value_runs(self, line: str) -> list[tuple[int, int]]:

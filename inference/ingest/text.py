@@ -137,7 +137,7 @@ def _logical_rows(lines: list[tuple[str, int]], markdown: bool, options: TextOpt
         else:
             rows.append([(text, offset)])
     singles = [row[0] for row in rows if len(row) == 1]
-    spells = splitter.spells_row if splitter is not None else None
+    spells = splitter.row_distance if splitter is not None else None
     joined = {g[0][1]: g for g in label_groups(singles, options.max_fragment, options.max_joined_label, fixed,
                                                spells)}
     members = {offset for g in joined.values() for _, offset in g[1:]}

@@ -135,3 +135,30 @@ def test_a_collapsing_dump_keeps_the_reading_of_two_printed_numbers_as_one_cell(
              for o in row_options(_segments("0", "5 5"), keys, edition.units, [], frozenset({"collapsed_runs"}),
                                   reading=load_options().reading)}
     assert ("0", "5", "5") in texts and ("0", "5 5") in texts  # 0,0,55 as the dump may have collapsed it
+
+
+def test_a_letter_spaced_number_inside_a_collapsed_row_is_restored_where_its_identities_confirm_it():
+    """`2 3 7` `0` `237`: read apart, the only expansion (2,3,7,0,0,0,237) breaks the row's total;
+    read as 237 the run expands to 237,0,0,0,0,0,237, which keeps it."""
+    keys, units, equations = _t3_row("unavailable_not_held")
+    collapsed = frozenset({"collapsed_runs"})
+    reading = load_options().reading
+    options = row_options(_segments("2 3 7", "0", "237"), keys, units, equations, collapsed, reading=reading)
+    assert ("2 3 7", "0", "0", "0", "0", "0", "237") in {tuple(s.text for s in o.slots) for o in options}
+
+
+def test_a_row_printing_all_its_cells_with_one_spaced_out_is_offered_the_joined_reading_it_keeps():
+    """`2 0 4 3 2 1 1` for seven columns: as printed the total (the seventh) breaks; with `1 1` one
+    number and a run of zeros collapsed, 2,0,0,4,3,2,11 keeps it. A printed row that keeps its
+    identities is offered nothing more."""
+    keys, units, equations = _t3_row("denied_internal_affairs")
+    collapsed = frozenset({"collapsed_runs"})
+    reading = load_options().reading
+    options = row_options(_segments("2", "0", "4", "3", "2", "1 1"), keys, units, equations, collapsed,
+                          reading=reading)
+    texts = {tuple(s.text for s in o.slots) for o in options}
+    assert ("2", "0", "0", "4", "3", "2", "1 1") in texts and ("2", "0", "4", "3", "2", "1", "1") in texts
+    kept = row_options(_segments("1", "0", "0", "0", "0", "1 2"), keys, units, equations, collapsed,
+                       reading=reading)
+    assert [tuple(s.text for s in o.slots) for o in kept][0] == ("1", "0", "0", "0", "0", "1", "2")
+    assert all(s.derivation == "printed" for o in kept for s in o.slots)

@@ -287,3 +287,21 @@ def test_metadata_title_and_first_sentence_in_one_text_node():
     meta = meta_of(node, "一、总体情况", "正文。")
     assert (meta.agency, meta.year) == ("海安市教育局", 2021)
     assert meta.evidence["agency"].source == "title"
+
+
+def test_metadata_of_a_title_whose_place_name_a_crawler_wrote_on_the_lines_above():
+    """`19年临` `汾` above `市人民政府办公室…年报`: the line is a title by itself, but its agency lost
+    its place name to the lines above, which are its own first pieces, not a navigation trail."""
+    meta = _crawled_meta("20\n19年某\n山\n市人民政府办公室政府信息公开工作年报\n一、总体情况\n本年度我局主动公开信息。\n")
+    assert (meta.agency, meta.year) == ("某山市人民政府办公室", 2019)
+
+
+def test_metadata_of_an_agency_line_above_a_run_on_article_signed_at_its_end():
+    """The agency alone on the first line, then the whole article on one line: a title without its
+    agency opening the line, and the signature and date ending it after the last sentence."""
+    text = ("某某市审计局\n2023年年度政府信息公开工作报告 2024-02-25 根据《中华人民共和国政府信息公开条例》有关规定，"
+            "编制本年度报告。 一、总体情况 本年度我局主动公开信息。 如对本报告有疑问，请与某某市审计局办公室联系。 "
+            "某某市审计局 2024年2月25日 ")
+    meta = _crawled_meta(text)
+    assert (meta.agency, meta.year, meta.publish_date) == ("某某市审计局", 2023, "2024-02-25")
+    assert meta.evidence["agency"].source in ("heading_block", "signature")

@@ -95,6 +95,17 @@ def test_text_a_row_label_wrapped_without_punctuation_is_put_back_together_where
     assert segment_text("\n".join(lines), TEXT)[1][4].text == "二、上年结转政府信息"  # no wordings, no join
 
 
+def test_text_a_wrapped_head_near_enough_to_be_a_label_still_takes_its_tail():
+    """`…公开申` / `请数量`: the head alone is within the edits a damaged label may have, but with its
+    tail it spells the row exactly; a complete label never takes the next short line."""
+    lines = ["二、上年结转政府信息公开申", "请数量", "0", "6.属于四类过程性", "信息", "2",
+             "5.属于三类内部事务信息", "其他", "1"]
+    _, segments, _ = segment_text("\n".join(lines), TEXT, RunOnSplitter(load_editions(), TEXT))
+    texts = [s.text for s in segments]
+    assert texts[:4] == ["二、上年结转政府信息公开申请数量", "0", "6.属于四类过程性信息", "2"]
+    assert texts[4:6] == ["5.属于三类内部事务信息", "其他"]
+
+
 def test_text_numbers_and_prose_never_join_a_label():
     prose = "本报告根据《条例》（以下简称《条例》）要求编制，所列数据的统计期限自2021年1月1日起至2021年12月31日止。"
     text = "\n".join(["（", "一", "）", "予以公开", "75", "0", "85", prose, "（", "二", "）", "部分公开"])
