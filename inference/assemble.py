@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from xxgk.document import Document, Segment
 from xxgk.inference.labeling.lexicon import core
 from xxgk.inference.numbers import looks_like_value
+from xxgk.inference.row_order import Orphan, place_by_order
 from xxgk.templates import Edition, MergedRow, RowLayout
 
 
@@ -29,6 +30,8 @@ class RowRead:
     keys: tuple[str, ...]
     label: Segment | None
     segments: list[Segment] = field(default_factory=list)
+    placed_by_order: bool = False
+    """No label was read for these values: the template's row order placed them (`row_order`)."""
 
     @property
     def full(self) -> bool:
@@ -91,6 +94,7 @@ class Assembler:
         for phys in doc.rows():
             self._physical_row(phys, state)
         state.close()
+        self._place_orphans(state)
         out.rows = [r for r in out.rows if r.segments or r.label is not None]
         self._report_gaps(out)
         return out
@@ -203,16 +207,33 @@ class Assembler:
         st.close()
         table = self._block_table(phys, st)
         if table is None:
-            filled = [s.text for s in phys if s.text.strip()]
-            if st.table is not None and len(filled) >= 2:
-                st.out.warnings.append(f"{st.table}: {len(filled)} values on a row whose label was not recognised "
-                                       f"(after '{st.last_text[:30]}'); not placed")
+            orphan = Orphan(st.table, tuple(phys), len(st.out.rows), st.last_text) if st.table else None
+            if orphan is not None and orphan.filled >= 2:
+                st.orphans.append((orphan, len(st.out.warnings)))
+                st.out.warnings.append(orphan.warning())
             return
         keys = self._block_keys(table, st)
         st.table = table
         st.note_table(table)
         st.blocks_done.add(table)
         st.open_row(RowRead(table, keys, None, list(phys)))
+
+    def _place_orphans(self, st: _State) -> None:
+        """Value rows whose label was not read, placed where the template's row order leaves exactly
+        one row for each (`xxgk.inference.row_order`); their warning says so instead."""
+        rows = st.out.rows
+        labelled = [(pos, r.table, r.label.label.split(".", 1)[1]) for pos, r in enumerate(rows)
+                    if r.label is not None and r.label.label and r.label.label.startswith("row:")]
+        placed, _ = place_by_order(self.edition, labelled, [o for o, _ in st.orphans], self.single_row)
+        at = {id(o): (n, w) for n, (o, w) in enumerate(st.orphans)}
+        for p in sorted(placed, key=lambda p: (p.orphan.position, at[id(p.orphan)][0]), reverse=True):
+            layout = self.edition.row(p.orphan.table, p.row)
+            assert layout is not None
+            rows.insert(p.orphan.position, RowRead(layout.table, layout.cell_keys, None, list(p.orphan.segments),
+                                                   placed_by_order=True))
+            st.out.warnings[at[id(p.orphan)][1]] = (
+                f"{layout.table}.{layout.row}: its label was not read (values after '{p.orphan.after[:30]}'); "
+                "placed by the template's row order, flagged for review")
 
     def _overflows(self, phys: list[Segment], st: _State) -> bool:
         """A lone number right after a labelled row that is already full belongs to that row.
@@ -294,6 +315,8 @@ class _State:
         self._done: dict[str, set[str]] = {}
         self.last_text = ""
         """The last non-value text read, to name where unplaced values sit."""
+        self.orphans: list[tuple[Orphan, int]] = []
+        """Value rows on no recognised row, each with the index of its warning."""
 
     def note_table(self, table: str) -> None:
         if table not in self.out.tables_seen:

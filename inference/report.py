@@ -41,6 +41,8 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros
             conf = min(conf, slot.segment.read_score)
         if prints_zeros and slot.segment.source == "ocr" and not slot.text.strip():
             conf = min(conf, confidence.lost_ink)
+        if row.placed_by_order:
+            conf = min(conf, confidence.by_order)
         if slot.text != slot.segment.text and slot.derivation == "printed":
             conf *= confidence.split_penalty
         if option.guess_from is not None and row.keys.index(key) >= option.guess_from:

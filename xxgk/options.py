@@ -99,6 +99,9 @@ class ConfidenceOptions(_Section):
     lost_ink: float
     """A scanned cell read blank in a document that prints its zeros: about one in four such blanks is
     a number the scan lost (faint ink, a fax, a seal over it), as measured on degraded real scans."""
+    by_order: float
+    """A row whose label was not read, placed by the template's row order (`row_order`): its numbers
+    are read, which row they belong to is inferred."""
     flagged: float
     """Cells in a failed identity that no holding identity pins: under the review threshold."""
     decided: float
@@ -167,6 +170,14 @@ class ScanOptions(_Section):
     streak_gap: int
     """Blank pixels on each side of a line inside a text box that show the box spans two cells (a
     number set close to a rule sits 3 px from it; strokes of one character are closer)."""
+    speck_ink: float
+    """Share of ink in the bands either side of a short rule piece (5-14 px away) from which it is
+    speckle, not a rule: a fax's or a worn copy's noise clumps into short straight runs, and a
+    stroke of a character the detector missed reads as one too; the paper beside a rule is clear
+    (measured: rules of real scans at most 0.19, specks of a heavy fax 0.2-0.75)."""
+    speck_length: int
+    """Pieces at least this long (pixels at 200 dpi, some three rows) are judged as rules whatever
+    lies beside them: a long rule through a dark fold or a copier's tone is still a rule."""
 
 
 class TextOptions(_Section):

@@ -65,7 +65,9 @@ def find_rules(ink: np.ndarray, text_boxes: Sequence[BBox] = (), opt: RuleOption
     of the image's edge is the scan's edge, not a rule).
 
     Streaks (`xxgk.inference.layout.streaks`) are left out of the lines but kept in the mask: they are no
-    table's border, and erasing them with the rules keeps them from reading as `1`s and `|`s."""
+    table's border, and erasing them with the rules keeps them from reading as `1`s and `|`s.
+    Specks (`_speck`) are neither: noise left on the page, as it was before the rule finder saw it
+    (erasing them lost a row of table 4 on a generated sealed copy)."""
     opt = opt or RuleOptions()
     pieces: list[Piece] = []
     rule_mask = np.zeros_like(ink)
@@ -83,7 +85,7 @@ def find_rules(ink: np.ndarray, text_boxes: Sequence[BBox] = (), opt: RuleOption
             if length < along or thick > opt.max_thickness + length * 0.02:
                 continue
             box = (float(x), float(y), float(x + w), float(y + h))
-            if _inside(box, text_boxes):
+            if _inside(box, text_boxes) or _speck(ink, box, horizontal, scan):
                 continue
             keep[i] = True
             if horizontal:
@@ -98,6 +100,22 @@ def find_rules(ink: np.ndarray, text_boxes: Sequence[BBox] = (), opt: RuleOption
         rule_mask |= np.where(keep[labels], 255, 0).astype(np.uint8)
     streaks, under = find_streaks(pieces, text_boxes, ink, scan, SCAN_GRID.join)
     return [p.line for k, p in enumerate(pieces) if k not in streaks] + under, rule_mask
+
+
+def _speck(ink: np.ndarray, box: tuple[float, float, float, float], horizontal: bool, scan: ScanOptions) -> bool:
+    """A short piece with ink crowding both bands beside it (5-14 px off its middle): speckle or a
+    character's stroke, not a rule (`ScanOptions.speck_ink`)."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    if (x1 - x0 if horizontal else y1 - y0) >= scan.speck_length:
+        return False
+    if horizontal:
+        mid = (y0 + y1) // 2
+        bands = (ink[max(0, mid - 14):max(0, mid - 5), x0:x1], ink[mid + 5:mid + 14, x0:x1])
+    else:
+        mid = (x0 + x1) // 2
+        bands = (ink[y0:y1, max(0, mid - 14):max(0, mid - 5)], ink[y0:y1, mid + 5:mid + 14])
+    shares = [float(np.count_nonzero(b)) / b.size for b in bands if b.size]
+    return len(shares) == 2 and sum(shares) / 2 >= scan.speck_ink
 
 
 def find_grids(lines: Sequence[Line], page_width: float, options: GridOptions = SCAN_GRID) -> list[Grid]:

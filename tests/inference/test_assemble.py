@@ -211,3 +211,39 @@ def test_assemble_header_character_taken_for_a_value_opens_no_data_line(ed2019):
     ]
     got, _ = cells(ed2019, rows)
     assert got["t4.review.upheld"] == "0" and got["t4.suit_after_review.total"] == "0"
+
+
+def _t3_rows(ed, garbled: dict[str, str]):
+    """Table 3 of `ed`, one physical row per template row (label then its values, the row's first
+    column carrying the row's number), the labels of `garbled` rows replaced by unreadable text."""
+    rows = [[("三、收到和处理政府信息公开申请情况", "sec:t3")]]
+    for n, layout in enumerate(r for r in ed.rows if r.table == "t3"):
+        first = str(n + 1)
+        vals = [first, *["0"] * (len(layout.cell_keys) - 2), first]
+        text = garbled.get(layout.row)
+        label = (text, "header") if text else (layout.row, f"row:t3.{layout.row}")
+        rows.append([label, *values(*vals)])
+    return rows
+
+
+def test_assemble_a_row_whose_label_was_not_read_is_placed_by_the_template_order(ed2019):
+    """Between two recognised rows, the one template row found nowhere else takes the values."""
+    got, warnings = cells(ed2019, _t3_rows(ed2019, {"partial": "（二）■■■■"}))
+    order = [r.row for r in ed2019.rows if r.table == "t3"]
+    number = str(order.index("partial") + 1)
+    assert got["t3.partial.natural_person"] == number and got["t3.partial.total"] == number
+    assert any("t3.partial: its label was not read" in w and "row order" in w for w in warnings)
+    table = read_table(ed2019, Assembler(ed2019)(doc_from_rows(_t3_rows(ed2019, {"partial": "■"}))),
+                       options=OPTIONS)
+    cell = table.reconciled.cells["t3.partial.natural_person"]
+    assert cell.status == "read" and cell.confidence <= OPTIONS.confidence.by_order < OPTIONS.review.below
+
+
+def test_assemble_unread_labels_fewer_or_more_than_the_rows_left_stay_unplaced(ed2019):
+    """Two unreadable rows where one template row is missing (the other printed nowhere: a row the
+    report left out, or a line that is no row): nothing says which is which, nothing is placed."""
+    rows = _t3_rows(ed2019, {"partial": "■"})
+    rows.insert(4, [("■■", "header"), *values("9", "9", "9", "9", "9", "9", "9")])
+    got, warnings = cells(ed2019, rows)
+    assert "t3.partial.natural_person" not in got
+    assert sum("not recognised" in w for w in warnings) == 2

@@ -160,5 +160,5 @@ def test_a_row_printing_all_its_cells_with_one_spaced_out_is_offered_the_joined_
     assert ("2", "0", "0", "4", "3", "2", "1 1") in texts and ("2", "0", "4", "3", "2", "1", "1") in texts
     kept = row_options(_segments("1", "0", "0", "0", "0", "1 2"), keys, units, equations, collapsed,
                        reading=reading)
-    assert [tuple(s.text for s in o.slots) for o in kept][0] == ("1", "0", "0", "0", "0", "1", "2")
+    assert tuple(s.text for s in kept[0].slots) == ("1", "0", "0", "0", "0", "1", "2")
     assert all(s.derivation == "printed" for o in kept for s in o.slots)

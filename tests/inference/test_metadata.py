@@ -292,7 +292,8 @@ def test_metadata_title_and_first_sentence_in_one_text_node():
 def test_metadata_of_a_title_whose_place_name_a_crawler_wrote_on_the_lines_above():
     """`19年临` `汾` above `市人民政府办公室…年报`: the line is a title by itself, but its agency lost
     its place name to the lines above, which are its own first pieces, not a navigation trail."""
-    meta = _crawled_meta("20\n19年某\n山\n市人民政府办公室政府信息公开工作年报\n一、总体情况\n本年度我局主动公开信息。\n")
+    title = "20\n19年某\n山\n市人民政府办公室政府信息公开工作年报\n"
+    meta = _crawled_meta(title + "一、总体情况\n本年度我局主动公开信息。\n")
     assert (meta.agency, meta.year) == ("某山市人民政府办公室", 2019)
 
 

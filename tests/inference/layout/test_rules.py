@@ -137,3 +137,16 @@ def test_rules_a_streak_on_a_rule_leaves_the_rule():
     assert len(grids) == 1 and grids[0].n_cols == 4 and grids[0].n_rows == 4
     assert grids[0].ys[0] > YS[0] - 5  # the streak's overshoot adds no row
 
+
+
+def test_rules_speckle_clumped_into_short_runs_splits_no_cell():
+    """A heavy fax's speckle: inside a cell, a band of specks dense enough that a vertical run of
+    them (shorter than a row) passes for a rule; the paper beside a rule is clear, beside these it
+    is not, so the cell stays one."""
+    img = _page()
+    rng = np.random.default_rng(3)
+    band = img[YS[1] + 8:YS[2] - 8, 640:700]
+    band[rng.random(band.shape) < 0.4] = 40
+    img[YS[1] + 8:YS[2] - 8, 668:671] = 40  # the run the rule finder would take for a rule
+    grid, _ = _grid_of(img)
+    assert grid.n_cols == 4 and len(grid.cells) == 15
