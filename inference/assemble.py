@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from xxgk.document import Document, Segment
 from xxgk.inference.labeling.lexicon import core
 from xxgk.inference.numbers import looks_like_value
-from xxgk.inference.row_order import Orphan, place_by_order
+from xxgk.inference.row_order import Orphan, Recognised, out_of_order, place_by_order
+from xxgk.options import ReadingOptions
 from xxgk.templates import Edition, MergedRow, RowLayout
 
 
@@ -74,8 +75,9 @@ def _table_of(label: str | None) -> str | None:
 
 
 class Assembler:
-    def __init__(self, edition: Edition):
+    def __init__(self, edition: Edition, reading: ReadingOptions):
         self.edition = edition
+        self.order_likeness = reading.order_likeness
         self.single_row = {t.id for t in edition.spec.tables if t.layout == "single_row"}
         self.max_cols = {t.id: max(len(g.cols) for g in t.groups) for t in edition.spec.tables}
         self.glued = False
@@ -219,21 +221,35 @@ class Assembler:
         st.open_row(RowRead(table, keys, None, list(phys)))
 
     def _place_orphans(self, st: _State) -> None:
-        """Value rows whose label was not read, placed where the template's row order leaves exactly
-        one row for each (`xxgk.inference.row_order`); their warning says so instead."""
+        """Value rows whose label was not read, and rows read as a row the template's order and their
+        own text deny (`row_order.out_of_order`), placed where that order leaves exactly one row for
+        each (`xxgk.inference.row_order`); their warnings say so."""
         rows = st.out.rows
-        labelled = [(pos, r.table, r.label.label.split(".", 1)[1]) for pos, r in enumerate(rows)
-                    if r.label is not None and r.label.label and r.label.label.startswith("row:")]
+        named = [Recognised(pos, r.table, r.label.label.split(".", 1)[1], r.label.text) for pos, r in enumerate(rows)
+                 if r.label is not None and r.label.label and r.label.label.startswith("row:")]
+        suspect = [r for r in out_of_order(self.edition, named, self.order_likeness)
+                   if sum(1 for seg in rows[r.position].segments if seg.text.strip()) >= 2]
+        demoted = {r.position for r in suspect}
+        for r in suspect:
+            orphan = Orphan(r.table, tuple(rows[r.position].segments), r.position, r.text)
+            st.orphans.append((orphan, len(st.out.warnings)))
+            st.out.warnings.append(f"{r.table}.{r.row}: label '{r.text[:30]}' unlike the row and out of the "
+                                   "template's order; its values not placed")
+        labelled = [(r.position, r.table, r.row) for r in named if r.position not in demoted]
         placed, _ = place_by_order(self.edition, labelled, [o for o, _ in st.orphans], self.single_row)
         at = {id(o): (n, w) for n, (o, w) in enumerate(st.orphans)}
-        for p in sorted(placed, key=lambda p: (p.orphan.position, at[id(p.orphan)][0]), reverse=True):
+        before: dict[int, list[RowRead]] = {}
+        for p in sorted(placed, key=lambda p: (p.orphan.position, p.orphan.position in demoted, at[id(p.orphan)][0])):
             layout = self.edition.row(p.orphan.table, p.row)
             assert layout is not None
-            rows.insert(p.orphan.position, RowRead(layout.table, layout.cell_keys, None, list(p.orphan.segments),
-                                                   placed_by_order=True))
+            before.setdefault(p.orphan.position, []).append(
+                RowRead(layout.table, layout.cell_keys, None, list(p.orphan.segments), placed_by_order=True))
+            how = (f"its label '{p.orphan.after[:30]}' was read as another row, out of order" if p.orphan.position
+                   in demoted else f"its label was not read (values after '{p.orphan.after[:30]}')")
             st.out.warnings[at[id(p.orphan)][1]] = (
-                f"{layout.table}.{layout.row}: its label was not read (values after '{p.orphan.after[:30]}'); "
-                "placed by the template's row order, flagged for review")
+                f"{layout.table}.{layout.row}: {how}; placed by the template's row order, flagged for review")
+        st.out.rows = [r for pos in range(len(rows) + 1) for r in
+                       [*before.get(pos, []), *([rows[pos]] if pos < len(rows) and pos not in demoted else [])]]
 
     def _overflows(self, phys: list[Segment], st: _State) -> bool:
         """A lone number right after a labelled row that is already full belongs to that row.

@@ -114,7 +114,8 @@ class Pipeline:
                 outcome.errors.append(StageError("edition", category, f"{doc.source}: {guess.error}"))
                 return outcome
             edition = guess.edition
-            table = read_table(edition, Assembler(edition)(doc), frozenset(doc.damage), yuan_columns(doc, edition),
+            assembly = Assembler(edition, self.options.reading)(doc)
+            table = read_table(edition, assembly, frozenset(doc.damage), yuan_columns(doc, edition),
                                options=self.options)
             warnings = [*doc.warnings, *([guess.warning] if guess.warning else []), *table.warnings]
             split = split_sections(doc, self.headings)

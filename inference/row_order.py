@@ -8,6 +8,13 @@ as many of those rows as unlabelled runs of values, and each run fits its row's 
 less certain (a count that differs, a row printed out of order) leaves the numbers unplaced, as
 before, with the warning that says so.
 
+The same order unmasks a label the classifier read as the wrong row: `2.Xm 中政成鐵業止公升` (a
+garbled `2.其他法律行政法规禁止公开`) read as `2.没有现成信息需要另行制作`, five rows too early. A recognised
+row that breaks the template's order (outside the longest run of rows in order) and whose text is
+unlike every wording of the row it was read as (`out_of_order`) is taken for an unlabelled row: its
+numbers are placed by order like the others, or not at all. A table printed twice (a summary
+repeated) breaks the order too, but its labels are spelled right, so both copies stay.
+
 Placing by order is evidence about which row the numbers are, not about the numbers: the cells stay
 flagged unless the table's identities pin them (`xxgk.inference.reconcile`). Column sums cannot tell
 two placed rows apart when swapped, so several placed rows are never pinned by them alone.
@@ -15,9 +22,11 @@ two placed rows apart when swapped, so several placed rows are never pinned by t
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from xxgk.document import Segment
+from xxgk.inference.labeling.lexicon import core
 from xxgk.templates import Edition
 
 
@@ -86,3 +95,58 @@ def _gaps(orphans: list[Orphan], anchors: list[tuple[int, int]], n_rows: int) ->
         hi = after[0] if after else n_rows
         out.setdefault((lo, hi), []).append(o)
     return [(lo, hi, runs) for (lo, hi), runs in out.items()]
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """A row the classifier named: where it sits among the assembled rows, its table, row key and
+    the label's text."""
+
+    position: int
+    table: str
+    row: str
+    text: str
+
+
+def out_of_order(edition: Edition, rows: list[Recognised], min_likeness: float) -> list[Recognised]:
+    """The recognised rows outside the longest run (per table) in the template's order whose text
+    shares less than `min_likeness` of the characters of every wording of their row."""
+    suspect: list[Recognised] = []
+    for table in dict.fromkeys(r.table for r in rows):
+        order = {r.row: i for i, r in enumerate(x for x in edition.rows if x.table == table)}
+        mine = [r for r in rows if r.table == table and r.row in order]
+        kept = _longest_in_order([order[r.row] for r in mine])
+        wordings = _wordings(edition, table)
+        suspect += [r for i, r in enumerate(mine) if i not in kept
+                    and max((_likeness(r.text, w) for w in wordings.get(r.row, ())), default=0.0) < min_likeness]
+    return suspect
+
+
+def _longest_in_order(indices: list[int]) -> set[int]:
+    """Positions (in `indices`) of a longest non-decreasing subsequence, the earliest on ties."""
+    best = [1] * len(indices)
+    back = [-1] * len(indices)
+    for i, v in enumerate(indices):
+        for j in range(i):
+            if indices[j] <= v and best[j] + 1 > best[i]:
+                best[i], back[i] = best[j] + 1, j
+    if not indices:
+        return set()
+    i = max(range(len(indices)), key=lambda k: (best[k], -k))
+    out = set()
+    while i >= 0:
+        out.add(i)
+        i = back[i]
+    return out
+
+
+def _wordings(edition: Edition, table: str) -> dict[str, tuple[str, ...]]:
+    spec = edition.table(table)
+    return {f.key: f.wordings for g in spec.groups for f in g.rows}
+
+
+def _likeness(text: str, wording: str) -> float:
+    """Share of the wording's characters (numbering and punctuation aside) the text holds."""
+    want = Counter(core(wording))
+    have = Counter(core(text))
+    return sum((want & have).values()) / max(1, sum(want.values()))

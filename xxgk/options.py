@@ -36,6 +36,11 @@ class ReviewOptions(_Section):
 class ReadingOptions(_Section):
     """How rows are read: the costs that rank a row's readings and the limits of the searches."""
 
+    order_likeness: float
+    """A row label read out of the template's order and sharing less than this share of its row's
+    wording's characters is taken for unread (`xxgk.inference.row_order.out_of_order`): a garbled
+    label the classifier matched to the wrong row (measured: 0.08 for such a label on a heavy fax;
+    a garbled but right label shares 0.6 and more)."""
     max_merged: int
     """Segments per row whose split is searched (2^k readings)."""
     max_options: int

@@ -17,7 +17,7 @@ def ed2019():
 
 
 def cells(ed, rows):
-    table = read_table(ed, Assembler(ed)(doc_from_rows(rows)), options=OPTIONS)
+    table = read_table(ed, Assembler(ed, OPTIONS.reading)(doc_from_rows(rows)), options=OPTIONS)
     return {k: s.text for k, s in table.slots.items()}, table.warnings
 
 
@@ -130,7 +130,7 @@ def test_assemble_table_arithmetic_chooses_between_row_readings(ed2019):
 def test_assemble_low_label_confidence_lowers_cell_confidence(ed2019):
     doc = doc_from_rows([[("规章", "row:t2.rules"), *values("1", "2", "3")]])
     doc.segments[0].label_score = 0.55
-    table = read_table(ed2019, Assembler(ed2019)(doc), options=OPTIONS)
+    table = read_table(ed2019, Assembler(ed2019, OPTIONS.reading)(doc), options=OPTIONS)
     cell = table.reconciled.cells["t2.rules.new_made"]
     assert cell.status == "read" and cell.confidence == pytest.approx(0.55)
 
@@ -154,7 +154,7 @@ def _t3_with_merged_other(ed, label: str, other: tuple[str, ...], **rows_as_read
         if r.row == "total":
             rows.append([("（六）其他处理", label), *values(*other)])
         rows.append([(r.row, f"row:t3.{r.row}"), *values(*given.get(r.row, "0000000"))])
-    return read_table(ed, Assembler(ed)(doc_from_rows(rows)), options=OPTIONS)
+    return read_table(ed, Assembler(ed, OPTIONS.reading)(doc_from_rows(rows)), options=OPTIONS)
 
 
 @pytest.mark.parametrize("label", ["row_group", "row:t3.other"])
@@ -194,7 +194,7 @@ def test_assemble_scanned_blank_is_doubted_where_the_document_prints_its_zeros(e
     doc = doc_from_rows([[("四、政府信息公开行政复议、行政诉讼情况", "sec:t4")], values(*line)])
     for seg in doc.segments:
         seg.source = "ocr"
-    cells = read_table(ed2019, Assembler(ed2019)(doc), options=OPTIONS).reconciled.cells
+    cells = read_table(ed2019, Assembler(ed2019, OPTIONS.reading)(doc), options=OPTIONS).reconciled.cells
     for key in ("t4.suit_after_review.upheld", "t4.suit_after_review.total"):
         assert cells[key].value == 0 and (cells[key].confidence < 0.9) is flagged
 
@@ -233,7 +233,7 @@ def test_assemble_a_row_whose_label_was_not_read_is_placed_by_the_template_order
     number = str(order.index("partial") + 1)
     assert got["t3.partial.natural_person"] == number and got["t3.partial.total"] == number
     assert any("t3.partial: its label was not read" in w and "row order" in w for w in warnings)
-    table = read_table(ed2019, Assembler(ed2019)(doc_from_rows(_t3_rows(ed2019, {"partial": "■"}))),
+    table = read_table(ed2019, Assembler(ed2019, OPTIONS.reading)(doc_from_rows(_t3_rows(ed2019, {"partial": "■"}))),
                        options=OPTIONS)
     cell = table.reconciled.cells["t3.partial.natural_person"]
     assert cell.status == "read" and cell.confidence <= OPTIONS.confidence.by_order < OPTIONS.review.below
@@ -247,3 +247,25 @@ def test_assemble_unread_labels_fewer_or_more_than_the_rows_left_stay_unplaced(e
     got, warnings = cells(ed2019, rows)
     assert "t3.partial.natural_person" not in got
     assert sum("not recognised" in w for w in warnings) == 2
+
+
+def test_assemble_a_garbled_label_read_as_a_row_out_of_order_is_placed_by_order(ed2019):
+    """`2.Xm 中政成鐵業止公升` read as a row far down the table, between two rows that follow each
+    other: unlike that row's wording and out of order, it is the row its place leaves."""
+    rows = _t3_rows(ed2019, {})
+    order = [r.row for r in ed2019.rows if r.table == "t3"]
+    n = order.index("partial") + 1
+    rows[n] = [("（二）■分■■", f"row:t3.{order[-2]}"), *rows[n][1:]]
+    got, warnings = cells(ed2019, rows)
+    assert got["t3.partial.natural_person"] == str(n)
+    assert got[f"t3.{order[-2]}.natural_person"] == str(len(order) - 1)  # its own row keeps its own line
+    assert any("unlike the row and out of the template's order" not in w and "read as another row" in w
+               for w in warnings)
+
+
+def test_assemble_a_table_printed_twice_keeps_both_copies(ed2019):
+    """A summary repeated: the second copy breaks the order, but its labels are spelled right."""
+    rows = _t3_rows(ed2019, {})
+    got_once, _ = cells(ed2019, rows)
+    got, warnings = cells(ed2019, rows + rows[1:])
+    assert got == got_once and not any("out of order" in w or "not recognised" in w for w in warnings)
