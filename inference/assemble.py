@@ -230,8 +230,10 @@ class Assembler:
         suspect = [r for r in out_of_order(self.edition, named, self.order_likeness)
                    if sum(1 for seg in rows[r.position].segments if seg.text.strip()) >= 2]
         demoted = {r.position for r in suspect}
+        relabelled: set[int] = set()
         for r in suspect:
             orphan = Orphan(r.table, tuple(rows[r.position].segments), r.position, r.text)
+            relabelled.add(id(orphan))
             st.orphans.append((orphan, len(st.out.warnings)))
             st.out.warnings.append(f"{r.table}.{r.row}: label '{r.text[:30]}' unlike the row and out of the "
                                    "template's order; its values not placed")
@@ -239,13 +241,13 @@ class Assembler:
         placed, _ = place_by_order(self.edition, labelled, [o for o, _ in st.orphans], self.single_row)
         at = {id(o): (n, w) for n, (o, w) in enumerate(st.orphans)}
         before: dict[int, list[RowRead]] = {}
-        for p in sorted(placed, key=lambda p: (p.orphan.position, p.orphan.position in demoted, at[id(p.orphan)][0])):
+        for p in sorted(placed, key=lambda p: (p.orphan.position, id(p.orphan) in relabelled, at[id(p.orphan)][0])):
             layout = self.edition.row(p.orphan.table, p.row)
             assert layout is not None
             before.setdefault(p.orphan.position, []).append(
                 RowRead(layout.table, layout.cell_keys, None, list(p.orphan.segments), placed_by_order=True))
-            how = (f"its label '{p.orphan.after[:30]}' was read as another row, out of order" if p.orphan.position
-                   in demoted else f"its label was not read (values after '{p.orphan.after[:30]}')")
+            how = (f"its label '{p.orphan.after[:30]}' was read as another row, out of order"
+                   if id(p.orphan) in relabelled else f"its label was not read (values after '{p.orphan.after[:30]}')")
             st.out.warnings[at[id(p.orphan)][1]] = (
                 f"{layout.table}.{layout.row}: {how}; placed by the template's row order, flagged for review")
         st.out.rows = [r for pos in range(len(rows) + 1) for r in

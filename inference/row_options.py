@@ -105,7 +105,9 @@ def damaged_options(segments: list[Segment], keys: tuple[str, ...], units: dict[
                     equations: list[Equation], damage: frozenset[DumpDamage],
                     reading: ReadingOptions) -> list[RowOption]:
     """Readings that restore a row printing fewer cells (runs collapsed, digits glued) or one more
-    (a number split in two) than it has: those breaking the fewest of the row's own identities.
+    (a number split in two) than it has: those breaking the fewest of the row's own identities. A
+    row printing as many cells as it has, which break its identities, is offered the readings
+    undoing two damages (`_second_damage`) beside its printed ones.
 
     A joined number must be confirmed by the row's arithmetic; expanded runs and cut digits are
     kept even where the row has no identity, for the table's arithmetic (or nothing) to decide.
