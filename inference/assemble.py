@@ -237,7 +237,8 @@ class Assembler:
             st.orphans.append((orphan, len(st.out.warnings)))
             st.out.warnings.append(f"{r.table}.{r.row}: label '{r.text[:30]}' unlike the row and out of the "
                                    "template's order; its values not placed")
-        labelled = [(r.position, r.table, r.row) for r in named if r.position not in demoted]
+        labelled = [(r.position, r.table, r.row) for r in named if r.position not in demoted
+                    and any(seg.text.strip() for seg in rows[r.position].segments)]
         placed, _ = place_by_order(self.edition, labelled, [o for o, _ in st.orphans], self.single_row)
         at = {id(o): (n, w) for n, (o, w) in enumerate(st.orphans)}
         before: dict[int, list[RowRead]] = {}

@@ -60,7 +60,14 @@ class Placement:
 def place_by_order(edition: Edition, labelled: list[tuple[int, str, str]], orphans: list[Orphan],
                    single_row: set[str]) -> tuple[list[Placement], list[Orphan]]:
     """(placements, orphans left). `labelled`: (position, table, row key) of every recognised row
-    in reading order; rows of `single_row` tables are never placed (their values are one line)."""
+    that holds values, in reading order; rows of `single_row` tables are never placed (their values
+    are one line).
+
+    A label read without values (a wrapped label whose numbers stand on a line the OCR garbled) leaves
+    its row open to an orphan. The gaps are taken between the recognised rows in the template's
+    order (`_longest_in_order`); a row read out of order (a table printed twice) still counts as
+    found.
+    """
     placed: list[Placement] = []
     left: list[Orphan] = []
     for table in dict.fromkeys(o.table for o in orphans):
@@ -70,8 +77,10 @@ def place_by_order(edition: Edition, labelled: list[tuple[int, str, str]], orpha
             left += mine
             continue
         order = {r.row: i for i, r in enumerate(layouts)}
-        anchors = [(pos, order[row]) for pos, t, row in labelled if t == table and row in order]
-        present = {i for _, i in anchors}
+        found = [(pos, order[row]) for pos, t, row in labelled if t == table and row in order]
+        present = {i for _, i in found}
+        kept = _longest_in_order([i for _, i in found])
+        anchors = [a for k, a in enumerate(found) if k in kept]
         for gap in _gaps(mine, anchors, len(layouts)):
             lo, hi, runs = gap
             missing = [i for i in range(lo + 1, hi) if i not in present]

@@ -268,3 +268,16 @@ def test_assemble_a_table_printed_twice_keeps_both_copies(ed2019):
     got_once, _ = cells(ed2019, rows)
     got, warnings = cells(ed2019, rows + rows[1:])
     assert got == got_once and not any("out of order" in w or "not recognised" in w for w in warnings)
+
+
+def test_assemble_a_wrapped_label_whose_numbers_stand_on_an_unread_line_takes_them(ed2019):
+    """`1.申请人无正当理由逾期` (no numbers) / an unreadable line holding the numbers / the label's tail:
+    the row was recognised, but without values it is still open to the unplaced line."""
+    rows = _t3_rows(ed2019, {})
+    order = [r.row for r in ed2019.rows if r.table == "t3"]
+    n = order.index("partial") + 1
+    label, *vals = rows[n]
+    rows[n:n + 1] = [[label], [("■■■■", "header"), *vals], [("（区分处理的）", label[1])]]
+    got, warnings = cells(ed2019, rows)
+    assert got["t3.partial.natural_person"] == str(n) and got["t3.partial.total"] == str(n)
+    assert any(w.startswith("t3.partial: its label was not read") for w in warnings)
