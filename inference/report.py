@@ -43,6 +43,8 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros
             conf = min(conf, confidence.lost_ink)
         if row.placed_by_order:
             conf = min(conf, confidence.by_order)
+        if option.unchecked:
+            conf = min(conf, confidence.unverifiable)
         if slot.text != slot.segment.text and slot.derivation == "printed":
             conf *= confidence.split_penalty
         if option.guess_from is not None and row.keys.index(key) >= option.guess_from:
@@ -98,6 +100,10 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
             warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}, "
                             "flagged for review")
             readings = [RowOption(slots, 0.0, guess_from=0)]
+        if unchecked := next((o.unchecked for o in readings if o.unchecked), ()):
+            warnings.append(f"{_name(row)}: printed '{printed}' in a dump that collapses runs of identical lines; "
+                            f"also reads as a number split in two ({' | '.join(unchecked)}), which no identity "
+                            "checks; flagged for review")
         if placed.blank:
             warnings.append(f"{_name(row)}: printed no numbers in a table that leaves blank cells empty; read as "
                             "blanks (0), flagged for review")

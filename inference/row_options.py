@@ -47,6 +47,10 @@ class RowOption:
     """Cells from this index on are a guess a reviewer must confirm: a row that printed more
     numbers than it has cells (the first ones kept), a short row a space-laid dump gave no
     positions for, blank cells after a row's last number (blank, or the row cut short?)."""
+    unchecked: tuple[str, ...] = ()
+    """Other readings of the row that the dump's damage allows and no identity can rule out (a row
+    of table 2 printing `0 21 28` in a dump that collapses runs is also 0,0,2128: a number split in
+    two, then a run collapsed): the printed reading is kept, doubted."""
 
 
 def _digits_only(text: str) -> bool:
@@ -172,6 +176,18 @@ def _spaced_whole(segments: list[Segment], most: int) -> list[list[Token]]:
     return [_tokens(segments, whole=i) for i in spaced]
 
 
+def _unchecked_splits(segments: list[Segment], keys: tuple[str, ...], units: dict[str, Unit],
+                      damage: frozenset[DumpDamage], reading: ReadingOptions) -> tuple[str, ...]:
+    """Readings of a row printing all its cells in which two of them are one number split in two
+    and a run collapsed, for a row no identity checks (at most `max_named_candidates`)."""
+    tokens = _tokens(segments)
+    if len(tokens) != len(keys):
+        return ()
+    found = split_and_damaged(tokens, len(keys), damage, limit=reading.max_readings) or []
+    shown = [",".join(r.texts) for r in found if _legible(keys, r.texts, units)]
+    return tuple(dict.fromkeys(shown))[:reading.max_named_candidates]
+
+
 def _slots(reading: DamagedReading, segments: list[Segment]) -> tuple[Slot, ...]:
     return tuple(Slot(t, segments[i], derivation=reading.derivation)
                  for t, i in zip(reading.texts, reading.sources, strict=True))
@@ -188,6 +204,9 @@ def row_options(segments: list[Segment], keys: tuple[str, ...], units: dict[str,
     """
     damaged = damaged_options(segments, keys, units, equations, damage, reading)
     printed = _printed_options(segments, keys, units, equations, reading, damage)
+    if not equations and "collapsed_runs" in damage and (others := _unchecked_splits(segments, keys, units,
+                                                                                     damage, reading)):
+        printed = [replace(o, unchecked=others) for o in printed]
     if any(o.slots and o.slots[0].derivation != "joined" for o in damaged) or any(o.truncated or o.unrestorable
                                                                                    for o in damaged):
         return damaged

@@ -162,3 +162,19 @@ def test_a_row_printing_all_its_cells_with_one_spaced_out_is_offered_the_joined_
                        reading=reading)
     assert tuple(s.text for s in kept[0].slots) == ("1", "0", "0", "0", "0", "1", "2")
     assert all(s.derivation == "printed" for o in kept for s in o.slots)
+
+
+def test_a_row_no_identity_checks_is_doubted_where_a_split_and_a_collapsed_run_also_read_it():
+    """`0` `21` `28` in a dump that collapses runs: also 0,0,2128 (`2128` written in two text nodes,
+    then the run of zeros collapsed). Table 2 has no arithmetic to choose: the printed reading is
+    kept and doubted, the other named. A dump that collapses nothing prints a split number as one
+    cell too many, so there the row is not doubted."""
+    edition = load_editions()["2019"]
+    keys = tuple(k for k in edition.cell_keys if k.startswith("t2.coercion."))
+    reading = load_options().reading
+    options = row_options(_segments("0", "21", "28"), keys, edition.units, [], frozenset({"collapsed_runs"}),
+                          reading=reading)
+    assert tuple(s.text for s in options[0].slots) == ("0", "21", "28")
+    assert "0,0,2128" in options[0].unchecked
+    plain = row_options(_segments("0", "21", "28"), keys, edition.units, [], frozenset(), reading=reading)
+    assert not any(o.unchecked for o in plain)
