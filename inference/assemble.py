@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from xxgk.document import Document, Segment
 from xxgk.inference.labeling.lexicon import core
 from xxgk.inference.numbers import looks_like_value
-from xxgk.inference.row_order import Orphan, Recognised, out_of_order, place_by_order
+from xxgk.inference.row_order import Orphan, Recognised, filled, out_of_order, place_by_order
 from xxgk.options import ReadingOptions
 from xxgk.templates import Edition, MergedRow, RowLayout
 
@@ -228,7 +228,7 @@ class Assembler:
         named = [Recognised(pos, r.table, r.label.label.split(".", 1)[1], r.label.text) for pos, r in enumerate(rows)
                  if r.label is not None and r.label.label and r.label.label.startswith("row:")]
         suspect = [r for r in out_of_order(self.edition, named, self.order_likeness)
-                   if sum(1 for seg in rows[r.position].segments if seg.text.strip()) >= 2]
+                   if filled(rows[r.position].segments) >= 2]
         demoted = {r.position for r in suspect}
         relabelled: set[int] = set()
         for r in suspect:
@@ -237,8 +237,7 @@ class Assembler:
             st.orphans.append((orphan, len(st.out.warnings)))
             st.out.warnings.append(f"{r.table}.{r.row}: label '{r.text[:30]}' unlike the row and out of the "
                                    "template's order; its values not placed")
-        labelled = [(r.position, r.table, r.row) for r in named if r.position not in demoted
-                    and any(seg.text.strip() for seg in rows[r.position].segments)]
+        labelled = [r for r in named if r.position not in demoted and filled(rows[r.position].segments)]
         placed, _ = place_by_order(self.edition, labelled, [o for o, _ in st.orphans], self.single_row)
         at = {id(o): (n, w) for n, (o, w) in enumerate(st.orphans)}
         before: dict[int, list[RowRead]] = {}

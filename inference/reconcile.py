@@ -28,6 +28,7 @@ confidence.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -380,8 +381,7 @@ class _BranchAndBound:
     def __init__(self, edition: Edition, options: list[list[_Assignment]], comp: list[int], budget: int):
         self.options = options
         owner = _owners(options)
-        degree = {gi: sum(1 for eq in edition.equations if any(owner.get(k) == gi for k in (*eq.lhs, *eq.rhs)))
-                  for gi in comp}
+        degree = Counter(g for eq in edition.equations for g in {owner.get(k) for k in (*eq.lhs, *eq.rhs)})
         self.order = sorted(comp, key=lambda gi: (len(options[gi]), -degree[gi]))
         """Fewest readings first, and among rows with as many the one most identities cross (a
         total row): once it is read, every other row's wrong reading breaks a sum at once."""

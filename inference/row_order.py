@@ -23,11 +23,17 @@ two placed rows apart when swapped, so several placed rows are never pinned by t
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xxgk.document import Segment
 from xxgk.inference.labeling.lexicon import core
 from xxgk.templates import Edition
+
+
+def filled(segments: Sequence[Segment]) -> int:
+    """How many of the segments print something."""
+    return sum(1 for s in segments if s.text.strip())
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ class Orphan:
 
     @property
     def filled(self) -> int:
-        return sum(1 for s in self.segments if s.text.strip())
+        return filled(self.segments)
 
     def warning(self) -> str:
         return (f"{self.table}: {self.filled} values on a row whose label was not recognised "
@@ -57,10 +63,21 @@ class Placement:
     row: str
 
 
-def place_by_order(edition: Edition, labelled: list[tuple[int, str, str]], orphans: list[Orphan],
+@dataclass(frozen=True)
+class Recognised:
+    """A row the classifier named: where it sits among the assembled rows, its table, row key and
+    the label's text."""
+
+    position: int
+    table: str
+    row: str
+    text: str
+
+
+def place_by_order(edition: Edition, labelled: list[Recognised], orphans: list[Orphan],
                    single_row: set[str]) -> tuple[list[Placement], list[Orphan]]:
-    """(placements, orphans left). `labelled`: (position, table, row key) of every recognised row
-    that holds values, in reading order; rows of `single_row` tables are never placed (their values
+    """(placements, orphans left). `labelled`: every recognised row that holds values, in reading
+    order; rows of `single_row` tables are never placed (their values
     are one line).
 
     A label read without values (a wrapped label whose numbers stand on a line the OCR garbled) leaves
@@ -77,7 +94,7 @@ def place_by_order(edition: Edition, labelled: list[tuple[int, str, str]], orpha
             left += mine
             continue
         order = {r.row: i for i, r in enumerate(layouts)}
-        found = [(pos, order[row]) for pos, t, row in labelled if t == table and row in order]
+        found = [(r.position, order[r.row]) for r in labelled if r.table == table and r.row in order]
         present = {i for _, i in found}
         kept = _longest_in_order([i for _, i in found])
         anchors = [a for k, a in enumerate(found) if k in kept]
@@ -104,17 +121,6 @@ def _gaps(orphans: list[Orphan], anchors: list[tuple[int, int]], n_rows: int) ->
         hi = after[0] if after else n_rows
         out.setdefault((lo, hi), []).append(o)
     return [(lo, hi, runs) for (lo, hi), runs in out.items()]
-
-
-@dataclass(frozen=True)
-class Recognised:
-    """A row the classifier named: where it sits among the assembled rows, its table, row key and
-    the label's text."""
-
-    position: int
-    table: str
-    row: str
-    text: str
 
 
 def out_of_order(edition: Edition, rows: list[Recognised], min_likeness: float) -> list[Recognised]:

@@ -146,10 +146,10 @@ class RunOnSplitter:
         when spelled exactly, None beyond the edits `_ends_with_label` allows."""
         if text not in self._spelled:
             body = "".join(_norm_char(c) for c in text).translate(_DROP)
+            near = (_end_distance(body, c, budget) for c, budget in self._near_rows
+                    if abs(len(c) - len(body)) <= budget)
             self._spelled[text] = 0 if _core(text) in self._rows else min(
-                (next(k for k in range(1, budget + 1) if _ends_near(body, c, k))
-                 for c, budget in self._near_rows
-                 if abs(len(c) - len(body)) <= budget and _ends_near(body, c, budget)), default=None)
+                (d for d in near if d is not None), default=None)
         return self._spelled[text]
 
     def value_runs(self, line: str) -> list[tuple[int, int]]:
@@ -275,10 +275,16 @@ def _edit_budget(length: int) -> int:
 
 def _ends_near(tail: str, word: str, budget: int) -> bool:
     """Whether some suffix of `tail` is within `budget` edits (substitution, deletion, insertion)
-    of `word`: an edit distance computed from the end, stopped as soon as it must exceed the budget."""
+    of `word`."""
+    return _end_distance(tail, word, budget) is not None
+
+
+def _end_distance(tail: str, word: str, budget: int) -> int | None:
+    """The fewest edits between `word` and a suffix of `tail`, None when more than `budget`: an edit
+    distance computed from the end, stopped as soon as it must exceed the budget."""
     window = tail[-(len(word) + budget):]
     if len(set(word) - set(window)) > budget:
-        return False
+        return None
     w, t = word[::-1], window[::-1]
     previous = list(range(len(t) + 1))
     for i, ch in enumerate(w, 1):
@@ -286,9 +292,10 @@ def _ends_near(tail: str, word: str, budget: int) -> bool:
         for j, tc in enumerate(t, 1):
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ch != tc))
         if min(current) > budget:
-            return False
+            return None
         previous = current
-    return min(previous) <= budget
+    best = min(previous)
+    return best if best <= budget else None
 
 
 def _match_len(text: str, at: int, word: str) -> int:
