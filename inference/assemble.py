@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xxgk.document import Document, Segment
-from xxgk.inference.labeling.lexicon import core
+from xxgk.inference.labeling.lexicon import core, split_numbering
 from xxgk.inference.numbers import looks_like_value
 from xxgk.inference.row_order import Orphan, Recognised, filled, out_of_order, place_by_order
 from xxgk.options import ReadingOptions
@@ -82,6 +82,9 @@ class Assembler:
         self.max_cols = {t.id: max(len(g.cols) for g in t.groups) for t in edition.spec.tables}
         self.glued = False
         """The document being assembled glued cells together (`Document.damage`)."""
+        self.wordings = {(t.id, r.key): tuple(core(w) for w in r.wordings)
+                         for t in edition.spec.tables for g in t.groups for r in g.rows}
+        """Each row's wordings without numbering or punctuation, to tell a wrapped label's tail."""
 
     def _row_layout(self, label: str | None) -> RowLayout | None:
         if not label or not label.startswith("row:"):
@@ -186,15 +189,30 @@ class Assembler:
             elif seg.label == "value" and st.open is not None:
                 st.open.segments.append(seg)  # all of the label's own line; _align trims extras
 
-    @staticmethod
-    def _continues(open_row: RowRead | None, phys: list[Segment], i: int) -> bool:
+    def _continues(self, open_row: RowRead | None, phys: list[Segment], i: int) -> bool:
         """The label is the wrapped tail of the open row's label, not the row printed again.
 
-        A tail (`家秘密` under `属于国`) carries no values of its own; a repeated row does.
+        A tail (`家秘密` under `属于国`) carries no values of its own; a repeated row does. A row
+        whose label line holds no values may have them on its tail's line (numbers centred in a
+        row two lines high), and that tail may be read as another row when two rows share it
+        (`公开申请数量` ends both 一、本年新收… and 二、上年结转…): a tail without numbering of its own
+        that ends one of the open row's wordings, and is no whole wording of its own label's,
+        continues it.
         """
-        if open_row is None or open_row.label is None or open_row.label.label != phys[i].label:
+        if open_row is None or open_row.label is None:
             return False
-        return not any(s.label == "value" and s.text.strip() for s in phys[i + 1:])
+        if open_row.label.label == phys[i].label and not any(s.label == "value" and s.text.strip()
+                                                              for s in phys[i + 1:]):
+            return True
+        if any(s.text.strip() for s in open_row.segments):
+            return False
+        numbering, _ = split_numbering(phys[i].text)
+        tail = core(phys[i].text)
+        layout = self._row_layout(phys[i].label)
+        own = self.wordings.get((layout.table, layout.row), ()) if layout else ()
+        mine = self.wordings.get((open_row.table, open_row.label.label.split(".", 1)[-1]), ())
+        return (not numbering and len(tail) >= 2 and tail not in own
+                and any(w.endswith(tail) and w != tail for w in mine))
 
     def _value_row(self, phys: list[Segment], st: _State) -> None:
         if st.open is not None and not st.open.full:

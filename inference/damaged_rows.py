@@ -165,7 +165,8 @@ def split_and_damaged(tokens: list[Token], n: int, damage: frozenset[DumpDamage]
     def gen() -> Iterator[DamagedReading]:
         for i in range(len(tokens) - 1):
             a, b = tokens[i], tokens[i + 1]
-            if not (_GLUED.match(a.text) and _GLUED.match(b.text)) or a.text == "0":
+            if not (_GLUED.match(a.text) and _GLUED.match(b.text)) or a.text == "0" \
+                    or not (a.text[-1].isdigit() and b.text[0].isdigit()):  # `22` `-5` is never one number
                 continue
             kept = [*tokens[:i], Token(a.text + b.text, a.source), *tokens[i + 2:]]
             if len(kept) == n:

@@ -12,7 +12,7 @@ from xxgk.inference.columns import place_rows
 from xxgk.inference.metadata import Meta as FoundMeta
 from xxgk.inference.numbers import parse, split_cells
 from xxgk.inference.reconcile import Alternative, CellValue, Reconciled, reconcile
-from xxgk.inference.row_options import RowOption, Slot, row_options
+from xxgk.inference.row_options import RowOption, Slot, row_options, unconfirmed_joins
 from xxgk.options import ConfidenceOptions, PipelineOptions
 from xxgk.templates import Edition
 
@@ -34,6 +34,7 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros
     label_conf = row.label.label_score if row.label is not None and row.label.label_score else 1.0
     readings = {}
     restored = {}
+    recognised = set()
     checked = {k for eq in edition.equations for k in (*eq.lhs, *eq.rhs)}
     for key, slot in zip(row.keys, option.slots, strict=False):
         conf = min(label_conf, slot.segment.label_score or 1.0)
@@ -58,9 +59,11 @@ def _alternative(row: RowRead, option: RowOption, edition: Edition, prints_zeros
         readings[key] = (parse(text, edition.units[key]), round(conf, 4))
         if slot.derivation != "printed":
             restored[key] = slot.derivation
+        if slot.segment.source == "ocr":
+            recognised.add(key)
     printed = " ".join(s.text for s in row.segments)
     return Alternative(readings, option.cost, restored=restored, name=f"{_name(row)} (printed '{printed}')",
-                       exhaustive=not option.truncated)
+                       exhaustive=not option.truncated, recognised=frozenset(recognised))
 
 
 def yuan_columns(doc: Document, edition: Edition) -> frozenset[str]:
@@ -94,6 +97,11 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
         if any(o.unrestorable for o in readings):
             warnings.append(f"{_name(row)}: printed '{printed}', fewer cells than its {len(row.keys)} columns, and "
                             "no reading of the dump's damage restores them; cells left missing")
+        if not readings and (joined := unconfirmed_joins(row.segments, row.keys, edition.units, reading)):
+            warnings.append(f"{_name(row)}: printed '{printed}', a number more than its {len(row.keys)} columns; "
+                            f"a number printed in two pieces reads {' | '.join(joined)}, which nothing checks; "
+                            "cells left missing")
+            continue
         if not readings and row.segments:
             n = len(row.keys)
             slots = tuple(Slot(s.text, s) for s in row.segments[:n])

@@ -16,7 +16,14 @@ import itertools
 from dataclasses import dataclass, replace
 
 from xxgk.document import DumpDamage, Segment
-from xxgk.inference.damaged_rows import DamagedReading, Derivation, Token, damaged_readings, split_and_damaged
+from xxgk.inference.damaged_rows import (
+    DamagedReading,
+    Derivation,
+    Token,
+    damaged_readings,
+    joins,
+    split_and_damaged,
+)
 from xxgk.inference.numbers import Number, normalize, parse, split_cells
 from xxgk.options import ReadingOptions
 from xxgk.templates import Equation, Unit
@@ -185,6 +192,17 @@ def _unchecked_splits(segments: list[Segment], keys: tuple[str, ...], units: dic
         return ()
     found = split_and_damaged(tokens, len(keys), damage, limit=reading.max_readings) or []
     shown = [",".join(r.texts) for r in found if _legible(keys, r.texts, units)]
+    return tuple(dict.fromkeys(shown))[:reading.max_named_candidates]
+
+
+def unconfirmed_joins(segments: list[Segment], keys: tuple[str, ...], units: dict[str, Unit],
+                      reading: ReadingOptions) -> tuple[str, ...]:
+    """Readings of a row printing one number more than its cells, two neighbouring numbers being
+    one printed in two pieces (`2 1 55 3 0`: 21,55,30 or 2,155,30 or 2,1,5530), for a row that no
+    reading fits otherwise: nothing confirms any of them (at most `max_named_candidates`)."""
+    variants = [_tokens(segments), *_spaced_whole(segments, reading.max_merged)]
+    shown = [",".join("".join(t.split()) for t in r.texts) for tokens in variants
+             for r in joins(tokens, len(keys)) if _legible(keys, r.texts, units)]
     return tuple(dict.fromkeys(shown))[:reading.max_named_candidates]
 
 

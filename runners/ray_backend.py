@@ -28,9 +28,20 @@ _PIPELINE: Pipeline | None = None
 """One pipeline per Ray worker process, built on its first task."""
 
 
+def _one_core() -> None:
+    """OpenCV's thread pool uses every core whatever Ray's `num_cpus` says (its pip wheels run
+    pthreads, not OpenMP): a task given one CPU keeps its image work on one."""
+    try:
+        import cv2
+    except ImportError:  # no `scan` extra: text, HTML and PDF reports never call OpenCV
+        return
+    cv2.setNumThreads(1)
+
+
 def _extract(settings: Settings, job: Job) -> Outcome:
     global _PIPELINE
     if _PIPELINE is None:
+        _one_core()
         _PIPELINE = Pipeline(settings=settings)
     outcome = extract_one(_PIPELINE, job)
     outcome.document = None  # large, and not needed by the driver
@@ -56,8 +67,9 @@ def ray_outcomes(jobs: Sequence[Job], settings: Settings | None = None) -> Itera
     settings = settings or get_settings()
     ray = _init_ray(settings)
     started_here = not settings.ray_address
-    # One CPU per task; the classifier in each worker gets one thread, so tasks do not oversubscribe.
-    task_settings = settings.model_copy(update={"threads": 1})
+    # One CPU per task: the classifier and each OCR model in a worker get one thread, so that n tasks
+    # keep n cores busy instead of fighting over them.
+    task_settings = settings.model_copy(update={"threads": 1, "ocr_threads": 1})
     remote = ray.remote(num_cpus=1, max_retries=0)(_extract)
     pending = {remote.remote(task_settings, job): job for job in jobs}
     try:

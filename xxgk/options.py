@@ -97,7 +97,8 @@ class ConfidenceOptions(_Section):
     as likely wrong as right."""
     ocr_sure: float
     """A recogniser score below this leaves a cell no identity checks (table 2) to a reviewer: misread
-    digits in table 2 came with scores of 0.92–0.96 on degraded scans."""
+    digits in table 2 came with scores of 0.92–0.96 on degraded scans. Below it, a cell that its
+    failing row and column put at one other value is taken as misread and corrected."""
     unverifiable: float
     """A value nothing can confirm and something makes doubtful (an unsure OCR reading, a unit taken
     from the header alone)."""
@@ -109,6 +110,8 @@ class ConfidenceOptions(_Section):
     are read, which row they belong to is inferred."""
     flagged: float
     """Cells in a failed identity that no holding identity pins: under the review threshold."""
+    misread: float
+    """A recognised cell moved to the value its failing row and column agree on (`reconcile._misreads`)."""
     decided: float
     """A cell whose reading the arithmetic decided among several: trusted, not certain."""
     undecided: float

@@ -98,6 +98,23 @@ def test_assemble_wrapped_label_tail_continues_its_row(ed2019):
     assert not any("twice" in w for w in warnings)
 
 
+def test_assemble_numbers_on_a_tail_two_rows_share_go_to_the_row_it_wraps(ed2019):
+    """Each label wraps, its numbers centred beside the second line; that tail (`公开申请数量`)
+    ends both rows' labels, and the second row's tail is read as the first row."""
+    rows = [
+        [("一、本年新收政府信息", "row:t3.new_received")],
+        [("公开申请数量", "row:t3.new_received"), *values("1", "0", "0", "0", "0", "5", "6")],
+        [("二、上年结转政府信息", "row:t3.carried_over")],
+        [("公开申请数量", "row:t3.new_received"), *values(*"0000000")],
+        [("（一）予以公开", "row:t3.granted"), *values("1", "0", "0", "0", "0", "5", "6")],
+    ]
+    got, warnings = cells(ed2019, rows)
+    assert got["t3.new_received.natural_person"] == "1" and got["t3.carried_over.natural_person"] == "0"
+    assert not any("twice" in w for w in warnings)
+    numbered = [*rows[:3], [("1.公开申请数量", "row:t3.new_received"), *values(*"0000000")], rows[4]]
+    assert "t3.carried_over.natural_person" not in cells(ed2019, numbered)[0]  # a numbered line starts a row
+
+
 def test_assemble_repeated_row_keeps_the_first_reading(ed2019):
     rows = [[("规章", "row:t2.rules"), *values("1", "2", "3")], [("规章", "row:t2.rules"), *values("7", "8", "9")]]
     got, warnings = cells(ed2019, rows)

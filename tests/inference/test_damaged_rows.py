@@ -2,7 +2,7 @@
 
 from xxgk.document import Segment
 from xxgk.inference.damaged_rows import Token, cuts, damaged_readings, expansions, joins, split_and_damaged
-from xxgk.inference.row_options import row_options
+from xxgk.inference.row_options import row_options, unconfirmed_joins
 from xxgk.options import load_options
 from xxgk.templates import load_editions
 
@@ -178,3 +178,18 @@ def test_a_row_no_identity_checks_is_doubted_where_a_split_and_a_collapsed_run_a
     assert "0,0,2128" in options[0].unchecked
     plain = row_options(_segments("0", "21", "28"), keys, edition.units, [], frozenset(), reading=reading)
     assert not any(o.unchecked for o in plain)
+
+
+def test_a_minus_never_joins_the_number_before_it():
+    assert split_and_damaged(toks("22", "-5"), 1, frozenset(), limit=LIMIT) == []
+
+
+def test_a_row_printing_a_number_more_than_its_cells_that_nothing_checks_names_its_joined_readings():
+    """`2` `1` `55` `3 0` for the three cells of a table 2 row, which no identity checks: 21,55,30
+    and 2,155,30 both read it, so no reading is taken (the cells stay missing, the readings named)."""
+    edition = load_editions()["2019"]
+    keys = tuple(k for k in edition.cell_keys if k.startswith("t2.normative_docs."))
+    reading = load_options().reading
+    segments = _segments("2", "1", "55", "3 0")
+    assert row_options(segments, keys, edition.units, [], frozenset(), reading=reading) == []
+    assert unconfirmed_joins(segments, keys, edition.units, reading) == ("21,55,30", "2,155,30")

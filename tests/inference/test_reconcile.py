@@ -1,5 +1,7 @@
 """The rule layer: choose among readings, infer single missing cells, check every identity."""
 
+from dataclasses import replace
+
 import pytest
 
 from xxgk.inference.numbers import parse
@@ -159,6 +161,49 @@ def test_reconcile_one_misread_cell_is_the_only_one_flagged(ed):
     flagged = {k for k, c in r.cells.items() if c.confidence < 0.9}
     assert flagged == {"t3.total.natural_person"}
     assert r.cells["t3.total.natural_person"].confidence == FLAGGED_CONFIDENCE
+
+
+def _recognised(groups, unsure: str | None = None):
+    """The groups as read by OCR off a page image, the recogniser unsure (0.9) of cell `unsure`."""
+    return [[replace(alt, recognised=frozenset(alt.readings),
+                     readings={k: (r, 0.9 if k == unsure else c) for k, (r, c) in alt.readings.items()})
+             for alt in g] for g in groups]
+
+
+def test_reconcile_unsure_recognised_cell_its_row_and_column_both_put_elsewhere_is_corrected(ed):
+    """A seal's ring beside a 0 read as `10`: the row's total and the column's total both miss by
+    10 at that cell. On a page image, where the recogniser was unsure of it, it is corrected (and
+    flagged); read sure, it is as likely the report's own wrong number, and typed text prints what
+    the report says: both kept, flagged."""
+    texts = dict(t3__new_received__natural_person="8", t3__new_received__total="8",
+                 t3__granted__natural_person="8", t3__granted__total="8",
+                 t3__total__natural_person="8", t3__total__total="8", t3__partial__research="10")
+    key = "t3.partial.research"
+    r = reconcile(ed, _recognised(zeros(ed, **texts), unsure=key))
+    cell = r.cells[key]
+    assert (cell.value, cell.status, cell.reading.text) == (0, "corrected", "10")
+    assert cell.confidence < 0.9 and all(c.ok for c in r.checks)
+    assert any(w.startswith("t3.partial.research: read '10'") for w in r.warnings)
+    for kept in (reconcile(ed, zeros(ed, **texts)), reconcile(ed, _recognised(zeros(ed, **texts)))):
+        assert (kept.cells[key].value, kept.cells[key].status) == (10, "read")
+        assert kept.cells[key].confidence <= FLAGGED_CONFIDENCE
+
+
+def test_reconcile_recognised_cell_in_one_failing_identity_is_kept(ed):
+    """One failing sum (t4's row totals cross no column) says a cell is wrong, not which: kept, flagged."""
+    r = reconcile(ed, _recognised(zeros(ed, t4__review__upheld="1"), unsure="t4.review.upheld"))
+    cell = r.cells["t4.review.upheld"]
+    assert (cell.value, cell.status) == (1, "read") and cell.confidence <= FLAGGED_CONFIDENCE
+
+
+def test_reconcile_recognised_cells_sharing_a_failed_identity_are_kept(ed):
+    """Two misreads in one row: each cell's column agrees with its row on no single value (the row
+    misses by both), so neither is moved."""
+    groups = _recognised(_recognised(zeros(ed, t3__partial__research="10", t3__partial__commercial="9"),
+                                     unsure="t3.partial.research"), unsure="t3.partial.commercial")
+    r = reconcile(ed, groups)
+    assert r.cells["t3.partial.research"].value == 10 and r.cells["t3.partial.commercial"].value == 9
+    assert not any(c.status == "corrected" for c in r.cells.values())
 
 
 def test_reconcile_row_consistent_but_wrong_stays_flagged(ed):
