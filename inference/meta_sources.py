@@ -49,7 +49,8 @@ _TITLE_JOIN = 6
 _BLOCK_ABOVE = 2
 _BLOCK_BELOW = 2
 _DATELINE_BELOW = 3
-_PERIOD = re.compile(r"统计(?:期限|时限|区间|时间|周期)[^。]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_PERIOD = re.compile(r"统计(?:期限|时限|区间|时间|周期)[^。]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1(?!\d)")
+"""The period's first day: its 日 not required, which the OCR of a worn copy misreads (`1月1E起`)."""
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,13 @@ def test_metadata_signature_and_period_when_no_title():
     assert meta.evidence["year"].confidence >= 0.9  # the period and the publication date agree
 
 
+def test_metadata_period_split_over_lines_with_a_misread_day_gives_the_year():
+    meta = meta_of("本报告根据《条例》要求编制，所列数据的统", "计期限自2021年1月1E起至2021年12月31日止。",
+                   "一、总体情况", "正文。")
+    assert meta.year == 2021 and meta.evidence["year"].source == "period"
+    assert meta_of("本报告统计期限自2021年1月10日起。", "一、总体情况").year is None  # not the 1st of January
+
+
 def test_metadata_year_from_the_publication_date_alone_is_flagged():
     """Title and period illegible (a bad photocopy): the report covers the year before its date."""
     meta = meta_of("一、总体情况", "正文。", "会宁县民政局", "2022年1月20日")

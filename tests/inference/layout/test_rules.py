@@ -108,6 +108,21 @@ def test_rules_toner_streaks_are_no_rules():
     assert clean[700, 341] > 200 and clean[50, 861] > 200  # the streaks are erased with the rules
 
 
+def test_rules_a_streak_fading_out_inside_the_table_is_no_rule():
+    """A streak from the sheet's top through the title and prose that fades out inside the table:
+    it overshoots the table at one end only, as a table's rule cut by a page break does, but there
+    it runs through lines of text, which no rule does."""
+    img = _page()
+    boxes = []
+    for y in (130, 190):
+        cv2.putText(img, "HHHH HHHH HHHH HHHH", (100, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 40, 2)
+        boxes.append((95.0, y - 28.0, 900.0, y + 6.0))
+    img[:YS[2] + 10] = _streaked(img, [340])[:YS[2] + 10]
+    lines, _ = find_rules(binarize(img), boxes, scan=SCAN)
+    grids = find_grids(lines, img.shape[1])
+    assert len(grids) == 1 and grids[0].n_cols == 4 and len(grids[0].cells) == 15
+
+
 def test_rules_a_table_going_on_over_the_page_keeps_its_rules():
     """A table cut by the page's end has open rules at the bottom: they overshoot one end only."""
     img = np.full((1400, 1000), 240, np.uint8)
