@@ -97,18 +97,24 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
         if any(o.unrestorable for o in readings):
             warnings.append(f"{_name(row)}: printed '{printed}', fewer cells than its {len(row.keys)} columns, and "
                             "no reading of the dump's damage restores them; cells left missing")
-        if not readings and (joined := unconfirmed_joins(row.segments, row.keys, edition.units, reading)):
-            warnings.append(f"{_name(row)}: printed '{printed}', a number more than its {len(row.keys)} columns; "
-                            f"a number printed in two pieces reads {' | '.join(joined)}, which nothing checks; "
-                            "cells left missing")
-            continue
+        joined: tuple[str, ...] = ()
         if not readings and row.segments:
             n = len(row.keys)
-            slots = tuple(Slot(s.text, s) for s in row.segments[:n])
-            warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}, "
-                            "flagged for review")
-            readings = [RowOption(slots, 0.0, guess_from=0)]
-        if unchecked := next((o.unchecked for o in readings if o.unchecked), ()):
+            joined, agreed = unconfirmed_joins(row.segments, row.keys, edition.units, reading)
+            if joined:
+                left = ", ".join(k.split(".", 1)[1] for k in row.keys[len(agreed.slots) if agreed else 0:])
+                warnings.append(f"{_name(row)}: printed '{printed}', a number more than its {n} columns; a number "
+                                f"printed in two pieces reads {' | '.join(joined)}, which nothing checks; cells "
+                                f"left missing: {left}")
+                if agreed is None:
+                    continue
+                readings = [agreed]
+            else:
+                slots = tuple(Slot(s.text, s) for s in row.segments[:n])
+                warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}, "
+                                "flagged for review")
+                readings = [RowOption(slots, 0.0, guess_from=0)]
+        if not joined and (unchecked := next((o.unchecked for o in readings if o.unchecked), ())):
             warnings.append(f"{_name(row)}: printed '{printed}' in a dump that collapses runs of identical lines; "
                             f"also reads as a number split in two ({' | '.join(unchecked)}), which no identity "
                             "checks; flagged for review")

@@ -196,14 +196,23 @@ def _unchecked_splits(segments: list[Segment], keys: tuple[str, ...], units: dic
 
 
 def unconfirmed_joins(segments: list[Segment], keys: tuple[str, ...], units: dict[str, Unit],
-                      reading: ReadingOptions) -> tuple[str, ...]:
+                      reading: ReadingOptions) -> tuple[tuple[str, ...], RowOption | None]:
     """Readings of a row printing one number more than its cells, two neighbouring numbers being
-    one printed in two pieces (`2 1 55 3 0`: 21,55,30 or 2,155,30 or 2,1,5530), for a row that no
-    reading fits otherwise: nothing confirms any of them (at most `max_named_candidates`)."""
+    one printed in two pieces (`2 1 55 3 0`: 21,55,30 or 2,155,30), for a row that no reading fits
+    otherwise: nothing confirms any of them. Returns them (at most `max_named_candidates`) and the
+    row's leading cells every one of them agrees on (`0 3 5 1`: 0,35,1 | 0,3,51 agree on the 0),
+    as an option doubted with the others named (`unchecked`), or None where they agree on none."""
+    n = len(keys)
     variants = [_tokens(segments), *_spaced_whole(segments, reading.max_merged)]
-    shown = [",".join("".join(t.split()) for t in r.texts) for tokens in variants
-             for r in joins(tokens, len(keys)) if _legible(keys, r.texts, units)]
-    return tuple(dict.fromkeys(shown))[:reading.max_named_candidates]
+    found = [r for tokens in variants for r in joins(tokens, n) if _legible(keys, r.texts, units)]
+    shown = tuple(dict.fromkeys(",".join("".join(t.split()) for t in r.texts) for r in found))
+    shown = shown[:reading.max_named_candidates]
+    agreed = 0
+    while found and agreed < n and len({"".join(r.texts[agreed].split()) for r in found}) == 1:
+        agreed += 1
+    slots = tuple(Slot(t, segments[i]) for t, i in zip(found[0].texts[:agreed], found[0].sources, strict=False)) \
+        if agreed else ()
+    return shown, RowOption(slots, 0.0, unchecked=shown) if slots else None
 
 
 def _slots(reading: DamagedReading, segments: list[Segment]) -> tuple[Slot, ...]:

@@ -186,10 +186,14 @@ def test_a_minus_never_joins_the_number_before_it():
 
 def test_a_row_printing_a_number_more_than_its_cells_that_nothing_checks_names_its_joined_readings():
     """`2` `1` `55` `3 0` for the three cells of a table 2 row, which no identity checks: 21,55,30
-    and 2,155,30 both read it, so no reading is taken (the cells stay missing, the readings named)."""
+    and 2,155,30 both read it, so no reading is taken (the cells stay missing, the readings named).
+    Cells every reading agrees on are kept."""
     edition = load_editions()["2019"]
     keys = tuple(k for k in edition.cell_keys if k.startswith("t2.normative_docs."))
     reading = load_options().reading
     segments = _segments("2", "1", "55", "3 0")
     assert row_options(segments, keys, edition.units, [], frozenset(), reading=reading) == []
-    assert unconfirmed_joins(segments, keys, edition.units, reading) == ("21,55,30", "2,155,30")
+    assert unconfirmed_joins(segments, keys, edition.units, reading) == (("21,55,30", "2,155,30"), None)
+    shown, agreed = unconfirmed_joins(_segments("0", "3", "5", "1"), keys, edition.units, reading)
+    assert shown == ("0,35,1", "0,3,51")  # both read the first cell 0: kept, doubted, the others named
+    assert agreed is not None and [s.text for s in agreed.slots] == ["0"] and agreed.unchecked == shown
