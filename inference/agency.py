@@ -39,3 +39,15 @@ def agency_name(text: str, *, place_ok: bool = False, in_sentence: bool = False,
     if name.endswith(words.suffixes) or (place_ok and name.endswith(words.places)):
         return name
     return None
+
+
+def mend_department(name: str, departments: tuple[str, ...]) -> str | None:
+    """`name` with its department's one misread character put right (自然资源知规划局 ->
+    自然资源和规划局), or None: the name must end one substitution off exactly one known department
+    of four characters or more, and longer than any known department it ends with as read (规划局
+    is one, but 自然资源知规划局 is no place's 规划局)."""
+    exact = max((len(d) for d in departments if name.endswith(d)), default=0)
+    mended = {name[: len(name) - len(d)] + d for d in departments
+              if len(d) >= max(4, exact + 1) and len(name) > len(d)
+              and sum(a != b for a, b in zip(name[-len(d):], d, strict=True)) == 1}
+    return mended.pop() if len(mended) == 1 else None

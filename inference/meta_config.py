@@ -30,6 +30,7 @@ class AgencyWords(_Model):
     clause_words: tuple[str, ...]
     min_length: int
     max_length: int
+    departments: tuple[str, ...]
 
 
 class TitleWords(_Model):
@@ -68,6 +69,7 @@ class Trust(_Model):
     prose: float
     agreed: float
     disputed: float
+    mended: float
 
 
 class MetaConfig(_Model):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from xxgk.document import Document
-from xxgk.inference.agency import agency_name
+from xxgk.inference.agency import agency_name, mend_department
 from xxgk.inference.meta_config import MetaConfig, default_meta_config
 from xxgk.inference.meta_sources import (
     Evidence,
@@ -105,6 +105,9 @@ def extract_meta(doc: Document, config: MetaConfig | None = None) -> Meta:
     if (date := choose(evidence, "publish_date", config)) is not None:
         evidence.append(_year_before(date, config))
     chosen = {name: e for name in FIELDS if (e := choose(evidence, name, config))}
+    if doc.input_kind in ("scanned_pdf", "image") and (found := chosen.get("agency")) is not None \
+            and (mended := mend_department(str(found.value), config.agency.departments)) is not None:
+        chosen["agency"] = replace(found, value=mended, confidence=min(found.confidence, config.confidence.mended))
     agency, year, date = (chosen[n].value if n in chosen else None for n in FIELDS)
     return Meta(agency=str(agency) if agency is not None else None, year=int(year) if year is not None else None,
                 publish_date=str(date) if date is not None else None, evidence=chosen)

@@ -4,10 +4,11 @@ from pathlib import Path
 import pytest
 
 from tests.inference.helpers import doc_from_rows
-from xxgk.inference.agency import agency_name
+from xxgk.inference.agency import agency_name, mend_department
 from xxgk.inference.ingest import ingest
 from xxgk.inference.ingest.html import ingest_html
 from xxgk.inference.ingest.text import ingest_text
+from xxgk.inference.meta_config import default_meta_config
 from xxgk.inference.meta_text import TitleParts, dateline, fields_in, title_parts
 from xxgk.inference.metadata import clean_agency, extract_meta, is_title
 from xxgk.options import load_options
@@ -75,6 +76,25 @@ def test_metadata_breadcrumbs_are_not_titles():
 ])
 def test_agency_clauses_are_no_names(clause):
     assert agency_name(clause) is None and clean_agency(clause) is None
+
+
+@pytest.mark.parametrize(("read", "mended"), [
+    ("岳阳市自然资源知规划局", "岳阳市自然资源和规划局"),  # 和 read 知
+    ("某区退役军人事务周", "某区退役军人事务局"),
+    ("岳阳市自然资源和规划局", None),  # read right
+    ("某市规划局", None),  # a department of its own, not a misread of a longer one
+    ("某市卫生健康司", None),  # one off 卫生健康委 and 卫生健康局: no telling which
+    ("某县水利司", None),  # short names have real neighbours: never mended
+])
+def test_agency_ocr_misread_of_a_known_department_is_mended(read, mended):
+    assert mend_department(read, default_meta_config().agency.departments) == mended
+
+
+def test_agency_mended_only_where_the_name_was_recognised_off_a_page_image():
+    doc = doc_from_rows([[("2019年岳阳市自然资源知规划局政府信息公开工作年度报告", "O")]])
+    assert extract_meta(doc).agency == "岳阳市自然资源知规划局"  # typed text says what it says
+    meta = extract_meta(doc.model_copy(update={"input_kind": "scanned_pdf"}))
+    assert meta.agency == "岳阳市自然资源和规划局" and meta.evidence["agency"].confidence < 0.9
 
 
 def test_agency_one_character_clause_words_only_in_sentences():
