@@ -67,6 +67,13 @@ def _trailing_values(phys: list[Segment], single_row: bool) -> list[Segment]:
     return run if len(run) >= (1 if single_row else 2) and any(s.text.strip() for s in run) else []
 
 
+def _ends_near(wording: str, tail: str) -> bool:
+    """`wording` ends with `tail`, one character in eight of it misread (OCR, a garbled dump)."""
+    if len(tail) > len(wording):
+        return False
+    return sum(a != b for a, b in zip(wording[-len(tail):], tail, strict=True)) <= len(tail) // 8
+
+
 def _table_of(label: str | None) -> str | None:
     if label and label.startswith(("row:", "col:", "sec:")):
         name = label.split(":", 1)[1]
@@ -196,8 +203,8 @@ class Assembler:
         whose label line holds no values may have them on its tail's line (numbers centred in a
         row two lines high), and that tail may be read as another row when two rows share it
         (`公开申请数量` ends both 一、本年新收… and 二、上年结转…): a tail without numbering of its own
-        that ends one of the open row's wordings, and is no whole wording of its own label's,
-        continues it.
+        that ends one of the open row's wordings (`_ends_near`), and is no whole wording of its own
+        label's, continues it.
         """
         if open_row is None or open_row.label is None:
             return False
@@ -212,7 +219,7 @@ class Assembler:
         own = self.wordings.get((layout.table, layout.row), ()) if layout else ()
         mine = self.wordings.get((open_row.table, open_row.label.label.split(".", 1)[-1]), ())
         return (not numbering and len(tail) >= 2 and tail not in own
-                and any(w.endswith(tail) and w != tail for w in mine))
+                and any(_ends_near(w, tail) and w != tail for w in mine))
 
     def _value_row(self, phys: list[Segment], st: _State) -> None:
         if st.open is not None and not st.open.full:

@@ -181,8 +181,8 @@ def reconcile(edition: Edition, groups: list[list[Alternative]], *, options: Pip
                                  rule=_rules_of(edition, key))
             out.warnings.append(f"{key}: read '{cell.reading.text if cell.reading else _fmt_value(cell.value)}', "
                                 f"but every identity through it fails and {_fmt(value)} restores them all "
-                                f"({_rules_of(edition, key)}); corrected as a misread (a mark or a speck read as "
-                                "a digit, or a digit lost)")
+                                f"({_rules_of(edition, key)}); the recogniser was unsure of it: corrected as its "
+                                "misread")
         out.checks = [_check(eq, cells) for eq in edition.equations]
     _flag_failures(edition, out, _confirm(edition, out, options), conf.flagged)
     return out

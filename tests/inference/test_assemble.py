@@ -115,6 +115,22 @@ def test_assemble_numbers_on_a_tail_two_rows_share_go_to_the_row_it_wraps(ed2019
     assert "t3.carried_over.natural_person" not in cells(ed2019, numbered)[0]  # a numbered line starts a row
 
 
+def test_assemble_a_garbled_shared_tail_goes_to_the_row_it_wraps():
+    """A dump broke a label at its comma, and the tail it shares with the row above came garbled
+    (其 read 具): still the wrapped row's tail, its numbers that row's."""
+    ed = load_editions()["2021"]
+    rows = [
+        [("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "row:t3.other_no_correction"),
+         *values(*"0000000")],
+        [("2.申请人逾期未按收费通知要求缴纳费用", "row:t3.other_unpaid_fee")],
+        [("、行政机关不再处理具政府信息公开申请", "row:t3.other_no_correction"),
+         *values("1", "0", "0", "0", "0", "0", "1")],
+    ]
+    got, warnings = cells(ed, rows)
+    assert got["t3.other_unpaid_fee.natural_person"] == "1" and got["t3.other_no_correction.natural_person"] == "0"
+    assert not any("twice" in w for w in warnings)
+
+
 def test_assemble_repeated_row_keeps_the_first_reading(ed2019):
     rows = [[("规章", "row:t2.rules"), *values("1", "2", "3")], [("规章", "row:t2.rules"), *values("7", "8", "9")]]
     got, warnings = cells(ed2019, rows)
