@@ -27,8 +27,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,6 +223,7 @@ class PageReader:
         if not quads:
             warnings.append(f"page {number}: no text found")
             return ScannedPage(self._page(gray, number), [], warnings)
+        page = self._page_written_meanwhile(gray, number)
         with self._timed("grid"):
             ink = binarize(gray)
             boxes = [quad_bbox(q) for q in quads]
@@ -244,7 +247,7 @@ class PageReader:
         if covered:
             warnings.append(f"page {number}: {covered} table cells lie under a seal; its ink was taken out "
                             "before they were read")
-        return ScannedPage(self._page(gray, number), items, warnings)
+        return ScannedPage(page.result(), items, warnings)
 
     def _normalised(self, image: np.ndarray, dpi: float, number: int,
                     warnings: list[str]) -> tuple[np.ndarray, list[Quad]]:
@@ -261,14 +264,32 @@ class PageReader:
         return gray, [transform_quad(m, _box_quad(seal.box)) for seal in seals]
 
     def _page(self, gray: np.ndarray, number: int) -> Page:
+        with self._timed("rasterize"):
+            return self._write_page(gray, number)
+
+    def _page_written_meanwhile(self, gray: np.ndarray, number: int) -> Future[Page]:
+        """`_page`, its image compressed and written on a thread of its own while the page is read
+        (OpenCV lets go of the GIL; a page's PNG costs about 0.08 s), and so not timed. `gray` must
+        not change meanwhile. A thread per page, not a pool: a pool's thread does not survive a fork."""
+        future: Future[Page] = Future()
+
+        def write() -> None:
+            try:
+                future.set_result(self._write_page(gray, number))
+            except BaseException as exc:  # handed to the reader, which raises it where it waits
+                future.set_exception(exc)
+
+        threading.Thread(target=write, name=f"xxgk-page-{number}", daemon=True).start()
+        return future
+
+    def _write_page(self, gray: np.ndarray, number: int) -> Page:
         h, w = gray.shape[:2]
         path = None
         if self.image_dir is not None:
-            with self._timed("rasterize"):
-                self.image_dir.mkdir(parents=True, exist_ok=True)
-                target = self.image_dir / f"page-{number:03d}.png"
-                cv2.imwrite(str(target), gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
-                path = str(target)
+            self.image_dir.mkdir(parents=True, exist_ok=True)
+            target = self.image_dir / f"page-{number:03d}.png"
+            cv2.imwrite(str(target), gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+            path = str(target)
         return Page(number=number, width=float(w), height=float(h), image=path)
 
 

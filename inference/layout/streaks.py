@@ -7,8 +7,9 @@ a column boundary that splits every cell it crosses. What tells them apart is wh
 - a table's rule ends at the table's border, at a rule crossing it (or, where the table goes on
   over a page break, within a row past its last crossing rule);
 - a streak runs from edge to edge of the sheet: past the rules it crosses by far at both ends, to
-  the image's edges, or through lines of text beyond the table. One that fades out (or breaks off)
-  inside the table still runs through lines of text at its other end, which no rule does.
+  the image's edges, or through lines of text beyond the table. One that overshoots a table at one
+  end only (it fades out inside the table, or meets a copier's edge line across the sheet) is told
+  by the lines of text it runs through, in or out of the table, which no rule does.
 
 A streak may lie on a rule (one line of ink for both). Inside a table, the stretch of a streak that
 still divides the table's text as a rule does, row by row, is kept as a rule: it cuts no text line
@@ -145,11 +146,12 @@ def find_streaks(pieces: Sequence[Piece], text_boxes: Sequence[BBox], ink: np.nd
             if not (before or after):
                 continue
             edges = a <= scan.streak_edge_zone * extent and b >= (1 - scan.streak_edge_zone) * extent
-            cut_before = page.cuts(pos, (a, first), horizontal, page.line_h) if before else 0
-            cut_after = page.cuts(pos, (last, b), horizontal, page.line_h) if after else 0
-            # past the table at both ends; or at one end through text lines (a streak fading out,
-            # or broken, inside the table): a rule never runs through the text above or below it
-            if (before and after and (edges or cut_before + cut_after >= 2)) or max(cut_before, cut_after) >= 2:
+            through = (page.cuts(pos, (a, first), horizontal, page.line_h) if before else 0) + \
+                (page.cuts(pos, (last, b), horizontal, page.line_h) if after else 0)
+            # past the table at both ends; or at one end only (a streak fading out inside the table,
+            # or running on to a copier's edge line that crosses it) and through text lines anywhere
+            # along it: a rule runs through no line of text
+            if (before and after and (edges or through >= 2)) or page.cuts(pos, (a, b), horizontal, page.line_h) >= 2:
                 out.update(ks)
                 if last > first:
                     found.append((pos, first, last))

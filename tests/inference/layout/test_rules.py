@@ -123,6 +123,21 @@ def test_rules_a_streak_fading_out_inside_the_table_is_no_rule():
     assert len(grids) == 1 and grids[0].n_cols == 4 and len(grids[0].cells) == 15
 
 
+def test_rules_a_streak_ending_on_a_copier_edge_line_is_no_rule():
+    """A streak from the sheet's top to the dark line a copier left across the sheet's foot: that
+    line crosses it, so it seems to end on a rule, but it runs through the labels of the table."""
+    img = _page()
+    boxes = []
+    for y0, y1 in itertools.pairwise(YS):
+        cv2.putText(img, "HHHH HHHH", (200, y1 - 18), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 40, 2)
+        boxes.append((195.0, y1 - 46.0, 380.0, y1 - 12.0))
+    cv2.line(img, (5, 950), (1295, 950), 60, 3)
+    img[:951] = _streaked(img, [300])[:951]
+    lines, _ = find_rules(binarize(img), boxes, scan=SCAN)
+    grids = find_grids(lines, img.shape[1])
+    assert [(g.n_rows, g.n_cols) for g in grids if g.n_rows > 1] == [(4, 4)]
+
+
 def test_rules_a_table_going_on_over_the_page_keeps_its_rules():
     """A table cut by the page's end has open rules at the bottom: they overshoot one end only."""
     img = np.full((1400, 1000), 240, np.uint8)
