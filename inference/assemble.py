@@ -204,7 +204,8 @@ class Assembler:
         row two lines high), and that tail may be read as another row when two rows share it
         (`公开申请数量` ends both 一、本年新收… and 二、上年结转…): a tail without numbering of its own
         that ends one of the open row's wordings (`_ends_near`), and is no whole wording of its own
-        label's, continues it.
+        label's, continues it. A tail of one character (`量`, which the classifier cannot place)
+        must finish the open row's label as its wording ends (`…申请数` + `量`).
         """
         if open_row is None or open_row.label is None:
             return False
@@ -218,8 +219,10 @@ class Assembler:
         layout = self._row_layout(phys[i].label)
         own = self.wordings.get((layout.table, layout.row), ()) if layout else ()
         mine = self.wordings.get((open_row.table, open_row.label.label.split(".", 1)[-1]), ())
-        return (not numbering and len(tail) >= 2 and tail not in own
-                and any(_ends_near(w, tail) and w != tail for w in mine))
+        joined = core(open_row.label.text) + tail
+        return (not numbering and bool(tail) and tail not in own
+                and any(w != tail and (_ends_near(w, tail) if len(tail) >= 2 else joined.endswith(w[-3:]))
+                        for w in mine))
 
     def _value_row(self, phys: list[Segment], st: _State) -> None:
         if st.open is not None and not st.open.full:

@@ -113,6 +113,11 @@ def test_assemble_numbers_on_a_tail_two_rows_share_go_to_the_row_it_wraps(ed2019
     assert not any("twice" in w for w in warnings)
     numbered = [*rows[:3], [("1.公开申请数量", "row:t3.new_received"), *values(*"0000000")], rows[4]]
     assert "t3.carried_over.natural_person" not in cells(ed2019, numbered)[0]  # a numbered line starts a row
+    short = [*rows[:2], [("二、上年结转政府信息公开申请数", "row:t3.carried_over")],
+             [("量", "row:t3.denied_state_secret"), *values(*"0000000")], rows[4]]
+    assert cells(ed2019, short)[0]["t3.carried_over.natural_person"] == "0"  # one character finishing the label
+    other = [*short[:3], [("密", "row:t3.denied_state_secret"), *values(*"0000000")], rows[4]]
+    assert "t3.carried_over.natural_person" not in cells(ed2019, other)[0]
 
 
 def test_assemble_a_garbled_shared_tail_goes_to_the_row_it_wraps():
