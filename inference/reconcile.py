@@ -174,12 +174,13 @@ def reconcile(edition: Edition, groups: list[list[Alternative]], *, options: Pip
     _split_merged(edition, out, printed_elsewhere)
     _infer(edition, out, conf.inferred)
     out.checks = [_check(eq, cells) for eq in edition.equations]
-    if misread := _misreads(edition, out, recognised, conf.ocr_sure):
+    if misread := _misreads(edition, out, recognised, conf):
         for key, value in misread.items():
             cell = cells[key]
             cells[key] = replace(cell, value=value, status="corrected", confidence=conf.misread,
                                  rule=_rules_of(edition, key))
-            out.warnings.append(f"{key}: read '{cell.reading.text if cell.reading else _fmt_value(cell.value)}', "
+            text = cell.reading.text if cell.reading else _fmt_value(cell.value)
+            out.warnings.append(f"{key}: read {repr(text) if text.strip() else 'blank'}, "
                                 f"but every identity through it fails and {_fmt(value)} restores them all "
                                 f"({_rules_of(edition, key)}); the recogniser was unsure of it: corrected as its "
                                 "misread")
@@ -599,7 +600,7 @@ def _fmt(v: Number) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def _misreads(edition: Edition, out: Reconciled, recognised: set[str], unsure: float) -> dict[str, Number]:
+def _misreads(edition: Edition, out: Reconciled, recognised: set[str], conf: ConfidenceOptions) -> dict[str, Number]:
     """Recognised cells read with doubt that crossing identities, failing together, all put at one
     other value.
 
@@ -609,9 +610,10 @@ def _misreads(edition: Edition, out: Reconciled, recognised: set[str], unsure: f
     is its misread. Where it was sure, it is as often the report's own wrong number (measured on
     generated scans: misreads at 0.0-0.92, printed errors at 0.9998 and more, one misread at
     0.998), kept as printed and flagged. Taken only where every identity through the cell is
-    evaluated and fails (at least two), all of them give the same valid value, and no failed
-    identity is explained by two such cells. Typed text (web pages, PDFs, dumps) is never
-    corrected: a contradiction there is the report's own.
+    evaluated and fails (at least two, or one for a cell read blank where the report prints its
+    zeros: ink the scan lost, as a t4 total whose parts add up to 4), all of them give the same
+    valid value, and no failed identity is explained by two such cells. Typed text (web pages,
+    PDFs, dumps) is never corrected: a contradiction there is the report's own.
     """
     cells = out.cells
     through: dict[str, list[int]] = {}
@@ -621,7 +623,8 @@ def _misreads(edition: Edition, out: Reconciled, recognised: set[str], unsure: f
     found: dict[str, Number] = {}
     for key in sorted(recognised):
         cell, idents = cells[key], through.get(key, [])
-        if cell.status != "read" or cell.value is None or cell.confidence >= unsure or len(idents) < 2 \
+        lost = cell.reading is not None and cell.reading.kind == "blank" and cell.confidence <= conf.lost_ink
+        if cell.status != "read" or cell.value is None or cell.confidence >= conf.ocr_sure or len(idents) < 2 - lost \
                 or any(out.checks[i].ok is not False for i in idents):
             continue
         values = {_solved(edition.equations[i], cells, key) for i in idents}

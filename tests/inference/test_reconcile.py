@@ -196,6 +196,17 @@ def test_reconcile_recognised_cell_in_one_failing_identity_is_kept(ed):
     assert (cell.value, cell.status) == (1, "read") and cell.confidence <= FLAGGED_CONFIDENCE
 
 
+def test_reconcile_blank_whose_ink_the_scan_lost_is_restored_by_its_only_identity(ed):
+    """A t4 total read blank in a report that prints its zeros (confidence `lost_ink`), its parts
+    adding up to 1: the scan lost its ink. Read with full confidence, a blank stays as read."""
+    groups = _recognised(zeros(ed, t4__review__upheld="1", t4__review__total=""))
+    lost = [[replace(alt, readings={k: (r, OPTIONS.confidence.lost_ink if k == "t4.review.total" else c)
+                                    for k, (r, c) in alt.readings.items()}) for alt in g] for g in groups]
+    cell = reconcile(ed, lost).cells["t4.review.total"]
+    assert (cell.value, cell.status, cell.reading.text) == (1, "corrected", "")
+    assert reconcile(ed, groups).cells["t4.review.total"].status == "read"
+
+
 def test_reconcile_recognised_cells_sharing_a_failed_identity_are_kept(ed):
     """Two misreads in one row: each cell's column agrees with its row on no single value (the row
     misses by both), so neither is moved."""
