@@ -22,7 +22,8 @@
 
 An unambiguous read value is never changed: when a report's own arithmetic is wrong, the check
 fails and the cells of it that no holding identity pins are flagged for review by a lower
-confidence.
+confidence. The one exception is a cell an OCR recogniser was unsure of, which every identity
+through it puts at one other value (`_misreads`): on a page image that is its misread.
 """
 
 from __future__ import annotations
@@ -174,17 +175,7 @@ def reconcile(edition: Edition, groups: list[list[Alternative]], *, options: Pip
     _split_merged(edition, out, printed_elsewhere)
     _infer(edition, out, conf.inferred)
     out.checks = [_check(eq, cells) for eq in edition.equations]
-    if misread := _misreads(edition, out, recognised, conf):
-        for key, value in misread.items():
-            cell = cells[key]
-            cells[key] = replace(cell, value=value, status="corrected", confidence=conf.misread,
-                                 rule=_rules_of(edition, key))
-            text = cell.reading.text if cell.reading else _fmt_value(cell.value)
-            out.warnings.append(f"{key}: read {repr(text) if text.strip() else 'blank'}, "
-                                f"but every identity through it fails and {_fmt(value)} restores them all "
-                                f"({_rules_of(edition, key)}); the recogniser was unsure of it: corrected as its "
-                                "misread")
-        out.checks = [_check(eq, cells) for eq in edition.equations]
+    _correct_misreads(edition, out, recognised, conf)
     _flag_failures(edition, out, _confirm(edition, out, options), conf.flagged)
     return out
 
@@ -598,6 +589,22 @@ def _check(eq: Equation, cells: dict[str, CellValue]) -> Check:
 
 def _fmt(v: Number) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _correct_misreads(edition: Edition, out: Reconciled, recognised: set[str], conf: ConfidenceOptions) -> None:
+    """The `_misreads` set to the value their identities agree on (`corrected`, `conf.misread`, the
+    printed text kept, a warning each), and the checks evaluated again."""
+    misread = _misreads(edition, out, recognised, conf)
+    for key, value in misread.items():
+        cell = out.cells[key]
+        rules = _rules_of(edition, key)
+        out.cells[key] = replace(cell, value=value, status="corrected", confidence=conf.misread, rule=rules)
+        text = cell.reading.text if cell.reading else _fmt_value(cell.value)
+        out.warnings.append(f"{key}: read {repr(text) if text.strip() else 'blank'}, but every identity through "
+                            f"it fails and {_fmt(value)} restores them all ({rules}); the recogniser was unsure "
+                            "of it: corrected as its misread")
+    if misread:
+        out.checks = [_check(eq, out.cells) for eq in edition.equations]
 
 
 def _misreads(edition: Edition, out: Reconciled, recognised: set[str], conf: ConfidenceOptions) -> dict[str, Number]:

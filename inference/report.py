@@ -13,7 +13,7 @@ from xxgk.inference.metadata import Meta as FoundMeta
 from xxgk.inference.numbers import parse, split_cells
 from xxgk.inference.reconcile import Alternative, CellValue, Reconciled, reconcile
 from xxgk.inference.row_options import RowOption, Slot, row_options, unconfirmed_joins
-from xxgk.options import ConfidenceOptions, PipelineOptions
+from xxgk.options import ConfidenceOptions, PipelineOptions, ReadingOptions
 from xxgk.templates import Edition
 
 _UNIT_MARK = re.compile(r"元")
@@ -97,24 +97,13 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
         if any(o.unrestorable for o in readings):
             warnings.append(f"{_name(row)}: printed '{printed}', fewer cells than its {len(row.keys)} columns, and "
                             "no reading of the dump's damage restores them; cells left missing")
-        joined: tuple[str, ...] = ()
-        if not readings and row.segments:
-            n = len(row.keys)
-            joined, agreed = unconfirmed_joins(row.segments, row.keys, edition.units, reading)
-            if joined:
-                left = ", ".join(k.split(".", 1)[1] for k in row.keys[len(agreed.slots) if agreed else 0:])
-                warnings.append(f"{_name(row)}: printed '{printed}', a number more than its {n} columns; a number "
-                                f"printed in two pieces reads {' | '.join(joined)}, which nothing checks; cells "
-                                f"left missing: {left}")
-                if agreed is None:
-                    continue
-                readings = [agreed]
-            else:
-                slots = tuple(Slot(s.text, s) for s in row.segments[:n])
-                warnings.append(f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}, "
-                                "flagged for review")
-                readings = [RowOption(slots, 0.0, guess_from=0)]
-        if not joined and (unchecked := next((o.unchecked for o in readings if o.unchecked), ())):
+        overfull = not readings and bool(row.segments)
+        if overfull:
+            readings, note = _overfull(row, printed, edition, reading)
+            warnings.append(note)
+            if not readings:
+                continue
+        if not overfull and (unchecked := next((o.unchecked for o in readings if o.unchecked), ())):
             warnings.append(f"{_name(row)}: printed '{printed}' in a dump that collapses runs of identical lines; "
                             f"also reads as a number split in two ({' | '.join(unchecked)}), which no identity "
                             "checks; flagged for review")
@@ -148,6 +137,23 @@ def read_table(edition: Edition, assembly: Assembly, damage: frozenset[DumpDamag
         if 0 < len(chosen.slots) < len(row.keys):
             warnings.append(f"{_name(row)}: only {len(chosen.slots)} of {len(row.keys)} values present")
     return TableReading(reconciled, slots, [*warnings, *reconciled.warnings])
+
+
+def _overfull(row: RowRead, printed: str, edition: Edition, reading: ReadingOptions) -> tuple[list[RowOption], str]:
+    """The readings of a row that prints more values than it has cells and that no reading fits,
+    with the warning saying what was done: where two neighbouring numbers may be one printed in
+    two pieces, only the leading cells all such readings agree on (the others missing, the readings
+    named); otherwise its first values, each flagged as a guess."""
+    n = len(row.keys)
+    joined, agreed = unconfirmed_joins(row.segments, row.keys, edition.units, reading)
+    if joined:
+        left = ", ".join(k.split(".", 1)[1] for k in row.keys[len(agreed.slots) if agreed else 0:])
+        return [agreed] if agreed else [], (
+            f"{_name(row)}: printed '{printed}', a number more than its {n} columns; a number printed in two "
+            f"pieces reads {' | '.join(joined)}, which nothing checks; cells left missing: {left}")
+    slots = tuple(Slot(s.text, s) for s in row.segments[:n])
+    return [RowOption(slots, 0.0, guess_from=0)], (
+        f"{_name(row)}: {len(row.segments)} values for {n} columns; kept the first {n}, flagged for review")
 
 
 def _implausible_amounts(reconciled: Reconciled, edition: Edition, yuan: frozenset[str],

@@ -146,12 +146,10 @@ def find_streaks(pieces: Sequence[Piece], text_boxes: Sequence[BBox], ink: np.nd
             if not (before or after):
                 continue
             edges = a <= scan.streak_edge_zone * extent and b >= (1 - scan.streak_edge_zone) * extent
-            through = (page.cuts(pos, (a, first), horizontal, page.line_h) if before else 0) + \
-                (page.cuts(pos, (last, b), horizontal, page.line_h) if after else 0)
-            # past the table at both ends; or at one end only (a streak fading out inside the table,
-            # or running on to a copier's edge line that crosses it) and through text lines anywhere
-            # along it: a rule runs through no line of text
-            if (before and after and (edges or through >= 2)) or page.cuts(pos, (a, b), horizontal, page.line_h) >= 2:
+            # edge to edge past the table at both ends; or past it at one end at least (a streak fading
+            # out inside the table, or running on to a copier's edge line that crosses it) and
+            # through lines of text anywhere along it: a rule runs through no line of text
+            if (before and after and edges) or page.cuts(pos, (a, b), horizontal, page.line_h) >= 2:
                 out.update(ks)
                 if last > first:
                     found.append((pos, first, last))
