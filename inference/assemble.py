@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xxgk.document import Document, Segment
+from xxgk.inference.ingest.runon import end_distance
 from xxgk.inference.labeling.lexicon import core, split_numbering
 from xxgk.inference.numbers import looks_like_value
 from xxgk.inference.row_order import Orphan, Recognised, filled, out_of_order, place_by_order
@@ -65,13 +66,6 @@ def _trailing_values(phys: list[Segment], single_row: bool) -> list[Segment]:
         run.append(seg)
     run.reverse()
     return run if len(run) >= (1 if single_row else 2) and any(s.text.strip() for s in run) else []
-
-
-def _ends_near(wording: str, tail: str) -> bool:
-    """`wording` ends with `tail`, one character in eight of it misread (OCR, a garbled dump)."""
-    if len(tail) > len(wording):
-        return False
-    return sum(a != b for a, b in zip(wording[-len(tail):], tail, strict=True)) <= len(tail) // 8
 
 
 def _table_of(label: str | None) -> str | None:
@@ -203,9 +197,10 @@ class Assembler:
         whose label line holds no values may have them on its tail's line (numbers centred in a
         row two lines high), and that tail may be read as another row when two rows share it
         (`公开申请数量` ends both 一、本年新收… and 二、上年结转…): a tail without numbering of its own
-        that ends one of the open row's wordings (`_ends_near`), and is no whole wording of its own
-        label's, continues it. A tail of one character (`量`, which the classifier cannot place)
-        must finish the open row's label as its wording ends (`…申请数` + `量`).
+        that ends one of the open row's wordings, one edit in eight characters allowed (a misread, a
+        character dropped or added, as `runon.end_distance` measures it), and is no whole wording of
+        its own label's, continues it. A tail of one character (`量`, which the classifier cannot
+        place) must finish the open row's label as its wording ends (`…申请数` + `量`).
         """
         if open_row is None or open_row.label is None:
             return False
@@ -221,8 +216,8 @@ class Assembler:
         mine = self.wordings.get((open_row.table, open_row.label.label.split(".", 1)[-1]), ())
         joined = core(open_row.label.text) + tail
         return (not numbering and bool(tail) and tail not in own
-                and any(w != tail and (_ends_near(w, tail) if len(tail) >= 2 else joined.endswith(w[-3:]))
-                        for w in mine))
+                and any(w != tail and (end_distance(w, tail, len(tail) // 8) is not None if len(tail) >= 2
+                                       else joined.endswith(w[-3:])) for w in mine))
 
     def _value_row(self, phys: list[Segment], st: _State) -> None:
         if st.open is not None and not st.open.full:

@@ -146,7 +146,7 @@ class RunOnSplitter:
         when spelled exactly, None beyond the edits `_ends_with_label` allows."""
         if text not in self._spelled:
             body = "".join(_norm_char(c) for c in text).translate(_DROP)
-            near = (_end_distance(body, c, budget) for c, budget in self._near_rows
+            near = (end_distance(body, c, budget) for c, budget in self._near_rows
                     if abs(len(c) - len(body)) <= budget)
             self._spelled[text] = 0 if _core(text) in self._rows else min(
                 (d for d in near if d is not None), default=None)
@@ -276,10 +276,10 @@ def _edit_budget(length: int) -> int:
 def _ends_near(tail: str, word: str, budget: int) -> bool:
     """Whether some suffix of `tail` is within `budget` edits (substitution, deletion, insertion)
     of `word`."""
-    return _end_distance(tail, word, budget) is not None
+    return end_distance(tail, word, budget) is not None
 
 
-def _end_distance(tail: str, word: str, budget: int) -> int | None:
+def end_distance(tail: str, word: str, budget: int) -> int | None:
     """The fewest edits between `word` and a suffix of `tail`, None when more than `budget`: an edit
     distance computed from the end, stopped as soon as it must exceed the budget."""
     window = tail[-(len(word) + budget):]
